@@ -1,0 +1,122 @@
+import { z } from 'zod';
+
+// Every environment variable FingerFlow reads, with its default and meaning. The seed's
+// deployment guide names most of them (operators already have .env files that set them);
+// the rest are ours. Nothing outside server/config/ reads process.env.
+
+const bool = (fallback: boolean) =>
+  z
+    .string()
+    .trim()
+    .toLowerCase()
+    .optional()
+    .transform((value, ctx) => {
+      if (value === undefined || value === '') return fallback;
+      if (['1', 'true', 'yes', 'on'].includes(value)) return true;
+      if (['0', 'false', 'no', 'off'].includes(value)) return false;
+      ctx.addIssue({ code: 'custom', message: `expected true or false, got "${value}"` });
+      return z.NEVER;
+    });
+
+const int = (fallback: number, min: number, max: number) =>
+  z
+    .string()
+    .trim()
+    .optional()
+    .transform((value, ctx) => {
+      if (value === undefined || value === '') return fallback;
+      if (!/^-?\d+$/.test(value)) {
+        ctx.addIssue({ code: 'custom', message: `expected a whole number, got "${value}"` });
+        return z.NEVER;
+      }
+      const n = Number(value);
+      if (n < min || n > max) {
+        ctx.addIssue({ code: 'custom', message: `must be between ${min} and ${max}, got ${n}` });
+        return z.NEVER;
+      }
+      return n;
+    });
+
+const text = (fallback?: string) =>
+  z
+    .string()
+    .trim()
+    .optional()
+    .transform((value) => (value === undefined || value === '' ? fallback : value));
+
+const url = z
+  .string()
+  .trim()
+  .optional()
+  .transform((value, ctx) => {
+    if (value === undefined || value === '') return undefined;
+    try {
+      return new URL(value).toString();
+    } catch {
+      ctx.addIssue({ code: 'custom', message: 'is not a valid URL' });
+      return z.NEVER;
+    }
+  });
+
+const LOG_LEVELS = { trace: 'trace', debug: 'debug', info: 'info', warning: 'warn', warn: 'warn', error: 'error', critical: 'fatal', fatal: 'fatal' } as const;
+
+export const envSchema = z.object({
+  NODE_ENV: z.enum(['development', 'production', 'test']).default('development'),
+  DOMAIN: text('localhost'),
+  HOST: text(),
+  PORT: int(8080, 1, 65535),
+  INGEST_PORT: int(8081, 1, 65535),
+  PUBLIC_URL: url,
+  DATA_DIR: text('.data'),
+  DATABASE_URL: url,
+  DATABASE_POOL_SIZE: int(10, 1, 200),
+  EMBEDDED_PG_PORT: int(54329, 1, 65535),
+  POSTGRES_HOST: text('postgres'),
+  POSTGRES_PORT: int(5432, 1, 65535),
+  POSTGRES_USER: text('fingerflow'),
+  POSTGRES_DB: text('fingerflow'),
+  POSTGRES_PASSWORD: text(),
+  SECRET_KEY: text(),
+  GOOGLE_CLIENT_ID: text(),
+  GOOGLE_CLIENT_SECRET: text(),
+  GOOGLE_ISSUER_URL: url,
+  EMAIL_PROVIDER: z.enum(['smtp', 'console']).optional(),
+  EMAIL_FROM: text('noreply@localhost'),
+  EMAIL_FROM_NAME: text('FingerFlow'),
+  SMTP_HOST: text(),
+  SMTP_PORT: int(587, 1, 65535),
+  SMTP_USERNAME: text(),
+  SMTP_PASSWORD: text(),
+  SMTP_USE_TLS: bool(true),
+  LOG_LEVEL: z
+    .string()
+    .trim()
+    .toLowerCase()
+    .optional()
+    .transform((value, ctx) => {
+      if (value === undefined || value === '') return 'info' as const;
+      const level = LOG_LEVELS[value as keyof typeof LOG_LEVELS];
+      if (level) return level;
+      ctx.addIssue({ code: 'custom', message: `expected one of ${Object.keys(LOG_LEVELS).join(', ')}` });
+      return z.NEVER;
+    }),
+  CSRF_PROTECTION_ENABLED: bool(true),
+  HTTPS_REDIRECT_ENABLED: bool(false),
+  SECURITY_HEADERS_ENABLED: bool(true),
+  AUTH_RATE_LIMIT_ENABLED: bool(true),
+  MAX_LOGIN_ATTEMPTS: int(5, 1, 1000),
+  LOCKOUT_DURATION_MINUTES: int(15, 1, 10080),
+  LOCKOUT_RESET_AFTER_MINUTES: int(60, 1, 10080),
+  ALLOWED_ORIGINS: text(),
+  INGEST_FLUSH_ROWS: int(4000, 1, 1_000_000),
+  INGEST_FLUSH_MS: int(25, 1, 10_000),
+  INGEST_FLUSHERS: int(2, 1, 16),
+  INGEST_BUFFER_CAP_MB: int(64, 1, 16_384),
+  INGEST_MAX_FRAME_BYTES: int(65536, 256, 16 * 1024 * 1024),
+  INGEST_MAX_EVENTS_PER_BATCH: int(512, 1, 100_000),
+  INGEST_MAX_BACKPRESSURE_KB: int(1024, 16, 1_048_576),
+  INGEST_IDLE_TIMEOUT_S: int(120, 8, 960),
+  SHUTDOWN_TIMEOUT_MS: int(8000, 100, 60_000),
+});
+
+export type RawEnv = z.infer<typeof envSchema>;

@@ -1,0 +1,90 @@
+import pg from 'pg';
+
+export type DatabaseState = 'connected' | 'disconnected';
+
+export interface HealthMonitorOptions {
+  intervalMs?: number;
+  timeoutMs?: number;
+  onChange?: (state: DatabaseState, error?: Error) => void;
+}
+
+/**
+ * Probes PostgreSQL once a second on a connection of its own, so that /health answers at
+ * once from the last probe and turns to "disconnected" within a few seconds of the database
+ * going away, even when every pooled connection is busy or hung.
+ */
+export class DatabaseHealthMonitor {
+  private state: DatabaseState = 'disconnected';
+  private timer: NodeJS.Timeout | undefined;
+  private client: pg.Client | undefined;
+  private probing = false;
+  private readonly intervalMs: number;
+  private readonly timeoutMs: number;
+
+  constructor(private readonly connectionString: string, private readonly options: HealthMonitorOptions = {}) {
+    this.intervalMs = options.intervalMs ?? 1000;
+    this.timeoutMs = options.timeoutMs ?? 2000;
+  }
+
+  get current(): DatabaseState {
+    return this.state;
+  }
+
+  async start(): Promise<void> {
+    await this.probe();
+    this.timer = setInterval(() => void this.probe(), this.intervalMs);
+    this.timer.unref();
+  }
+
+  async stop(): Promise<void> {
+    if (this.timer) clearInterval(this.timer);
+    this.timer = undefined;
+    await this.dropClient();
+  }
+
+  private async probe(): Promise<void> {
+    if (this.probing) return;
+    this.probing = true;
+    try {
+      await withTimeout(this.check(), this.timeoutMs);
+      this.set('connected');
+    } catch (error) {
+      await this.dropClient();
+      this.set('disconnected', error as Error);
+    } finally {
+      this.probing = false;
+    }
+  }
+
+  private async check(): Promise<void> {
+    if (!this.client) {
+      const client = new pg.Client({ connectionString: this.connectionString, connectionTimeoutMillis: this.timeoutMs, application_name: 'fingerflow-health' });
+      client.on('error', () => undefined); // reported by the next failed probe
+      this.client = client;
+      await client.connect();
+    }
+    await this.client.query('SELECT 1');
+  }
+
+  private async dropClient(): Promise<void> {
+    const client = this.client;
+    this.client = undefined;
+    if (client) await client.end().catch(() => undefined);
+  }
+
+  private set(state: DatabaseState, error?: Error): void {
+    if (state === this.state) return;
+    this.state = state;
+    this.options.onChange?.(state, error);
+  }
+}
+
+function withTimeout<T>(promise: Promise<T>, ms: number): Promise<T> {
+  return new Promise((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`no answer within ${ms} ms`)), ms);
+    promise.then(
+      (value) => { clearTimeout(timer); resolve(value); },
+      (error: unknown) => { clearTimeout(timer); reject(error instanceof Error ? error : new Error(String(error))); },
+    );
+  });
+}

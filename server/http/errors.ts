@@ -1,0 +1,66 @@
+import type { Context, Next } from 'koa';
+import type { Logger } from '../obs/logger.ts';
+
+/**
+ * An error meant for the client: a status, a stable uppercase code from the catalogue and
+ * a message safe to show. Anything else that reaches the error handler is a bug, logged
+ * with its stack and answered with INTERNAL_ERROR and no detail.
+ */
+export class HttpError extends Error {
+  constructor(
+    readonly status: number,
+    readonly code: string,
+    message: string,
+    readonly details?: Record<string, unknown>,
+  ) {
+    super(message);
+    this.name = 'HttpError';
+  }
+}
+
+export function errorHandler(log: Logger) {
+  return async function handleErrors(ctx: Context, next: Next): Promise<void> {
+    try {
+      await next();
+      if (ctx.status === 404 && ctx.body === undefined) {
+        throw new HttpError(404, 'NOT_FOUND', `no route for ${ctx.method} ${ctx.path}`);
+      }
+    } catch (error) {
+      const known = toHttpError(error);
+      if (known) {
+        ctx.status = known.status;
+        ctx.body = { error: { code: known.code, message: known.message, ...(known.details ? { details: known.details } : {}) } };
+        return;
+      }
+      log.error({ event: 'http_unhandled_error', method: ctx.method, path: ctx.path, err: error }, 'unhandled error');
+      ctx.status = 500;
+      ctx.body = { error: { code: 'INTERNAL_ERROR', message: 'something went wrong on our side' } };
+    }
+  };
+}
+
+// Koa and its body parsers throw errors with `status` and `expose` (e.g. a malformed JSON
+// body is a 400); those are the client's fault and are answered as such, not as a 500.
+function toHttpError(error: unknown): HttpError | undefined {
+  if (error instanceof HttpError) return error;
+  const e = error as { status?: unknown; expose?: unknown; message?: unknown; code?: unknown };
+  if (typeof e?.status === 'number' && e.status >= 400 && e.status < 500 && e.expose === true) {
+    const code = typeof e.code === 'string' && /^[A-Z_]+$/.test(e.code) ? e.code : codeForStatus(e.status);
+    return new HttpError(e.status, code, String(e.message ?? 'bad request'));
+  }
+  return undefined;
+}
+
+function codeForStatus(status: number): string {
+  switch (status) {
+    case 400: return 'BAD_REQUEST';
+    case 401: return 'UNAUTHENTICATED';
+    case 403: return 'FORBIDDEN';
+    case 404: return 'NOT_FOUND';
+    case 405: return 'METHOD_NOT_ALLOWED';
+    case 413: return 'PAYLOAD_TOO_LARGE';
+    case 415: return 'UNSUPPORTED_MEDIA_TYPE';
+    case 429: return 'RATE_LIMITED';
+    default: return 'BAD_REQUEST';
+  }
+}

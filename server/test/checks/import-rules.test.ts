@@ -1,0 +1,39 @@
+import { test } from 'uvu';
+import * as assert from 'uvu/assert';
+import fs from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { checkFile, envReaders, importsOf, sourceFiles } from './import-rules.ts';
+
+const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..', '..');
+
+test('the repository keeps every import rule', () => {
+  const files = sourceFiles(root);
+  assert.ok(files.length > 20, `found only ${files.length} source files`);
+  const violations = files.flatMap((f) => checkFile(root, f, fs.readFileSync(path.join(root, f), 'utf8')));
+  assert.equal(violations.map((v) => `${v.file} imports ${v.specifier}: ${v.why}`), []);
+});
+
+test('only server/config/ reads process.env', () => {
+  assert.equal(envReaders(root, sourceFiles(root)), []);
+});
+
+test('the checker catches each kind of forbidden import', () => {
+  assert.equal(checkFile(root, 'server/ingest/x.ts', "import Koa from 'koa';").length, 1);
+  assert.equal(checkFile(root, 'server/ingest/x.ts', "import { a } from '../http/app.ts';").length, 1);
+  assert.equal(checkFile(root, 'server/http/x.ts', "import uWS from 'uWebSockets.js';").length, 1);
+  assert.equal(checkFile(root, 'shared/protocol/x.ts', "import { c } from '../../server/config/index.ts';").length, 1);
+  assert.equal(checkFile(root, 'shared/protocol/x.ts', "import fs from 'node:fs';").length, 1);
+  assert.equal(checkFile(root, 'shared/protocol/x.test.ts', "import fs from 'node:fs';").length, 0);
+  assert.equal(checkFile(root, 'client/src/x.ts', "const m = await import('../../server/db/pool.ts');").length, 1);
+  assert.equal(checkFile(root, 'server/session/x.ts', "import pg from 'pg';").length, 1);
+  assert.equal(checkFile(root, 'server/session/x.ts', "import { a } from '../../shared/protocol/codec.ts';").length, 0);
+  assert.equal(checkFile(root, 'server/http/x.ts', "import Router from '@koa/router';").length, 0);
+});
+
+test('imports are found in every form', () => {
+  const found = importsOf(`import a from 'a';\nimport { b } from "b";\nexport { c } from './c.ts';\nimport 'side-effect';\nconst d = await import('d');\nimport type { E } from 'e';`);
+  assert.equal(found.sort(), ['./c.ts', 'a', 'b', 'd', 'e', 'side-effect']);
+});
+
+test.run();

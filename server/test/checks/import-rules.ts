@@ -1,0 +1,79 @@
+import fs from 'node:fs';
+import path from 'node:path';
+
+/**
+ * The import rules of ARCHITECTURE.md as data. A rule applies to files under `from` and
+ * forbids imports that resolve under a path in `forbidPaths` or name a package in
+ * `forbidPackages` (a package name or a prefix ending in "/").
+ */
+export interface ImportRule {
+  from: string;
+  forbidPaths?: string[];
+  forbidPackages?: string[];
+  why: string;
+}
+
+export const IMPORT_RULES: ImportRule[] = [
+  { from: 'shared/', forbidPaths: ['server/', 'client/'], forbidPackages: ['node:'], why: 'shared/ runs in the browser and in Node' },
+  { from: 'client/', forbidPaths: ['server/'], why: 'the client talks to the server over HTTP and WebSocket only' },
+  { from: 'server/', forbidPaths: ['client/'], why: 'the server does not build on client code' },
+  { from: 'server/ingest/', forbidPaths: ['server/http/'], forbidPackages: ['koa', '@koa/', 'koa-helmet'], why: 'the ingest server never imports koa' },
+  { from: 'server/http/', forbidPaths: ['server/ingest/'], forbidPackages: ['uWebSockets.js'], why: 'the sidecar never imports uWebSockets.js' },
+  { from: 'server/session/', forbidPackages: ['uWebSockets.js', 'pg', 'pg-copy-streams', 'koa', '@koa/', 'node:'], why: 'the per-connection core is pure, behind ports' },
+];
+
+export interface Violation {
+  file: string;
+  specifier: string;
+  why: string;
+}
+
+const IMPORT_PATTERN = /(?:^|\n)\s*(?:import|export)\s[^'"]*?from\s*['"]([^'"]+)['"]|import\(\s*['"]([^'"]+)['"]\s*\)|(?:^|\n)\s*import\s*['"]([^'"]+)['"]/g;
+
+export function importsOf(source: string): string[] {
+  const found: string[] = [];
+  for (const match of source.matchAll(IMPORT_PATTERN)) {
+    const specifier = match[1] ?? match[2] ?? match[3];
+    if (specifier) found.push(specifier);
+  }
+  return found;
+}
+
+/** Checks one file (path relative to the repo root, forward slashes) against every rule. */
+export function checkFile(root: string, file: string, source: string, rules = IMPORT_RULES): Violation[] {
+  const violations: Violation[] = [];
+  const isTest = file.endsWith('.test.ts');
+  for (const specifier of importsOf(source)) {
+    const target = specifier.startsWith('.') ? path.relative(root, path.resolve(root, path.dirname(file), specifier)).split(path.sep).join('/') : undefined;
+    for (const rule of rules) {
+      if (!file.startsWith(rule.from)) continue;
+      const pathHit = target !== undefined && rule.forbidPaths?.some((p) => target.startsWith(p));
+      // Tests of shared code run in Node and may use node: modules to do so.
+      const packageHit = target === undefined && !(isTest && specifier.startsWith('node:')) &&
+        rule.forbidPackages?.some((p) => (p.endsWith('/') || p.endsWith(':') ? specifier.startsWith(p) : specifier === p || specifier.startsWith(`${p}/`)));
+      if (pathHit || packageHit) violations.push({ file, specifier, why: rule.why });
+    }
+  }
+  return violations;
+}
+
+/** Every source file of the repo the rules apply to. */
+export function sourceFiles(root: string): string[] {
+  const out: string[] = [];
+  const walk = (dir: string) => {
+    for (const entry of fs.readdirSync(path.join(root, dir), { withFileTypes: true })) {
+      if (entry.name === 'node_modules' || entry.name === 'dist' || entry.name.startsWith('.')) continue;
+      const rel = dir ? `${dir}/${entry.name}` : entry.name;
+      if (entry.isDirectory()) walk(rel);
+      else if (/\.(ts|svelte|js)$/.test(entry.name)) out.push(rel);
+    }
+  };
+  for (const top of ['shared', 'server', 'client']) if (fs.existsSync(path.join(root, top))) walk(top);
+  return out;
+}
+
+/** The environment is read only in server/config/ (tests may set it for child processes). */
+const ENV_READ = new RegExp(['process', 'env'].join('\\.') + '\\b');
+export function envReaders(root: string, files: string[]): string[] {
+  return files.filter((f) => !f.startsWith('server/config/') && !f.endsWith('.test.ts') && ENV_READ.test(fs.readFileSync(path.join(root, f), 'utf8')));
+}

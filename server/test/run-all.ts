@@ -1,0 +1,119 @@
+// `npm test`: starts a PostgreSQL of its own (or uses TEST_DATABASE_URL), migrates a template
+// database, then runs the static checks and every *.test.ts file in its own process, two at
+// a time (one per core), and ends with the line `N passed, N failed, N skipped`.
+import { spawn } from 'node:child_process';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import pg from 'pg';
+import { externalTestDatabaseUrl, inheritedEnv, TEST_ENV } from '../config/test-env.ts';
+import { migrate } from '../db/migrations.ts';
+import { withDatabase } from './support/database.ts';
+import { startTestPostgres, type TestPostgres } from './support/test-postgres.ts';
+import { discoverTestFiles, parseUvuSummary, type FileResult } from './runner-support.ts';
+
+const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
+const FILE_TIMEOUT_MS = 240_000;
+const TEMPLATE_DB = 'ff_template';
+const filter = process.argv.slice(2);
+
+interface Job {
+  name: string;
+  command: string[];
+  kind: 'check' | 'tests';
+}
+
+const started = Date.now();
+let testPg: TestPostgres | undefined;
+const external = externalTestDatabaseUrl();
+const adminUrl = external ?? (testPg = await startTestPostgres()).server.url();
+await prepareTemplate(adminUrl);
+
+const jobs: Job[] = [];
+if (filter.length === 0) {
+  jobs.push({ name: 'typecheck (tsc, server + shared)', command: [path.join(root, 'node_modules', '.bin', 'tsc'), '-p', 'tsconfig.json', '--noEmit'], kind: 'check' });
+  jobs.push({ name: 'typecheck (svelte-check, client)', command: [path.join(root, 'node_modules', '.bin', 'svelte-check'), '--tsconfig', './client/tsconfig.json', '--threshold', 'warning', '--fail-on-warnings', '--output', 'human'], kind: 'check' });
+}
+for (const file of discoverTestFiles(root, filter)) jobs.push({ name: file, command: [process.execPath, '--import', 'tsx', file], kind: 'tests' });
+
+const env = { ...inheritedEnv(), NO_COLOR: '1', FORCE_COLOR: '0', [TEST_ENV.adminUrl]: adminUrl, [TEST_ENV.templateDb]: TEMPLATE_DB };
+const results: FileResult[] = [];
+const queue = [...jobs];
+await Promise.all([worker(), worker()]);
+
+if (testPg) await testPg.destroy();
+else await dropTemplate(adminUrl);
+
+const passed = results.reduce((n, r) => n + r.passed, 0);
+const failed = results.reduce((n, r) => n + r.failed, 0);
+const skipped = results.reduce((n, r) => n + r.skipped, 0);
+const failures = results.filter((r) => r.failed > 0);
+if (failures.length) {
+  process.stdout.write(`\nFailed:\n${failures.map((r) => `  ${r.name} (${r.failed})`).join('\n')}\n`);
+}
+process.stdout.write(`\n${jobs.length} files and checks in ${((Date.now() - started) / 1000).toFixed(1)} s\n`);
+process.stdout.write(`${passed} passed, ${failed} failed, ${skipped} skipped\n`);
+process.exit(failed > 0 ? 1 : 0);
+
+async function worker(): Promise<void> {
+  for (let job = queue.shift(); job; job = queue.shift()) {
+    const result = await runJob(job);
+    results.push(result);
+    const status = result.failed ? 'FAIL' : 'ok  ';
+    const counts = job.kind === 'check' ? '' : ` ${result.passed} passed${result.skipped ? `, ${result.skipped} skipped` : ''}${result.failed ? `, ${result.failed} failed` : ''}`;
+    process.stdout.write(`${status} ${job.name}${counts} (${(result.ms / 1000).toFixed(1)} s)\n`);
+    if (result.failed) process.stdout.write(indent(result.output));
+  }
+}
+
+function runJob(job: Job): Promise<FileResult> {
+  const t0 = Date.now();
+  return new Promise((resolve) => {
+    const child = spawn(job.command[0]!, job.command.slice(1), { cwd: root, env, stdio: ['ignore', 'pipe', 'pipe'] });
+    let output = '';
+    child.stdout.on('data', (c: Buffer) => (output += c.toString()));
+    child.stderr.on('data', (c: Buffer) => (output += c.toString()));
+    const timer = setTimeout(() => {
+      output += `\n[runner] killed after ${FILE_TIMEOUT_MS / 1000} s\n`;
+      child.kill('SIGKILL');
+    }, FILE_TIMEOUT_MS);
+    child.once('close', (code) => {
+      clearTimeout(timer);
+      const ms = Date.now() - t0;
+      if (job.kind === 'check') {
+        resolve({ name: job.name, passed: code === 0 ? 1 : 0, failed: code === 0 ? 0 : 1, skipped: 0, ms, output });
+        return;
+      }
+      const summary = parseUvuSummary(output);
+      if (!summary) {
+        resolve({ name: job.name, passed: 0, failed: 1, skipped: 0, ms, output: `${output}\n[runner] no uvu summary (exit code ${code}): the file crashed or never ran its tests` });
+        return;
+      }
+      // A file whose tests all passed but that exits non-zero (a crash after the summary) still fails.
+      const failed = summary.total - summary.passed + (code !== 0 && summary.total === summary.passed ? 1 : 0);
+      resolve({ name: job.name, passed: summary.passed, failed, skipped: summary.skipped, ms, output });
+    });
+  });
+}
+
+async function prepareTemplate(url: string): Promise<void> {
+  const admin = new pg.Client({ connectionString: url });
+  await admin.connect();
+  await admin.query(`DROP DATABASE IF EXISTS ${TEMPLATE_DB} WITH (FORCE)`);
+  await admin.query(`CREATE DATABASE ${TEMPLATE_DB}`);
+  await admin.end();
+  const client = new pg.Client({ connectionString: withDatabase(url, TEMPLATE_DB) });
+  await client.connect();
+  await migrate(client);
+  await client.end();
+}
+
+async function dropTemplate(url: string): Promise<void> {
+  const admin = new pg.Client({ connectionString: url });
+  await admin.connect();
+  await admin.query(`DROP DATABASE IF EXISTS ${TEMPLATE_DB} WITH (FORCE)`);
+  await admin.end();
+}
+
+function indent(text: string): string {
+  return text.split('\n').map((l) => `    ${l}`).join('\n') + '\n';
+}

@@ -1,0 +1,36 @@
+import fs from 'node:fs';
+import path from 'node:path';
+
+export interface FileResult {
+  name: string;
+  passed: number;
+  failed: number;
+  skipped: number;
+  ms: number;
+  output: string;
+}
+
+/** Every *.test.ts under the source folders, optionally only those whose path contains a filter word. */
+export function discoverTestFiles(root: string, filters: string[]): string[] {
+  const found: string[] = [];
+  const walk = (dir: string) => {
+    for (const entry of fs.readdirSync(path.join(root, dir), { withFileTypes: true })) {
+      if (entry.name === 'node_modules' || entry.name === 'dist' || entry.name.startsWith('.')) continue;
+      const rel = `${dir}/${entry.name}`;
+      if (entry.isDirectory()) walk(rel);
+      else if (entry.name.endsWith('.test.ts')) found.push(rel);
+    }
+  };
+  for (const top of ['shared', 'server', 'client', 'ops']) if (fs.existsSync(path.join(root, top))) walk(top);
+  return found.filter((f) => filters.length === 0 || filters.some((w) => f.includes(w))).sort();
+}
+
+/** uvu prints `Total: N  Passed: N  Skipped: N`; `Total` counts run tests, skips apart. */
+export function parseUvuSummary(output: string): { total: number; passed: number; skipped: number } | undefined {
+  const clean = output.replace(/\u001b\[[0-9;]*m/g, '');
+  const total = /Total:\s+(\d+)/.exec(clean);
+  const passed = /Passed:\s+(\d+)/.exec(clean);
+  const skipped = /Skipped:\s+(\d+)/.exec(clean);
+  if (!total || !passed || !skipped) return undefined;
+  return { total: Number(total[1]), passed: Number(passed[1]), skipped: Number(skipped[1]) };
+}
