@@ -66,7 +66,7 @@ try {
   shutdown.add('database health monitor', () => health.stop());
 
   const registry = createRegistry('fingerflow');
-  const ingest = await startIngestServer({ host: config.host, port: config.ingestPort, log, registry });
+  const ingest = await startIngestServer({ config, log, registry, databaseUrl: database.url, pool });
   shutdown.add('ingest server', () => ingest.drain());
 
   const app = createHttpApp({

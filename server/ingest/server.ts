@@ -1,43 +1,137 @@
+import { randomBytes } from 'node:crypto';
 import type uWS from 'uWebSockets.js';
 import type { Registry } from 'prom-client';
+import type { Config } from '../config/index.ts';
 import type { Logger } from '../obs/logger.ts';
+import { createIngestMetrics } from '../obs/ingest-metrics.ts';
+import { createPool, type Pool } from '../db/pool.ts';
+import { KeystrokeWriter } from '../db/keystroke-writer.ts';
+import { encodeBatchRows } from '../db/keystroke-rows.ts';
+import { PgSessionStore } from '../db/session-store.ts';
+import { PgLiveBus } from '../db/live-bus.ts';
+import { TicketSigner } from '../auth/tickets.ts';
+import { IngestHub, type BatchWriter } from '../session/hub.ts';
+import type { ConnectionIdentity } from '../session/ports.ts';
 import { loadNativeUws } from './native.ts';
+import { UpgradeGate } from './upgrade-gate.ts';
+import { ingestLimits } from './limits.ts';
+import { attachWsRoute } from './ws-route.ts';
+import { attachSocketIo } from './socketio-route.ts';
 
 export interface IngestServerDeps {
-  host: string;
-  port: number;
+  config: Config;
   log: Logger;
   registry: Registry;
+  databaseUrl: string;
+  /** Shared pool for session claims and notifications; flushes get connections of their own. */
+  pool: Pool;
 }
 
 export interface IngestServer {
   readonly port: number;
-  /** Stops accepting, flushes and acknowledges what is buffered, closes sockets with a reconnect code. */
+  readonly serverId: string;
+  /** Stops accepting, commits and acknowledges what is buffered, closes sockets with the reconnect code. */
   drain(): Promise<void>;
 }
 
-/** The uWebSockets.js adapter: HTTP routes for metrics and liveness, WebSocket for keystrokes. */
+/** Wires the ingest server: writer, session store, live bus, hub, and the uWS routes. */
 export async function startIngestServer(deps: IngestServerDeps): Promise<IngestServer> {
+  const { config, log } = deps;
   const uws = loadNativeUws();
+  const serverId = `${randomBytes(3).toString('hex')}${process.pid.toString(36)}`;
+  const limits = ingestLimits(config.ingest);
+  const flushPool = createPool(deps.databaseUrl, {
+    max: config.ingest.flushers,
+    applicationName: 'fingerflow-ingest-writer',
+    onError: (error) => log.warn({ event: 'ingest_writer_connection_error', err: error }, 'writer connection failed'),
+  });
+
+  let hub: IngestHub | undefined;
+  const writer = new KeystrokeWriter({
+    flushRows: config.ingest.flushRows,
+    flushMs: config.ingest.flushMs,
+    flushers: config.ingest.flushers,
+    connect: () => flushPool.connect(),
+    listener: {
+      committed: (sessionId, ownerId, seq) => hub?.committed(sessionId, ownerId, seq),
+      rejected: (sessionId, ownerId, reason, seq) => {
+        log.warn({ event: 'ingest_batches_rejected', sessionId, connectionId: ownerId, reason, committedSeq: seq }, `batches not stored: ${reason}`);
+        hub?.rejected(sessionId, ownerId, reason, seq);
+      },
+      databaseState: (available, error) => {
+        if (available) log.info({ event: 'ingest_database_recovered' }, 'flushes reach PostgreSQL again');
+        else log.error({ event: 'ingest_database_unavailable', err: error }, 'flushes cannot reach PostgreSQL; buffering');
+      },
+      flushed: ({ rows, batches, ms, redone }) => {
+        metrics.flushed(rows, ms);
+        if (redone) log.warn({ event: 'ingest_flush_redone', rows, batches }, 'a flush met existing rows and was redone through staging');
+      },
+      failed: (sessionId, error, first) => log.error({ event: 'ingest_session_store_failed', sessionId, err: error, firstFailure: first.message }, 'batches of a session could not be stored'),
+    },
+  });
+  const metrics = createIngestMetrics(deps.registry, { bufferedBytes: () => writer.bufferedBytes, databaseAvailable: () => writer.databaseAvailable });
+
+  const batchWriter: BatchWriter = {
+    enqueue: (b) => writer.enqueue({ sessionId: b.sessionId, ownerId: b.ownerId, seq: b.seq, rows: encodeBatchRows(b.sessionId, b.seq, b.events, b.fingers), rowCount: b.events.length, receivedAt: b.receivedAt }),
+    get bufferedBytes() {
+      return writer.bufferedBytes;
+    },
+    idle: (ms) => writer.idle(ms),
+  };
+  const bus = new PgLiveBus(deps.databaseUrl, deps.pool, serverId, {
+    stats: (stats) => hub?.remoteStats(stats),
+    takeover: (sessionId, connectionId) => hub?.remoteTakeover(sessionId, connectionId),
+    error: (error) => log.warn({ event: 'live_bus_error', err: error }, 'live bus connection failed'),
+  });
+  const sessions = new PgSessionStore(deps.pool);
+  hub = new IngestHub(sessions, batchWriter, bus, { bufferCapBytes: config.ingest.bufferCapBytes, throttleAt: 0.5, endTimeoutMs: 10_000, liveWindowMs: 10_000 });
+  const liveHub = hub;
+  await bus.start();
+
+  const portsFor = (_identity: ConnectionIdentity) => ({
+    claim: liveHub.claim.bind(liveHub),
+    store: liveHub.store.bind(liveHub),
+    bufferLevel: liveHub.bufferLevel.bind(liveHub),
+    end: liveHub.end.bind(liveHub),
+    watch: liveHub.watch.bind(liveHub),
+    nowMs: Date.now,
+  });
+  const gate = new UpgradeGate(new TicketSigner(config.secretKey), config.allowedOrigins, serverId);
+
   const app = uws.App();
   app.get('/metrics', (res) => {
     let aborted = false;
     res.onAborted(() => { aborted = true; });
     void deps.registry.metrics().then((body) => {
-      if (aborted) return;
-      res.cork(() => res.writeHeader('Content-Type', deps.registry.contentType).end(body));
+      if (!aborted) res.cork(() => res.writeHeader('Content-Type', deps.registry.contentType).end(body));
     });
   });
   app.get('/ingest/health', (res) => {
-    res.writeHeader('Content-Type', 'application/json').end('{"status":"ok"}');
+    res.writeHeader('Content-Type', 'application/json').end(JSON.stringify({ status: 'ok', serverId, connections: liveHub.connectionCount, databaseAvailable: writer.databaseAvailable }));
   });
-  const token = await listen(app, deps.host, deps.port);
+  attachWsRoute(app, { hub: liveHub, gate, limits, metrics, portsFor });
+  const io = attachSocketIo(app, { hub: liveHub, gate, limits, metrics, portsFor });
+
+  const ticker = setInterval(() => liveHub.tick(Date.now()), 1000);
+  ticker.unref();
+
+  const token = await listen(app, config.host, config.ingestPort);
   const port = uws.us_socket_local_port(token);
-  deps.log.info({ event: 'ingest_listening', host: deps.host, port }, `ingest server on ${deps.host}:${port}`);
+  log.info({ event: 'ingest_listening', host: config.host, port, serverId }, `ingest server on ${config.host}:${port}`);
+
   return {
     port,
+    serverId,
     async drain() {
       uws.us_listen_socket_close(token);
+      clearInterval(ticker);
+      const budget = Math.max(1000, config.shutdownTimeoutMs - 3000);
+      const flushed = await liveHub.drain(budget);
+      log.info({ event: 'ingest_drained', flushed, pendingBatches: writer.queuedBatches }, flushed ? 'all buffered batches committed and acknowledged' : 'drain timed out; unacknowledged batches stay with their clients');
+      writer.stop();
+      await bus.stop();
+      io.close();
+      await flushPool.end().catch(() => undefined);
       (app as unknown as { close(): void }).close();
     },
   };

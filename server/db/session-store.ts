@@ -1,0 +1,50 @@
+import type pg from 'pg';
+import type { ClaimResult } from '../session/ports.ts';
+import { isConnectionError } from './pg-errors.ts';
+
+/**
+ * The typing_sessions side of ingest: who holds a session, and its end. Claiming takes the
+ * session's row lock, so it waits for a flush of the same session in progress and then sees
+ * that flush's committed_seq: a client told "committed up to N" can trust N.
+ */
+export class PgSessionStore {
+  constructor(private readonly pool: pg.Pool) {}
+
+  async claim(sessionId: string, userId: string, connectionId: string): Promise<ClaimResult> {
+    let client: pg.PoolClient | undefined;
+    try {
+      client = await this.pool.connect();
+      await client.query('BEGIN');
+      const { rows } = await client.query<{ user_id: string; ended_at: Date | null; committed_seq: number }>(
+        'SELECT user_id, ended_at, committed_seq FROM typing_sessions WHERE id = $1 FOR UPDATE',
+        [sessionId],
+      );
+      const row = rows[0];
+      let result: ClaimResult;
+      if (!row) result = { ok: false, code: 'UNKNOWN_SESSION', committedSeq: 0 };
+      else if (row.user_id !== userId) result = { ok: false, code: 'SESSION_FORBIDDEN', committedSeq: 0 };
+      else if (row.ended_at) result = { ok: false, code: 'SESSION_ENDED', committedSeq: row.committed_seq };
+      else {
+        await client.query('UPDATE typing_sessions SET ingest_owner = $2, ingest_owner_since = now() WHERE id = $1', [sessionId, connectionId]);
+        result = { ok: true, committedSeq: row.committed_seq };
+      }
+      await client.query('COMMIT');
+      return result;
+    } catch (error) {
+      await client?.query('ROLLBACK').catch(() => undefined);
+      if (isConnectionError(error)) return { ok: false, code: 'DATABASE_UNAVAILABLE', committedSeq: 0 };
+      throw error;
+    } finally {
+      client?.release();
+    }
+  }
+
+  /** Ends the session if this connection still holds it. */
+  async markEnded(sessionId: string, connectionId: string): Promise<'ended' | 'taken_over'> {
+    const { rowCount } = await this.pool.query(
+      'UPDATE typing_sessions SET ended_at = coalesce(ended_at, now()), updated_at = now() WHERE id = $1 AND ingest_owner = $2',
+      [sessionId, connectionId],
+    );
+    return rowCount ? 'ended' : 'taken_over';
+  }
+}

@@ -1,0 +1,237 @@
+import type { ErrorCode } from '../../shared/protocol/codes.ts';
+import type { KeyEvent } from '../../shared/protocol/key-event.ts';
+import { MessageType, type ServerMessage, type StatsMessage } from '../../shared/protocol/messages.ts';
+import type { IngestConnection } from './ingest-connection.ts';
+import { LiveWindows } from './live-windows.ts';
+import type { BufferLevel, ClaimResult, EndResult } from './ports.ts';
+
+/** The database side of sessions, as the hub needs it. */
+export interface SessionStore {
+  claim(sessionId: string, userId: string, connectionId: string): Promise<ClaimResult>;
+  markEnded(sessionId: string, connectionId: string): Promise<'ended' | 'taken_over'>;
+}
+
+export interface BatchWriter {
+  enqueue(batch: { sessionId: string; ownerId: string; seq: number; events: KeyEvent[]; fingers: Uint8Array; receivedAt: number }): void;
+  readonly bufferedBytes: number;
+  idle(timeoutMs: number): Promise<boolean>;
+}
+
+/** Carries live figures and takeovers to the other ingest processes. */
+export interface LiveBus {
+  publishStats(stats: StatsMessage): void;
+  publishTakeover(sessionId: string, connectionId: string): void;
+}
+
+export type WriterRejection = 'taken_over' | 'ended' | 'unknown_session' | 'sequence_gap' | 'internal';
+
+interface Entry {
+  connection: IngestConnection;
+  send: (message: ServerMessage) => void;
+}
+
+interface EndWaiter {
+  connectionId: string;
+  seq: number;
+  resolve: (result: EndResult) => void;
+}
+
+const REJECTION_CODES: Record<WriterRejection, [ErrorCode, string]> = {
+  taken_over: ['SESSION_TAKEN_OVER', 'another connection said hello for this session'],
+  ended: ['SESSION_ENDED', 'the session has ended'],
+  unknown_session: ['UNKNOWN_SESSION', 'the session no longer exists'],
+  sequence_gap: ['SEQUENCE_GAP', 'batches arrived out of order'],
+  internal: ['INTERNAL_ERROR', 'these batches could not be stored; reconnect and resend'],
+};
+
+export interface HubOptions {
+  bufferCapBytes: number;
+  /** Fraction of the cap above which clients are asked to pause. */
+  throttleAt: number;
+  endTimeoutMs: number;
+  liveWindowMs: number;
+}
+
+/**
+ * The connections of one ingest process and what joins them: who holds which session (the
+ * latest hello wins, the older connection is closed), acknowledgements routed from the
+ * writer, spectators, and the once-a-second live figures. Pure: the database, the writer
+ * and the other processes are ports.
+ */
+export class IngestHub {
+  private readonly connections = new Map<string, Entry>();
+  private readonly owners = new Map<string, string>();
+  private readonly spectators = new Map<string, Set<string>>();
+  private readonly committedBySession = new Map<string, number>();
+  private readonly endWaiters = new Map<string, EndWaiter[]>();
+  private readonly live: LiveWindows;
+  private draining = false;
+
+  constructor(
+    private readonly sessions: SessionStore,
+    private readonly writer: BatchWriter,
+    private readonly bus: LiveBus,
+    private readonly options: HubOptions,
+  ) {
+    this.live = new LiveWindows(options.liveWindowMs * 1000);
+  }
+
+  get connectionCount(): number {
+    return this.connections.size;
+  }
+
+  add(connection: IngestConnection, send: (message: ServerMessage) => void): void {
+    this.connections.set(connection.identity.connectionId, { connection, send });
+  }
+
+  remove(connectionId: string): void {
+    const entry = this.connections.get(connectionId);
+    if (!entry) return;
+    this.connections.delete(connectionId);
+    const sessionId = entry.connection.sessionId;
+    if (this.owners.get(sessionId) === connectionId) {
+      this.owners.delete(sessionId);
+      if (!this.endWaiters.has(sessionId)) this.committedBySession.delete(sessionId);
+    }
+    const watchers = this.spectators.get(sessionId);
+    if (watchers?.delete(connectionId) && watchers.size === 0) this.spectators.delete(sessionId);
+  }
+
+  async claim(sessionId: string, userId: string, connectionId: string): Promise<ClaimResult> {
+    if (this.draining) return { ok: false, code: 'DATABASE_UNAVAILABLE', committedSeq: 0 };
+    let result: ClaimResult;
+    try {
+      result = await this.sessions.claim(sessionId, userId, connectionId);
+    } catch {
+      // Like markEnded below: a failed query is an unavailable database, not a crash of the process.
+      return { ok: false, code: 'DATABASE_UNAVAILABLE', committedSeq: 0 };
+    }
+    if (!result.ok || !this.connections.has(connectionId)) return result;
+    const previous = this.owners.get(sessionId);
+    this.owners.set(sessionId, connectionId);
+    if (previous && previous !== connectionId) this.abort(previous, 'SESSION_TAKEN_OVER', 'another connection said hello for this session');
+    this.bus.publishTakeover(sessionId, connectionId);
+    this.committedBySession.set(sessionId, Math.max(result.committedSeq, this.committedBySession.get(sessionId) ?? 0));
+    return result;
+  }
+
+  store(batch: { sessionId: string; connectionId: string; seq: number; events: KeyEvent[]; fingers: Uint8Array }): void {
+    this.writer.enqueue({ sessionId: batch.sessionId, ownerId: batch.connectionId, seq: batch.seq, events: batch.events, fingers: batch.fingers, receivedAt: Date.now() });
+    this.live.add(batch.sessionId, batch.seq, batch.events);
+  }
+
+  bufferLevel(): BufferLevel {
+    const used = this.writer.bufferedBytes / this.options.bufferCapBytes;
+    if (used >= 1) return 'full';
+    return used >= this.options.throttleAt ? 'throttle' : 'ok';
+  }
+
+  async end(sessionId: string, connectionId: string, lastSeq: number): Promise<EndResult> {
+    const committed = await this.waitCommitted(sessionId, connectionId, lastSeq);
+    if (!committed.ok) return committed;
+    try {
+      const outcome = await this.sessions.markEnded(sessionId, connectionId);
+      if (outcome === 'taken_over') return { ok: false, code: 'SESSION_TAKEN_OVER', committedSeq: committed.committedSeq };
+      this.live.forget(sessionId);
+      return committed;
+    } catch {
+      return { ok: false, code: 'DATABASE_UNAVAILABLE', committedSeq: committed.committedSeq };
+    }
+  }
+
+  watch(sessionId: string, connectionId: string): void {
+    let set = this.spectators.get(sessionId);
+    if (!set) this.spectators.set(sessionId, (set = new Set()));
+    set.add(connectionId);
+  }
+
+  // Writer callbacks ------------------------------------------------------------------
+
+  committed(sessionId: string, ownerId: string, seq: number): void {
+    if (this.owners.has(sessionId) && seq > (this.committedBySession.get(sessionId) ?? 0)) this.committedBySession.set(sessionId, seq);
+    this.connections.get(ownerId)?.connection.committed(seq);
+    const waiters = this.endWaiters.get(sessionId);
+    if (!waiters) return;
+    const left = waiters.filter((w) => {
+      if (w.seq > seq) return true;
+      w.resolve({ ok: true, committedSeq: seq });
+      return false;
+    });
+    if (left.length) this.endWaiters.set(sessionId, left);
+    else this.endWaiters.delete(sessionId);
+  }
+
+  rejected(sessionId: string, ownerId: string, reason: WriterRejection, seq: number): void {
+    const [code, message] = REJECTION_CODES[reason];
+    this.abort(ownerId, code, message, seq);
+    // Only the rejected connection's own end waits: after a takeover the old owner's leftover
+    // batches are rejected, and that must not fail the new owner's end.
+    const waiters = this.endWaiters.get(sessionId) ?? [];
+    const left = waiters.filter((w) => w.connectionId !== ownerId);
+    if (left.length) this.endWaiters.set(sessionId, left);
+    else this.endWaiters.delete(sessionId);
+    for (const w of waiters) if (w.connectionId === ownerId) w.resolve({ ok: false, code: 'SESSION_TAKEN_OVER', committedSeq: seq });
+  }
+
+  // Other processes -----------------------------------------------------------------------
+
+  /** Another process took a session over: a connection here that held it is closed. */
+  remoteTakeover(sessionId: string, connectionId: string): void {
+    const owner = this.owners.get(sessionId);
+    if (owner && owner !== connectionId) {
+      this.owners.delete(sessionId);
+      this.abort(owner, 'SESSION_TAKEN_OVER', 'the session continued on another connection');
+    }
+  }
+
+  /** Live figures computed by another process, for spectators connected here. */
+  remoteStats(stats: StatsMessage): void {
+    for (const id of this.spectators.get(stats.sessionId) ?? []) this.connections.get(id)?.send(stats);
+  }
+
+  /** Once a second: live figures of every session typed in during the window. */
+  tick(nowMs: number): void {
+    for (const [sessionId, figures] of this.live.figures(nowMs)) {
+      const stats: StatsMessage = { t: MessageType.Stats, sessionId, ...figures };
+      const owner = this.owners.get(sessionId);
+      if (owner) this.connections.get(owner)?.send(stats);
+      this.remoteStats(stats);
+      this.bus.publishStats(stats);
+    }
+  }
+
+  /**
+   * SIGTERM: refuse new sessions, commit and acknowledge everything buffered, then close every
+   * connection with the reconnect code so clients move to another process.
+   */
+  async drain(timeoutMs: number): Promise<boolean> {
+    this.draining = true;
+    const flushed = await this.writer.idle(timeoutMs);
+    for (const id of [...this.connections.keys()]) this.abort(id, 'SERVER_SHUTDOWN', 'the server is shutting down; reconnect');
+    for (const waiters of this.endWaiters.values()) for (const w of waiters) w.resolve({ ok: false, code: 'SERVER_SHUTDOWN', committedSeq: 0 });
+    this.endWaiters.clear();
+    return flushed;
+  }
+
+  private waitCommitted(sessionId: string, connectionId: string, seq: number): Promise<EndResult> {
+    const committed = this.committedBySession.get(sessionId) ?? 0;
+    if (committed >= seq) return Promise.resolve({ ok: true, committedSeq: committed });
+    return new Promise((resolve) => {
+      const waiter: EndWaiter = { connectionId, seq, resolve: (r) => { clearTimeout(timer); resolve(r); } };
+      const timer = setTimeout(() => {
+        // Forget the waiter, or the list (and the session's committed seq) is kept forever.
+        const left = (this.endWaiters.get(sessionId) ?? []).filter((w) => w !== waiter);
+        if (left.length) this.endWaiters.set(sessionId, left);
+        else this.endWaiters.delete(sessionId);
+        resolve({ ok: false, code: 'DATABASE_UNAVAILABLE', committedSeq: this.committedBySession.get(sessionId) ?? 0 });
+      }, this.options.endTimeoutMs);
+      const list = this.endWaiters.get(sessionId) ?? [];
+      list.push(waiter);
+      this.endWaiters.set(sessionId, list);
+    });
+  }
+
+  private abort(connectionId: string, code: ErrorCode, message: string, seq = 0): void {
+    this.connections.get(connectionId)?.connection.abort(code, message, seq);
+  }
+}

@@ -1,0 +1,57 @@
+import type { KeyEvent } from '../../shared/protocol/key-event.ts';
+import { liveFigures, type LiveFigures } from '../../shared/metrics/live.ts';
+
+interface Window {
+  events: KeyEvent[];
+  /** Highest batch seq added: a batch resent after a takeover is stored once, so counted once. */
+  lastSeq: number;
+  lastOffsetUs: number;
+  lastArrivalMs: number;
+}
+
+/**
+ * The last few seconds of each session's events, for the live figures. The session's clock
+ * is its own (microseconds since its first keydown); between batches it is advanced by the
+ * wall time since the last one arrived, so a typist who stops sees the speed fall.
+ */
+export class LiveWindows {
+  private readonly windows = new Map<string, Window>();
+
+  constructor(private readonly windowUs: number) {}
+
+  add(sessionId: string, seq: number, events: readonly KeyEvent[]): void {
+    if (events.length === 0) return;
+    let w = this.windows.get(sessionId);
+    if (!w) this.windows.set(sessionId, (w = { events: [], lastSeq: 0, lastOffsetUs: 0, lastArrivalMs: 0 }));
+    if (seq <= w.lastSeq) return;
+    w.lastSeq = seq;
+    for (const e of events) {
+      w.events.push(e);
+      if (e.offsetUs > w.lastOffsetUs) w.lastOffsetUs = e.offsetUs;
+    }
+    w.lastArrivalMs = Date.now();
+  }
+
+  forget(sessionId: string): void {
+    this.windows.delete(sessionId);
+  }
+
+  /** Figures of every session that received events within the window; idle ones are dropped. */
+  figures(nowMs: number): Array<[string, LiveFigures]> {
+    const out: Array<[string, LiveFigures]> = [];
+    for (const [sessionId, w] of this.windows) {
+      const idleMs = nowMs - w.lastArrivalMs;
+      if (idleMs * 1000 > this.windowUs) {
+        this.windows.delete(sessionId);
+        continue;
+      }
+      const nowUs = w.lastOffsetUs + Math.max(0, idleMs) * 1000;
+      const from = nowUs - this.windowUs;
+      let drop = 0;
+      while (drop < w.events.length && w.events[drop]!.offsetUs <= from) drop++;
+      if (drop > 0) w.events.splice(0, drop);
+      out.push([sessionId, liveFigures(w.events, nowUs, this.windowUs)]);
+    }
+    return out;
+  }
+}
