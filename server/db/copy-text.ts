@@ -44,13 +44,16 @@ export class CopyTextBuffer {
       this.bytes[this.length++] = 48 + n;
       return this;
     }
-    const start = this.length;
+    // Digits written from the right into their final place: no reversal, no string.
+    let digits = 1;
+    for (let p = 10; p <= n; p *= 10) digits++;
+    let at = this.length + digits;
+    this.length = at;
     while (n > 0) {
       const digit = n % 10;
-      this.bytes[this.length++] = 48 + digit;
+      this.bytes[--at] = 48 + digit;
       n = (n - digit) / 10;
     }
-    this.bytes.subarray(start, this.length).reverse();
     return this;
   }
 

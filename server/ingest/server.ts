@@ -77,6 +77,7 @@ export async function startIngestServer(deps: IngestServerDeps): Promise<IngestS
       return writer.bufferedBytes;
     },
     idle: (ms) => writer.idle(ms),
+    supersede: (sessionId, ownerId) => writer.supersede(sessionId, ownerId),
   };
   const bus = new PgLiveBus(deps.databaseUrl, deps.pool, serverId, {
     stats: (stats) => hub?.remoteStats(stats),

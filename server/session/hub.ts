@@ -15,6 +15,8 @@ export interface BatchWriter {
   enqueue(batch: { sessionId: string; ownerId: string; seq: number; events: KeyEvent[]; fingers: Uint8Array; receivedAt: number }): void;
   readonly bufferedBytes: number;
   idle(timeoutMs: number): Promise<boolean>;
+  /** Drops queued, unacknowledged batches of the session from any other connection: they would be refused. */
+  supersede(sessionId: string, ownerId: string): void;
 }
 
 /** Carries live figures and takeovers to the other ingest processes. */
@@ -109,6 +111,7 @@ export class IngestHub {
     if (!result.ok || !this.connections.has(connectionId)) return result;
     const previous = this.owners.get(sessionId);
     this.owners.set(sessionId, connectionId);
+    this.writer.supersede(sessionId, connectionId);
     if (previous && previous !== connectionId) this.abort(previous, 'SESSION_TAKEN_OVER', 'another connection said hello for this session');
     this.bus.publishTakeover(sessionId, connectionId);
     this.committedBySession.set(sessionId, Math.max(result.committedSeq, this.committedBySession.get(sessionId) ?? 0));
@@ -116,6 +119,12 @@ export class IngestHub {
   }
 
   store(batch: { sessionId: string; connectionId: string; seq: number; events: KeyEvent[]; fingers: Uint8Array }): void {
+    if (this.draining) {
+      // Once the drain began nothing new is taken, or a busy client could hold the drain
+      // open until its deadline; the client resends this batch to the next process.
+      this.abort(batch.connectionId, 'SERVER_SHUTDOWN', 'the server is shutting down; reconnect');
+      return;
+    }
     this.writer.enqueue({ sessionId: batch.sessionId, ownerId: batch.connectionId, seq: batch.seq, events: batch.events, fingers: batch.fingers, receivedAt: Date.now() });
     this.live.add(batch.sessionId, batch.seq, batch.events);
   }
@@ -177,6 +186,7 @@ export class IngestHub {
 
   /** Another process took a session over: a connection here that held it is closed. */
   remoteTakeover(sessionId: string, connectionId: string): void {
+    this.writer.supersede(sessionId, connectionId);
     const owner = this.owners.get(sessionId);
     if (owner && owner !== connectionId) {
       this.owners.delete(sessionId);

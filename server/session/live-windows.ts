@@ -1,6 +1,13 @@
 import type { KeyEvent } from '../../shared/protocol/key-event.ts';
 import { liveFigures, type LiveFigures } from '../../shared/metrics/live.ts';
 
+/**
+ * Most events a window keeps. Ten seconds of the fastest human typing is ~440 events (44 a
+ * second at the peak, REFERENCE.md section 5); a client sending more, or with offsets that
+ * never advance, must not grow the window or the once-a-second computation without bound.
+ */
+export const MAX_WINDOW_EVENTS = 1000;
+
 interface Window {
   events: KeyEvent[];
   /** Highest batch seq added: a batch resent after a takeover is stored once, so counted once. */
@@ -29,6 +36,8 @@ export class LiveWindows {
       w.events.push(e);
       if (e.offsetUs > w.lastOffsetUs) w.lastOffsetUs = e.offsetUs;
     }
+    // Trimmed in steps of MAX_WINDOW_EVENTS, so the cost stays O(1) per event.
+    if (w.events.length > 2 * MAX_WINDOW_EVENTS) w.events.splice(0, w.events.length - MAX_WINDOW_EVENTS);
     w.lastArrivalMs = Date.now();
   }
 
@@ -49,6 +58,7 @@ export class LiveWindows {
       const from = nowUs - this.windowUs;
       let drop = 0;
       while (drop < w.events.length && w.events[drop]!.offsetUs <= from) drop++;
+      drop = Math.max(drop, w.events.length - MAX_WINDOW_EVENTS);
       if (drop > 0) w.events.splice(0, drop);
       out.push([sessionId, liveFigures(w.events, nowUs, this.windowUs)]);
     }
