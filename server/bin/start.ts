@@ -15,6 +15,8 @@ import { migrate } from '../db/migrations.ts';
 import { DatabaseHealthMonitor } from '../db/health-monitor.ts';
 import { startIngestServer } from '../ingest/server.ts';
 import { createHttpApp } from '../http/app.ts';
+import { buildSidecarDeps } from '../http/build-sidecar.ts';
+import { API_ROUTES } from '../http/api-routes.ts';
 import { listenHttp } from '../http/server.ts';
 import { failStart } from './fail.ts';
 
@@ -69,13 +71,9 @@ try {
   const ingest = await startIngestServer({ config, log, registry, databaseUrl: database.url, pool });
   shutdown.add('ingest server', () => ingest.drain());
 
-  const app = createHttpApp({
-    log,
-    databaseState: () => health.current,
-    securityHeadersEnabled: config.security.headers,
-    clientDir: path.join(repoRoot, 'client', 'dist'),
-    connectSources: ingestOrigins(config),
-  });
+  const sidecar = buildSidecarDeps({ config, log, pool, databaseState: () => health.current });
+  shutdown.add('rate limiter', async () => sidecar.limiter.stop());
+  const app = createHttpApp(sidecar, { clientDir: path.join(repoRoot, 'client', 'dist'), connectSources: ingestOrigins(config) }, API_ROUTES);
   const server = await listenHttp(app, config.host, config.httpPort);
   shutdown.add('http sidecar', () => server.close());
 

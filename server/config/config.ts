@@ -53,6 +53,11 @@ export interface Config {
     maxLoginAttempts: number;
     lockoutMinutes: number;
     lockoutResetMinutes: number;
+    bcryptRounds: number;
+    generalRatePerMinute: number;
+    /** Peers whose X-Forwarded-For is believed (the reverse proxy); empty trusts none. */
+    trustedProxies: string[];
+    refreshTokenDays: number;
   };
   ingest: {
     flushRows: number;
@@ -139,6 +144,10 @@ export function loadConfig(source: Record<string, string | undefined>, options: 
       maxLoginAttempts: env.MAX_LOGIN_ATTEMPTS,
       lockoutMinutes: env.LOCKOUT_DURATION_MINUTES,
       lockoutResetMinutes: env.LOCKOUT_RESET_AFTER_MINUTES,
+      bcryptRounds: env.BCRYPT_ROUNDS,
+      generalRatePerMinute: env.RATE_LIMIT_PER_MINUTE,
+      trustedProxies: (env.TRUSTED_PROXIES ?? '').split(',').map((p) => p.trim()).filter(Boolean),
+      refreshTokenDays: env.REFRESH_TOKEN_DAYS,
     },
     ingest: {
       flushRows: env.INGEST_FLUSH_ROWS,

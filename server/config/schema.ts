@@ -107,6 +107,10 @@ export const envSchema = z.object({
   MAX_LOGIN_ATTEMPTS: int(5, 1, 1000),
   LOCKOUT_DURATION_MINUTES: int(15, 1, 10080),
   LOCKOUT_RESET_AFTER_MINUTES: int(60, 1, 10080),
+  BCRYPT_ROUNDS: int(12, 4, 15),
+  RATE_LIMIT_PER_MINUTE: int(100, 1, 1_000_000),
+  TRUSTED_PROXIES: text(),
+  REFRESH_TOKEN_DAYS: int(7, 1, 365),
   ALLOWED_ORIGINS: text(),
   // Flush size, age and parallelism were chosen with `npm run bench:ingest` on a 2-core
   // machine: 8000 rows and 3 flushers reached ~0.5x of raw COPY with p99 acks under 100 ms

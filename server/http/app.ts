@@ -1,15 +1,19 @@
 import Koa from 'koa';
-import type { Logger } from '../obs/logger.ts';
-import type { DatabaseState } from '../db/health-monitor.ts';
 import { errorHandler } from './errors.ts';
 import { healthRouter } from './health-route.ts';
 import { securityHeaders } from './security-headers.ts';
 import { staticClient } from './static-client.ts';
+import { httpsRedirect } from './https-redirect.ts';
+import { jsonBody } from './body.ts';
+import { requireJson } from './csrf.ts';
+import { rateLimit } from './rate-limit.ts';
+import { clientIp } from './client-ip.ts';
+import { authSessionRoutes } from './auth-session-routes.ts';
+import { authAccountRoutes } from './auth-account-routes.ts';
+import type { SidecarDeps } from './sidecar-deps.ts';
+import type Router from '@koa/router';
 
-export interface HttpAppDeps {
-  log: Logger;
-  databaseState: () => DatabaseState;
-  securityHeadersEnabled: boolean;
+export interface HttpAppOptions {
   /** Where the built client lives; unset serves no client (API-only deployments). */
   clientDir?: string;
   /** Extra origins the page may connect to (the ingest WebSocket). */
@@ -18,14 +22,29 @@ export interface HttpAppDeps {
 
 const API_PREFIXES = ['/api', '/auth', '/health', '/metrics'];
 
-/** The Koa sidecar: composition of small middlewares, no business logic here. */
-export function createHttpApp(deps: HttpAppDeps): Koa {
-  const app = new Koa({ proxy: true });
+/** Route groups added by feature modules; each is a function of the shared dependencies. */
+export type RouteGroup = (deps: SidecarDeps) => Router;
+
+/** The Koa sidecar: a composition of small middlewares and route groups, no logic here. */
+export function createHttpApp(deps: SidecarDeps, options: HttpAppOptions, extraRoutes: RouteGroup[] = []): Koa {
+  const { config, log } = deps;
+  const app = new Koa({ proxy: deps.trustedProxies.size > 0 });
   app.silent = true; // errors are logged by our handler, as JSON
-  app.use(errorHandler(deps.log));
-  if (deps.securityHeadersEnabled) app.use(securityHeaders({ connectSources: deps.connectSources }));
+  app.use(errorHandler(log));
+  if (config.security.httpsRedirect) app.use(httpsRedirect(deps.trustedProxies));
+  if (config.security.headers) app.use(securityHeaders({ connectSources: options.connectSources }));
   const health = healthRouter(deps.databaseState);
   app.use(health.routes()).use(health.allowedMethods());
-  if (deps.clientDir) app.use(staticClient(deps.clientDir, API_PREFIXES));
+  const general = { name: 'general', limit: config.security.generalRatePerMinute, windowMs: 60_000 };
+  const apiOnly = (ctx: Koa.Context) => ctx.path.startsWith('/api') || ctx.path.startsWith('/auth');
+  const limitGeneral = rateLimit(deps.limiter, general, log, (ctx) => clientIp(ctx, deps.trustedProxies), config.security.authRateLimit);
+  app.use(async (ctx, next) => (apiOnly(ctx) ? limitGeneral(ctx, next) : next()));
+  app.use(requireJson());
+  app.use(jsonBody());
+  for (const group of [authSessionRoutes, authAccountRoutes, ...extraRoutes]) {
+    const router = group(deps);
+    app.use(router.routes()).use(router.allowedMethods());
+  }
+  if (options.clientDir) app.use(staticClient(options.clientDir, API_PREFIXES));
   return app;
 }

@@ -44,9 +44,11 @@ export function errorHandler(log: Logger) {
 function toHttpError(error: unknown): HttpError | undefined {
   if (error instanceof HttpError) return error;
   const e = error as { status?: unknown; expose?: unknown; message?: unknown; code?: unknown };
-  if (typeof e?.status === 'number' && e.status >= 400 && e.status < 500 && e.expose === true) {
+  // (the JSON parser's SyntaxError carries status 400 without `expose`: still the client's fault)
+  if (typeof e?.status === 'number' && e.status >= 400 && e.status < 500) {
     const code = typeof e.code === 'string' && /^[A-Z_]+$/.test(e.code) ? e.code : codeForStatus(e.status);
-    return new HttpError(e.status, code, String(e.message ?? 'bad request'));
+    const message = e.expose === true ? String(e.message ?? 'bad request') : e.status === 400 ? 'the request body could not be parsed as JSON' : 'the request was refused';
+    return new HttpError(e.status, code, message);
   }
   return undefined;
 }

@@ -7,24 +7,32 @@ import { getJson, pollUntil } from '../test/support/processes.ts';
 import { createHttpApp } from './app.ts';
 import { listenHttp, type HttpServer } from './server.ts';
 import { Writable } from 'node:stream';
+import { createPool } from '../db/pool.ts';
+import { loadConfig } from '../config/index.ts';
+import { buildSidecarDeps } from './build-sidecar.ts';
 
 const quiet = createLogger({ service: 'test', level: 'silent', destination: new Writable({ write: (_c, _e, cb) => cb() }) });
 let pg: TestPostgres;
 let monitor: DatabaseHealthMonitor;
 let server: HttpServer;
 let base: string;
+const pools: Array<ReturnType<typeof createPool>> = [];
 
 test.before(async () => {
   pg = await startTestPostgres();
   monitor = new DatabaseHealthMonitor(pg.server.url(), { intervalMs: 500 });
   await monitor.start();
-  const app = createHttpApp({ log: quiet, databaseState: () => monitor.current, securityHeadersEnabled: true, connectSources: [] });
+  const pool = createPool(pg.server.url(), { max: 2, applicationName: 'health-test' });
+  pools.push(pool);
+  const config = loadConfig({ NODE_ENV: 'test', SECRET_KEY: 'x'.repeat(40), DATABASE_URL: pg.server.url() });
+  const app = createHttpApp(buildSidecarDeps({ config, log: quiet, pool, databaseState: () => monitor.current }), { connectSources: [] });
   server = await listenHttp(app, '127.0.0.1', 0);
   base = `http://127.0.0.1:${server.port}`;
 });
 
 test.after(async () => {
   await server.close();
+  for (const p of pools) await p.end();
   await monitor.stop();
   await pg.destroy();
 });

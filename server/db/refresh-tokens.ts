@@ -1,0 +1,102 @@
+import { randomUUID } from 'node:crypto';
+import type pg from 'pg';
+import { hashToken, newOpaqueToken } from '../auth/secrets.ts';
+import type { Queryable } from './users.ts';
+
+export type RotateResult =
+  | { ok: true; userId: string; familyId: string; token: string; expiresAt: Date }
+  | { ok: false; code: 'REFRESH_INVALID' | 'REFRESH_EXPIRED' }
+  | { ok: false; code: 'REFRESH_REUSED'; userId: string; familyId: string };
+
+export interface DeviceRow {
+  family_id: string;
+  user_agent: string;
+  ip: string | null;
+  signed_in_at: Date;
+  last_used_at: Date;
+}
+
+/**
+ * Refresh tokens: single use, rotated on every refresh, stored as SHA-256 only. All tokens
+ * descended from one sign-in share a family (one "device"); presenting a token that was
+ * already rotated means it was stolen or replayed, and revokes the whole family.
+ */
+export class RefreshTokens {
+  constructor(private readonly pool: pg.Pool, private readonly ttlDays: number) {}
+
+  async issue(input: { userId: string; familyId?: string; userAgent: string; ip: string | null }, db: Queryable = this.pool): Promise<{ token: string; familyId: string; expiresAt: Date }> {
+    const { token, hash } = newOpaqueToken();
+    const familyId = input.familyId ?? randomUUID();
+    const { rows } = await db.query<{ expires_at: Date }>(
+      `INSERT INTO refresh_tokens (user_id, family_id, token_hash, user_agent, ip, expires_at)
+       VALUES ($1, $2, $3, $4, $5, now() + make_interval(days => $6)) RETURNING expires_at`,
+      [input.userId, familyId, hash, input.userAgent.slice(0, 300), input.ip, this.ttlDays],
+    );
+    return { token, familyId, expiresAt: rows[0]!.expires_at };
+  }
+
+  async rotate(token: string, context: { userAgent: string; ip: string | null }): Promise<RotateResult> {
+    const client = await this.pool.connect();
+    try {
+      await client.query('BEGIN');
+      const { rows } = await client.query<{ id: string; user_id: string; family_id: string; used_at: Date | null; revoked_at: Date | null; expired: boolean }>(
+        'SELECT id, user_id, family_id, used_at, revoked_at, expires_at <= now() AS expired FROM refresh_tokens WHERE token_hash = $1 FOR UPDATE',
+        [hashToken(token)],
+      );
+      const row = rows[0];
+      let result: RotateResult;
+      if (!row || row.revoked_at) result = { ok: false, code: 'REFRESH_INVALID' };
+      else if (row.used_at) {
+        await client.query("UPDATE refresh_tokens SET revoked_at = now(), revoked_reason = 'reuse_detected' WHERE family_id = $1 AND revoked_at IS NULL", [row.family_id]);
+        result = { ok: false, code: 'REFRESH_REUSED', userId: row.user_id, familyId: row.family_id };
+      } else if (row.expired) result = { ok: false, code: 'REFRESH_EXPIRED' };
+      else {
+        await client.query('UPDATE refresh_tokens SET used_at = now(), last_used_at = now() WHERE id = $1', [row.id]);
+        const next = await this.issue({ userId: row.user_id, familyId: row.family_id, ...context }, client);
+        result = { ok: true, userId: row.user_id, ...next };
+      }
+      await client.query('COMMIT');
+      return result;
+    } catch (error) {
+      await client.query('ROLLBACK').catch(() => undefined);
+      throw error;
+    } finally {
+      client.release();
+    }
+  }
+
+  /** The family of a live token, for logout and CSRF binding; undefined when not live. */
+  async familyOf(token: string): Promise<{ userId: string; familyId: string } | undefined> {
+    const { rows } = await this.pool.query<{ user_id: string; family_id: string }>(
+      'SELECT user_id, family_id FROM refresh_tokens WHERE token_hash = $1 AND used_at IS NULL AND revoked_at IS NULL AND expires_at > now()',
+      [hashToken(token)],
+    );
+    return rows[0] ? { userId: rows[0].user_id, familyId: rows[0].family_id } : undefined;
+  }
+
+  async revokeFamily(userId: string, familyId: string, reason: string): Promise<boolean> {
+    const { rowCount } = await this.pool.query('UPDATE refresh_tokens SET revoked_at = now(), revoked_reason = $3 WHERE user_id = $1 AND family_id = $2 AND revoked_at IS NULL', [userId, familyId, reason]);
+    return (rowCount ?? 0) > 0;
+  }
+
+  /** Every device of the user, optionally sparing one (the one asking). */
+  async revokeAll(userId: string, reason: string, exceptFamilyId?: string): Promise<number> {
+    const { rowCount } = await this.pool.query(
+      'UPDATE refresh_tokens SET revoked_at = now(), revoked_reason = $2 WHERE user_id = $1 AND revoked_at IS NULL AND ($3::uuid IS NULL OR family_id <> $3)',
+      [userId, reason, exceptFamilyId ?? null],
+    );
+    return rowCount ?? 0;
+  }
+
+  async devices(userId: string): Promise<DeviceRow[]> {
+    const { rows } = await this.pool.query<DeviceRow>(
+      `SELECT live.family_id, live.user_agent, host(live.ip) AS ip, first.created_at AS signed_in_at, live.last_used_at
+       FROM refresh_tokens live
+       JOIN LATERAL (SELECT min(created_at) AS created_at FROM refresh_tokens f WHERE f.family_id = live.family_id) first ON true
+       WHERE live.user_id = $1 AND live.used_at IS NULL AND live.revoked_at IS NULL AND live.expires_at > now()
+       ORDER BY live.last_used_at DESC`,
+      [userId],
+    );
+    return rows;
+  }
+}

@@ -1,0 +1,144 @@
+import Router from '@koa/router';
+import { z } from 'zod';
+import { passwordProblem, PASSWORD_MAX } from '../auth/passwords.ts';
+import { findUserByEmail, findUserById, insertUser, markEmailVerified, setPassword, updateProfile } from '../db/users.ts';
+import { consumeOneTimeToken, createOneTimeToken, peekOneTimeToken, revokeOneTimeTokens } from '../db/one-time-tokens.ts';
+import { passwordResetMail, verificationMail } from '../email/templates.ts';
+import { REFRESH_COOKIE, readCookie } from './cookies.ts';
+import { clientIp } from './client-ip.ts';
+import { HttpError } from './errors.ts';
+import { AUTH_RULES, rateLimit } from './rate-limit.ts';
+import { requireUser, userIdOf } from './authenticate.ts';
+import { publicUser } from './public-user.ts';
+import { parseInput } from './validation.ts';
+import { bodyOf } from './body.ts';
+import type { SidecarDeps } from './sidecar-deps.ts';
+
+const VERIFY_MINUTES = 24 * 60;
+const RESET_MINUTES = 60;
+const email = z.email().max(320).transform((e) => e.trim());
+const token = z.string().min(20).max(200);
+
+/** Accounts: register, verify, forgot/reset and change password, profile. */
+export function authAccountRoutes(deps: SidecarDeps): Router {
+  const router = new Router({ prefix: '/auth' });
+  const { log, config, pool } = deps;
+  const ip = (ctx: Parameters<typeof clientIp>[0]) => clientIp(ctx, deps.trustedProxies);
+  const limits = config.security.authRateLimit;
+  const link = (page: string, value: string) => `${config.publicUrl}/${page}?token=${encodeURIComponent(value)}`;
+
+  const sendVerification = async (userId: string, to: string) => {
+    await revokeOneTimeTokens(pool, userId, 'email_verification');
+    const value = await createOneTimeToken(pool, userId, 'email_verification', VERIFY_MINUTES);
+    await deps.mailer.send(verificationMail(to, link('verify', value)));
+  };
+
+  router.post('/register', rateLimit(deps.limiter, AUTH_RULES.register, log, ip, limits), async (ctx) => {
+    const input = parseInput(z.object({ email, password: z.string().max(PASSWORD_MAX * 4), displayName: z.string().trim().max(100).optional() }), bodyOf(ctx));
+    const weak = passwordProblem(input.password, input.email);
+    if (weak) throw new HttpError(400, 'WEAK_PASSWORD', `the password ${weak}`, { fields: { password: weak } });
+    const user = await insertUser(pool, { email: input.email, passwordHash: await deps.hasher.hash(input.password), displayName: input.displayName });
+    if (!user) throw new HttpError(409, 'EMAIL_TAKEN', 'an account with this email exists; sign in or reset the password');
+    await sendVerification(user.id, input.email);
+    log.info({ event: 'auth_registered', userId: user.id }, 'account registered');
+    ctx.status = 201;
+    ctx.body = { user: publicUser(user), verificationSent: true };
+  });
+
+  router.post('/verify', async (ctx) => {
+    const input = parseInput(z.object({ token }), bodyOf(ctx));
+    const result = await consumeOneTimeToken(pool, input.token, 'email_verification');
+    if (!result.ok) throw tokenError(result.code, 'verification');
+    await markEmailVerified(pool, result.userId);
+    log.info({ event: 'auth_email_verified', userId: result.userId }, 'email verified');
+    ctx.body = { verified: true };
+  });
+
+  // The same answer whether or not the email has an account, so it reveals none.
+  router.post('/resend-verification', rateLimit(deps.limiter, AUTH_RULES.passwordReset, log, ip, limits), async (ctx) => {
+    const input = parseInput(z.object({ email }), bodyOf(ctx));
+    const user = await findUserByEmail(pool, input.email);
+    if (user?.email && !user.email_verified_at) await sendVerification(user.id, user.email);
+    ctx.status = 202;
+    ctx.body = { message: 'if the account exists and is not verified yet, a new link is on its way' };
+  });
+
+  router.post('/forgot-password', rateLimit(deps.limiter, AUTH_RULES.passwordReset, log, ip, limits), async (ctx) => {
+    const input = parseInput(z.object({ email }), bodyOf(ctx));
+    const user = await findUserByEmail(pool, input.email);
+    if (user?.email && !user.is_anonymous) {
+      await revokeOneTimeTokens(pool, user.id, 'password_reset');
+      const value = await createOneTimeToken(pool, user.id, 'password_reset', RESET_MINUTES);
+      await deps.mailer.send(passwordResetMail(user.email, link('reset', value)));
+      log.info({ event: 'auth_password_reset_requested', userId: user.id }, 'password reset link sent');
+    }
+    ctx.status = 202;
+    ctx.body = { message: 'if an account exists for this email, a reset link is on its way' };
+  });
+
+  router.post('/reset-password', rateLimit(deps.limiter, AUTH_RULES.passwordReset, log, ip, limits), async (ctx) => {
+    const input = parseInput(z.object({ token, password: z.string().max(PASSWORD_MAX * 4), code: z.string().trim().max(20).optional() }), bodyOf(ctx));
+    // Checked before the link is used up, so a mistyped 2FA code does not burn the link.
+    const peeked = await peekOneTimeToken(pool, input.token, 'password_reset');
+    if (!peeked.ok) throw tokenError(peeked.code, 'reset');
+    const user = await findUserById(pool, peeked.userId);
+    if (!user) throw tokenError('TOKEN_INVALID', 'reset');
+    const weak = passwordProblem(input.password, user.email ?? undefined);
+    if (weak) throw new HttpError(400, 'WEAK_PASSWORD', `the password ${weak}`, { fields: { password: weak } });
+    if (await deps.secondFactor.isEnabled(user.id)) {
+      if (!input.code) throw new HttpError(400, 'TWO_FACTOR_REQUIRED', 'enter the code from your authenticator app or a backup code', { fields: { code: 'required' } });
+      if (!(await deps.secondFactor.verify(user.id, input.code))) throw new HttpError(400, 'TWO_FACTOR_INVALID', 'that code is not valid');
+    }
+    const consumed = await consumeOneTimeToken(pool, input.token, 'password_reset');
+    if (!consumed.ok) throw tokenError(consumed.code, 'reset');
+    await setPassword(pool, user.id, await deps.hasher.hash(input.password));
+    await markEmailVerified(pool, user.id); // the link proved the address
+    const devices = await deps.refreshTokens.revokeAll(user.id, 'password_reset');
+    log.info({ event: 'auth_password_reset', userId: user.id, devicesSignedOut: devices }, 'password reset');
+    ctx.body = { reset: true };
+  });
+
+  router.post('/change-password', requireUser(deps.tokens), async (ctx) => {
+    const userId = userIdOf(ctx);
+    const input = parseInput(z.object({ currentPassword: z.string().min(1).max(1024), newPassword: z.string().max(PASSWORD_MAX * 4) }), bodyOf(ctx));
+    const user = await findUserById(pool, userId);
+    if (!user?.password_hash || !(await deps.hasher.verify(input.currentPassword, user.password_hash))) {
+      throw new HttpError(400, 'INVALID_CREDENTIALS', 'the current password is wrong', { fields: { currentPassword: 'wrong password' } });
+    }
+    const weak = passwordProblem(input.newPassword, user.email ?? undefined);
+    if (weak) throw new HttpError(400, 'WEAK_PASSWORD', `the password ${weak}`, { fields: { newPassword: weak } });
+    await setPassword(pool, userId, await deps.hasher.hash(input.newPassword));
+    const refresh = readCookie(ctx, REFRESH_COOKIE);
+    const current = refresh ? (await deps.refreshTokens.familyOf(refresh))?.familyId : undefined;
+    const others = await deps.refreshTokens.revokeAll(userId, 'password_changed', current);
+    log.info({ event: 'auth_password_changed', userId, otherDevicesSignedOut: others }, 'password changed');
+    ctx.body = { changed: true, otherDevicesSignedOut: others };
+  });
+
+  router.get('/me', requireUser(deps.tokens), async (ctx) => {
+    const user = await findUserById(pool, userIdOf(ctx));
+    if (!user) throw new HttpError(401, 'TOKEN_INVALID', 'the account no longer exists');
+    ctx.body = { user: publicUser(user) };
+  });
+
+  router.patch('/me', requireUser(deps.tokens), async (ctx) => {
+    const userId = userIdOf(ctx);
+    const input = parseInput(z.object({ displayName: z.string().trim().max(100).optional(), email: email.optional() }).strict(), bodyOf(ctx));
+    const before = await findUserById(pool, userId);
+    if (input.email && before?.email?.toLowerCase() !== input.email.toLowerCase() && (await findUserByEmail(pool, input.email))) {
+      throw new HttpError(409, 'EMAIL_TAKEN', 'another account uses this email', { fields: { email: 'taken' } });
+    }
+    const user = await updateProfile(pool, userId, input);
+    if (!user) throw new HttpError(401, 'TOKEN_INVALID', 'the account no longer exists');
+    if (input.email && user.email && !user.email_verified_at) await sendVerification(userId, user.email);
+    ctx.body = { user: publicUser(user) };
+  });
+
+  return router;
+}
+
+function tokenError(code: 'TOKEN_INVALID' | 'TOKEN_EXPIRED' | 'TOKEN_USED', kind: 'verification' | 'reset'): HttpError {
+  const what = kind === 'verification' ? 'verification link' : 'reset link';
+  const message = { TOKEN_INVALID: `this ${what} is not valid`, TOKEN_EXPIRED: `this ${what} has expired; ask for a new one`, TOKEN_USED: `this ${what} was already used` }[code];
+  return new HttpError(400, code, message);
+}

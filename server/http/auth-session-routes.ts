@@ -1,0 +1,114 @@
+import Router from '@koa/router';
+import { z } from 'zod';
+import { findUserByEmail } from '../db/users.ts';
+import { lockIfExhausted, reserveAttempt, type LockoutPolicy } from '../db/login-attempts.ts';
+import { REFRESH_COOKIE, readCookie } from './cookies.ts';
+import { clientIp } from './client-ip.ts';
+import { HttpError } from './errors.ts';
+import { AUTH_RULES, rateLimit } from './rate-limit.ts';
+import { requireUser, userIdOf } from './authenticate.ts';
+import { clearSignInCookies, completeSignIn, issueCookies } from './sign-in.ts';
+import { parseInput } from './validation.ts';
+import { bodyOf } from './body.ts';
+import type { SidecarDeps } from './sidecar-deps.ts';
+
+const loginInput = z.object({ email: z.string().trim().min(3).max(320), password: z.string().min(1).max(1024) });
+
+/** Signing in and out: login (step one of two with 2FA), refresh rotation, logout, devices. */
+export function authSessionRoutes(deps: SidecarDeps): Router {
+  const router = new Router({ prefix: '/auth' });
+  const { log, config } = deps;
+  const ip = (ctx: Parameters<typeof clientIp>[0]) => clientIp(ctx, deps.trustedProxies);
+  const limits = config.security.authRateLimit;
+  const policy: LockoutPolicy = { maxAttempts: config.security.maxLoginAttempts, lockMinutes: config.security.lockoutMinutes, resetMinutes: config.security.lockoutResetMinutes };
+
+  router.post('/login', rateLimit(deps.limiter, AUTH_RULES.login, log, ip, limits), async (ctx) => {
+    const input = parseInput(loginInput, bodyOf(ctx));
+    const user = await findUserByEmail(deps.pool, input.email);
+    if (!user || user.is_anonymous || !user.password_hash) {
+      await deps.hasher.verify(input.password, null); // same time as a wrong password
+      log.info({ event: 'auth_login_failed', reason: 'unknown_email' }, 'login failed');
+      throw new HttpError(401, 'INVALID_CREDENTIALS', 'wrong email or password');
+    }
+    const attempt = await reserveAttempt(deps.pool, user.id, policy);
+    if (!attempt.allowed) throw locked(ctx, attempt.lockedUntil);
+    if (!(await deps.hasher.verify(input.password, user.password_hash))) {
+      const lockedUntil = await lockIfExhausted(deps.pool, user.id, attempt.attempt, policy);
+      if (lockedUntil) {
+        log.warn({ event: 'auth_lockout_triggered', userId: user.id, attempts: attempt.attempt, lockedUntil: lockedUntil.toISOString() }, 'account locked after failed logins');
+        throw locked(ctx, lockedUntil);
+      }
+      log.info({ event: 'auth_login_failed', reason: 'wrong_password', userId: user.id, attempt: attempt.attempt }, 'login failed');
+      throw new HttpError(401, 'INVALID_CREDENTIALS', 'wrong email or password');
+    }
+    if (!user.email_verified_at) throw new HttpError(403, 'EMAIL_NOT_VERIFIED', 'confirm your email first; we can send the link again');
+    if (await deps.secondFactor.isEnabled(user.id)) {
+      const step = deps.tokens.sign('login-2fa', user.id);
+      ctx.body = { twoFactorRequired: true, twoFactorToken: step.token, expiresIn: step.expiresIn };
+      return;
+    }
+    await completeSignIn(ctx, deps, user.id);
+  });
+
+  router.post('/refresh', async (ctx) => {
+    const token = readCookie(ctx, REFRESH_COOKIE);
+    if (!token) throw new HttpError(401, 'REFRESH_MISSING', 'not signed in on this device');
+    const family = await deps.refreshTokens.familyOf(token);
+    if (family) deps.csrf.check(ctx, family.familyId);
+    const result = await deps.refreshTokens.rotate(token, { userAgent: ctx.get('user-agent'), ip: ip(ctx) });
+    if (!result.ok) {
+      clearSignInCookies(ctx);
+      if (result.code === 'REFRESH_REUSED') {
+        log.warn({ event: 'refresh_token_reuse_detected', userId: result.userId, familyId: result.familyId, ip: ip(ctx) }, 'a spent refresh token was presented again: the device is signed out');
+      }
+      throw new HttpError(401, result.code, result.code === 'REFRESH_REUSED' ? 'this sign-in was revoked for your safety; sign in again' : 'sign in again');
+    }
+    issueCookies(ctx, deps, result.token, result.familyId);
+    const access = deps.tokens.sign('access', result.userId);
+    ctx.body = { accessToken: access.token, expiresIn: access.expiresIn };
+  });
+
+  router.post('/logout', async (ctx) => {
+    const token = readCookie(ctx, REFRESH_COOKIE);
+    const family = token ? await deps.refreshTokens.familyOf(token) : undefined;
+    if (family) {
+      deps.csrf.check(ctx, family.familyId);
+      await deps.refreshTokens.revokeFamily(family.userId, family.familyId, 'logout');
+      log.info({ event: 'auth_logout', userId: family.userId }, 'signed out');
+    }
+    clearSignInCookies(ctx);
+    ctx.status = 204;
+  });
+
+  router.post('/logout-all', requireUser(deps.tokens), async (ctx) => {
+    const userId = userIdOf(ctx);
+    const revoked = await deps.refreshTokens.revokeAll(userId, 'logout_everywhere');
+    log.info({ event: 'auth_logout_everywhere', userId, devices: revoked }, 'signed out everywhere');
+    clearSignInCookies(ctx);
+    ctx.status = 204;
+  });
+
+  router.get('/devices', requireUser(deps.tokens), async (ctx) => {
+    const userId = userIdOf(ctx);
+    const token = readCookie(ctx, REFRESH_COOKIE);
+    const current = token ? (await deps.refreshTokens.familyOf(token))?.familyId : undefined;
+    const devices = await deps.refreshTokens.devices(userId);
+    ctx.body = {
+      devices: devices.map((d) => ({ id: d.family_id, userAgent: d.user_agent, ip: d.ip, signedInAt: d.signed_in_at.toISOString(), lastUsedAt: d.last_used_at.toISOString(), current: d.family_id === current })),
+    };
+  });
+
+  router.delete('/devices/:id', requireUser(deps.tokens), async (ctx) => {
+    const id = parseInput(z.object({ id: z.uuid() }), ctx.params).id;
+    if (!(await deps.refreshTokens.revokeFamily(userIdOf(ctx), id, 'revoked_by_user'))) throw new HttpError(404, 'DEVICE_NOT_FOUND', 'no such signed-in device');
+    ctx.status = 204;
+  });
+
+  return router;
+}
+
+function locked(ctx: { set(name: string, value: string): void }, until: Date | null): HttpError {
+  const seconds = until ? Math.max(1, Math.ceil((until.getTime() - Date.now()) / 1000)) : 60;
+  ctx.set('Retry-After', String(seconds));
+  return new HttpError(423, 'AUTH_LOCKED', `too many failed logins; the account is locked for ${Math.ceil(seconds / 60)} min`, { retryAfterSeconds: seconds });
+}

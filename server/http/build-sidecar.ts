@@ -1,0 +1,36 @@
+import type { Config } from '../config/index.ts';
+import type { Logger } from '../obs/logger.ts';
+import type { Pool } from '../db/pool.ts';
+import type { DatabaseState } from '../db/health-monitor.ts';
+import { KeyRing } from '../auth/keys.ts';
+import { JwtTokens } from '../auth/jwt-tokens.ts';
+import { PasswordHasher } from '../auth/passwords.ts';
+import { TicketSigner } from '../auth/tickets.ts';
+import { createSecondFactor } from '../auth/second-factor.ts';
+import { RefreshTokens } from '../db/refresh-tokens.ts';
+import { createMailer, type Mailer } from '../email/mailer.ts';
+import { CsrfGuard } from './csrf.ts';
+import { RateLimiter } from './rate-limit.ts';
+import type { SidecarDeps } from './sidecar-deps.ts';
+
+/** Builds the sidecar's collaborators from the configuration (tests may swap the mailer). */
+export function buildSidecarDeps(input: { config: Config; log: Logger; pool: Pool; databaseState: () => DatabaseState; mailer?: Mailer }): SidecarDeps {
+  const { config, log, pool } = input;
+  const keys = new KeyRing(config.secretKey);
+  return {
+    config,
+    log,
+    pool,
+    keys,
+    tokens: new JwtTokens(keys),
+    hasher: new PasswordHasher(config.security.bcryptRounds),
+    tickets: new TicketSigner(config.secretKey),
+    refreshTokens: new RefreshTokens(pool, config.security.refreshTokenDays),
+    mailer: input.mailer ?? createMailer(config, log),
+    limiter: new RateLimiter(),
+    csrf: new CsrfGuard(keys.key('csrf'), new Set(config.allowedOrigins), log, config.security.csrf),
+    secondFactor: createSecondFactor(pool, keys),
+    trustedProxies: new Set(config.security.trustedProxies),
+    databaseState: input.databaseState,
+  };
+}

@@ -1,0 +1,16 @@
+import type { Context, Next } from 'koa';
+
+/**
+ * Optional (HTTPS_REDIRECT_ENABLED): plain-HTTP requests are sent to HTTPS. Off by default,
+ * since Traefik terminates TLS and redirects before requests reach us; a forwarded proto is
+ * believed only from a trusted proxy.
+ */
+export function httpsRedirect(trustedProxies: ReadonlySet<string>) {
+  return async function redirectToHttps(ctx: Context, next: Next): Promise<void> {
+    const peer = (ctx.req.socket.remoteAddress ?? '').replace(/^::ffff:/, '');
+    const proto = trustedProxies.has(peer) ? (ctx.get('x-forwarded-proto') || ctx.protocol) : ctx.protocol;
+    if (proto === 'https' || ctx.path === '/health') return next();
+    ctx.status = 301;
+    ctx.redirect(`https://${ctx.host}${ctx.originalUrl}`);
+  };
+}

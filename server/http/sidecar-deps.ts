@@ -1,0 +1,31 @@
+import type { Config } from '../config/index.ts';
+import type { Logger } from '../obs/logger.ts';
+import type { Pool } from '../db/pool.ts';
+import type { JwtTokens } from '../auth/jwt-tokens.ts';
+import type { PasswordHasher } from '../auth/passwords.ts';
+import type { TicketSigner } from '../auth/tickets.ts';
+import type { KeyRing } from '../auth/keys.ts';
+import type { RefreshTokens } from '../db/refresh-tokens.ts';
+import type { Mailer } from '../email/mailer.ts';
+import type { DatabaseState } from '../db/health-monitor.ts';
+import type { RateLimiter } from './rate-limit.ts';
+import type { CsrfGuard } from './csrf.ts';
+import type { SecondFactor } from '../auth/second-factor.ts';
+
+/** Everything the sidecar's routes use, built once by the composition root. */
+export interface SidecarDeps {
+  config: Config;
+  log: Logger;
+  pool: Pool;
+  keys: KeyRing;
+  tokens: JwtTokens;
+  hasher: PasswordHasher;
+  tickets: TicketSigner;
+  refreshTokens: RefreshTokens;
+  mailer: Mailer;
+  limiter: RateLimiter;
+  csrf: CsrfGuard;
+  secondFactor: SecondFactor;
+  trustedProxies: ReadonlySet<string>;
+  databaseState: () => DatabaseState;
+}
