@@ -1,0 +1,176 @@
+import { shouldReconnect } from '../../shared/protocol/codes.ts';
+import type { KeyEvent } from '../../shared/protocol/key-event.ts';
+import { MessageType, type ServerMessage } from '../../shared/protocol/messages.ts';
+import { PROTOCOL_VERSION } from '../../shared/protocol/version.ts';
+import { connect, type Connection, type Transport } from './transports.ts';
+import type { RunStats } from './run-stats.ts';
+
+export interface EventScript {
+  take(untilMs: number): KeyEvent[];
+}
+
+interface OutboxBatch {
+  seq: number;
+  events: KeyEvent[];
+  firstSentAt: number;
+}
+
+export interface ClientOptions {
+  transport: Transport;
+  ingestUrl: string;
+  batchMs: number;
+  durationMs: number;
+  maxEventsPerBatch: number;
+  freshTicket: (sessionId: string) => Promise<string>;
+}
+
+export type ClientState = 'idle' | 'connecting' | 'streaming' | 'ending' | 'done' | 'failed';
+
+/**
+ * One simulated typist: types from its script in real time, sends a batch every batchMs,
+ * keeps every batch until it is acknowledged, resends them after reconnecting (the server
+ * drops what it already committed), and ends the session when its time is up. What it sent
+ * and what was acknowledged, batch by batch, is kept for the report's loss check.
+ */
+export class LoadClient {
+  state: ClientState = 'idle';
+  /** Per batch: events and the sum of their offsets, to compare with what was stored. */
+  readonly batches = new Map<number, { count: number; offsetSum: number }>();
+  ackedSeq = 0;
+  private connection: Connection | undefined;
+  private outbox: OutboxBatch[] = [];
+  private pending: KeyEvent[] = [];
+  private nextSeq = 1;
+  private startedAt = 0;
+  private lastFlush = 0;
+  private ticket: string;
+  private backoffMs = 250;
+  private finishedTyping = false;
+
+  constructor(readonly sessionId: string, ticket: string, private readonly script: EventScript, private readonly options: ClientOptions, private readonly stats: RunStats) {
+    this.ticket = ticket;
+  }
+
+  async start(now: number): Promise<void> {
+    this.startedAt = now;
+    this.lastFlush = now;
+    await this.open();
+  }
+
+  /** Called by the scheduler every few milliseconds. */
+  tick(now: number): void {
+    if (this.state === 'done' || this.state === 'failed' || this.startedAt === 0) return;
+    const elapsed = now - this.startedAt;
+    if (!this.finishedTyping) {
+      const due = this.script.take(Math.min(elapsed, this.options.durationMs));
+      if (due.length) this.pending.push(...due);
+      if (elapsed >= this.options.durationMs) this.finishedTyping = true;
+    }
+    if (this.state !== 'streaming') return;
+    if (this.pending.length && (now - this.lastFlush >= this.options.batchMs || this.finishedTyping)) this.flush(now);
+    if (this.finishedTyping && this.pending.length === 0 && this.outbox.length === 0) {
+      this.state = 'ending';
+      this.connection?.send({ t: MessageType.End, seq: this.nextSeq - 1 });
+    }
+  }
+
+  /** Stops at once (run deadline): what is unacknowledged stays counted as such. */
+  abandon(): void {
+    if (this.state !== 'done') this.state = 'failed';
+    this.connection?.close();
+  }
+
+  get unackedEvents(): number {
+    return this.outbox.reduce((n, b) => n + b.events.length, 0) + this.pending.length;
+  }
+
+  private flush(now: number): void {
+    this.lastFlush = now;
+    while (this.pending.length) {
+      const events = this.pending.splice(0, this.options.maxEventsPerBatch);
+      const batch = { seq: this.nextSeq++, events, firstSentAt: now };
+      this.batches.set(batch.seq, { count: events.length, offsetSum: events.reduce((s, e) => s + e.offsetUs, 0) });
+      this.outbox.push(batch);
+      this.stats.sent(events.length);
+      this.connection?.send({ t: MessageType.Batch, seq: batch.seq, events });
+    }
+  }
+
+  private async open(): Promise<void> {
+    this.state = 'connecting';
+    try {
+      this.connection = await connect(this.options.transport, this.options.ingestUrl, this.ticket, {
+        message: (m) => this.receive(m),
+        closed: (code) => this.closed(code),
+      });
+    } catch (error) {
+      this.stats.error(/401|TICKET_EXPIRED/.test(String(error)) ? 'TICKET_EXPIRED' : 'CONNECT_FAILED');
+      this.retryLater();
+      return;
+    }
+    this.stats.connected(+1);
+    this.connection.send({ t: MessageType.Hello, v: PROTOCOL_VERSION, sessionId: this.sessionId, lastAckedSeq: this.ackedSeq, client: `fingerflow-load/${this.options.transport}` });
+  }
+
+  private receive(message: ServerMessage): void {
+    const now = Date.now();
+    switch (message.t) {
+      case MessageType.Welcome:
+        this.state = 'streaming';
+        this.backoffMs = 250;
+        this.acknowledge(message.committedSeq, now);
+        // Resend, in order, everything the server has not committed.
+        for (const batch of this.outbox) this.connection?.send({ t: MessageType.Batch, seq: batch.seq, events: batch.events });
+        return;
+      case MessageType.Ack:
+        return this.acknowledge(message.seq, now);
+      case MessageType.Ended:
+        this.acknowledge(message.committedSeq, now);
+        this.state = 'done';
+        return;
+      case MessageType.Error:
+        this.stats.error(message.code);
+        return;
+      case MessageType.Throttle:
+        this.lastFlush = now + message.retryAfterMs; // hold the next batch back
+        return;
+      default:
+        return;
+    }
+  }
+
+  private acknowledge(seq: number, now: number): void {
+    if (seq <= this.ackedSeq) return;
+    while (this.outbox.length && this.outbox[0]!.seq <= seq) {
+      const batch = this.outbox.shift()!;
+      this.stats.acked(batch.events.length, now - batch.firstSentAt);
+    }
+    this.ackedSeq = seq;
+  }
+
+  private closed(code: number): void {
+    this.connection = undefined;
+    this.stats.connected(-1);
+    if (this.state === 'done' || this.state === 'failed') return;
+    if (!shouldReconnect(code)) {
+      this.stats.error(`CLOSE_${code}`);
+      this.state = 'failed';
+      return;
+    }
+    this.stats.reconnect();
+    this.retryLater();
+  }
+
+  private retryLater(): void {
+    if (this.state === 'failed') return;
+    this.state = 'connecting';
+    const delay = this.backoffMs * (0.5 + Math.random());
+    this.backoffMs = Math.min(5000, this.backoffMs * 2);
+    setTimeout(() => {
+      void this.options.freshTicket(this.sessionId).then((ticket) => {
+        this.ticket = ticket;
+        return this.open();
+      }, () => this.retryLater());
+    }, delay);
+  }
+}

@@ -1,0 +1,132 @@
+import fs from 'node:fs';
+import { LoadClient, type EventScript } from './load-client.ts';
+import { Random } from './random.ts';
+import { ReplayScript, type RecordedKey } from './replay.ts';
+import { RunStats } from './run-stats.ts';
+import { LoadtestApi } from './sidecar-api.ts';
+import type { Transport } from './transports.ts';
+import { TypistScript } from './typing-model.ts';
+import { verifyStored } from './verify-stored.ts';
+
+export interface LoadOptions {
+  sidecarUrl: string;
+  ingestUrl?: string;
+  token: string;
+  clients: number;
+  rampUpSec: number;
+  durationSec: number;
+  transport: Transport;
+  replay?: RecordedKey[];
+  seed: number;
+  batchMs: number;
+  /** Where to count what was stored; without it `stored`, `lost` and `duplicates` are null. */
+  databaseUrl?: string;
+  /** A local server process whose memory is sampled. */
+  serverPid?: number;
+  /** How long to wait after typing for the last acks and ends. */
+  graceSec: number;
+}
+
+export interface LoadReport {
+  transport: Transport;
+  clients: number;
+  sent: number;
+  acked: number;
+  unacked: number;
+  stored: number | null;
+  lost: number | null;
+  duplicates: number | null;
+  eventsPerSec: number;
+  ackLatencyMs: { p50: number; p90: number; p99: number; max: number };
+  errorsByCode: Record<string, number>;
+  reconnects: number;
+  serverRssMB: number | null;
+  seconds: number;
+  completedSessions: number;
+}
+
+export interface ProgressSample {
+  elapsedSec: number;
+  totalSec: number;
+  connected: number;
+  clients: number;
+  eventsPerSec: number;
+  ackP99Ms: number;
+}
+
+/** A whole run: sessions from the sidecar, clients ramped up, typing, ending, then the count. */
+export async function runLoad(options: LoadOptions, onProgress?: (sample: ProgressSample) => void): Promise<LoadReport> {
+  return (await runLoadDetailed(options, onProgress)).report;
+}
+
+/** The same, also returning the clients (what each sent and had acknowledged), for checks. */
+export async function runLoadDetailed(options: LoadOptions, onProgress?: (sample: ProgressSample) => void): Promise<{ report: LoadReport; clients: LoadClient[] }> {
+  const api = new LoadtestApi(options.sidecarUrl, options.token);
+  const sessions = await api.createSessions(options.clients);
+  const ingestUrl = options.ingestUrl ?? (await api.ingestUrl());
+  const stats = new RunStats();
+  const rng = new Random(options.seed);
+  const clients = sessions.map((s) => {
+    const script: EventScript = options.replay ? new ReplayScript(options.replay) : new TypistScript(rng.fork());
+    return new LoadClient(s.sessionId, s.ticket, script, {
+      transport: options.transport, ingestUrl, batchMs: options.batchMs, durationMs: options.durationSec * 1000, maxEventsPerBatch: 512,
+      freshTicket: (id) => api.ticket(id),
+    }, stats);
+  });
+
+  const t0 = Date.now();
+  const rampMs = options.rampUpSec * 1000;
+  const totalSec = options.rampUpSec + options.durationSec;
+  let started = 0;
+  let peakRss = 0;
+  const scheduler = setInterval(() => {
+    const now = Date.now();
+    const due = options.clients <= 1 || rampMs === 0 ? clients.length : Math.min(clients.length, Math.floor(((now - t0) / rampMs) * clients.length) + 1);
+    while (started < due) void clients[started++]!.start(now);
+    for (let i = 0; i < started; i++) clients[i]!.tick(now);
+  }, 20);
+  const sampler = setInterval(() => {
+    if (options.serverPid) peakRss = Math.max(peakRss, rssMB(options.serverPid));
+    const window = stats.takeWindow();
+    onProgress?.({ elapsedSec: Math.round((Date.now() - t0) / 1000), totalSec, connected: stats.connections, clients: options.clients, eventsPerSec: window.acked, ackP99Ms: window.p99 });
+  }, 1000);
+
+  const deadline = t0 + (totalSec + options.graceSec) * 1000;
+  while (Date.now() < deadline && !clients.every((c) => c.state === 'done' || c.state === 'failed')) {
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  const seconds = (Date.now() - t0) / 1000;
+  clearInterval(scheduler);
+  clearInterval(sampler);
+  for (const c of clients) if (c.state !== 'done') c.abandon();
+  if (options.serverPid) peakRss = Math.max(peakRss, rssMB(options.serverPid));
+
+  const check = options.databaseUrl ? await verifyStored(options.databaseUrl, clients) : undefined;
+  const report: LoadReport = {
+    transport: options.transport,
+    clients: options.clients,
+    sent: stats.sentEvents,
+    acked: stats.ackedEvents,
+    unacked: clients.reduce((n, c) => n + c.unackedEvents, 0),
+    stored: check?.stored ?? null,
+    lost: check?.lost ?? null,
+    duplicates: check?.duplicates ?? null,
+    eventsPerSec: Math.round(stats.ackedEvents / seconds),
+    ackLatencyMs: stats.latencySummary(),
+    errorsByCode: stats.errorsByCode,
+    reconnects: stats.reconnects,
+    serverRssMB: options.serverPid ? Math.round(peakRss) : null,
+    seconds: Math.round(seconds * 10) / 10,
+    completedSessions: clients.filter((c) => c.state === 'done').length,
+  };
+  return { report, clients };
+}
+
+function rssMB(pid: number): number {
+  try {
+    const status = fs.readFileSync(`/proc/${pid}/status`, 'utf8');
+    return Number(/VmRSS:\s+(\d+) kB/.exec(status)?.[1] ?? 0) / 1024;
+  } catch {
+    return 0;
+  }
+}

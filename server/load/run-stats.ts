@@ -1,0 +1,56 @@
+import * as hdr from 'hdr-histogram-js';
+
+/** Counters of one load run, fed by every client, read by the progress bar and the report. */
+export class RunStats {
+  sentEvents = 0;
+  ackedEvents = 0;
+  reconnects = 0;
+  connections = 0;
+  readonly errorsByCode: Record<string, number> = {};
+  // HDR histogram: exact percentiles to 3 significant digits at any count, in O(1) memory.
+  readonly latency = hdr.build({ lowestDiscernibleValue: 1, highestTrackableValue: 3_600_000, numberOfSignificantValueDigits: 3 });
+  private window = hdr.build({ lowestDiscernibleValue: 1, highestTrackableValue: 3_600_000, numberOfSignificantValueDigits: 3 });
+  private windowAcked = 0;
+
+  sent(events: number): void {
+    this.sentEvents += events;
+  }
+
+  acked(events: number, latencyMs: number): void {
+    this.ackedEvents += events;
+    this.windowAcked += events;
+    const value = Math.max(1, Math.round(latencyMs));
+    this.latency.recordValue(value);
+    this.window.recordValue(value);
+  }
+
+  connected(delta: number): void {
+    this.connections += delta;
+  }
+
+  reconnect(): void {
+    this.reconnects++;
+  }
+
+  error(code: string): void {
+    this.errorsByCode[code] = (this.errorsByCode[code] ?? 0) + 1;
+  }
+
+  /** Events acked and p99 ack latency since the last call (for the progress line). */
+  takeWindow(): { acked: number; p99: number } {
+    const result = { acked: this.windowAcked, p99: this.window.totalCount ? this.window.getValueAtPercentile(99) : 0 };
+    this.windowAcked = 0;
+    this.window.reset();
+    return result;
+  }
+
+  latencySummary(): { p50: number; p90: number; p99: number; max: number } {
+    if (this.latency.totalCount === 0) return { p50: 0, p90: 0, p99: 0, max: 0 };
+    return {
+      p50: this.latency.getValueAtPercentile(50),
+      p90: this.latency.getValueAtPercentile(90),
+      p99: this.latency.getValueAtPercentile(99),
+      max: this.latency.maxValue,
+    };
+  }
+}
