@@ -64,7 +64,7 @@ try {
   const fullSessions = await makeSessions(clients);
   const pids = { loadGenerator: process.pid, ingest: child.child.pid!, postgres: cluster.server.pid! };
   const fullMeter = cpuMeter(pids);
-  const full = await runLoad({ url: target, sessions: fullSessions, events, window: Number(args.window), durationMs });
+  const full = await runLoad({ kind: 'ws', url: target, sessions: fullSessions, events, window: Number(args.window), durationMs });
   const fullCpu = fullMeter.stop();
   const ingestEventsPerSec = full.ackedEvents / full.seconds;
   say(`  ${Math.round(ingestEventsPerSec).toLocaleString('en')} durable-acked events/s`);
@@ -73,7 +73,7 @@ try {
   say(`full path at half speed: ${Math.round(ingestEventsPerSec / 2).toLocaleString('en')} events/s offered`);
   const halfSessions = await makeSessions(clients);
   const halfMeter = cpuMeter(pids);
-  const half = await runLoad({ url: target, sessions: halfSessions, events, window: Number(args.window), durationMs, targetEventsPerSec: ingestEventsPerSec / 2 });
+  const half = await runLoad({ kind: 'ws', url: target, sessions: halfSessions, events, window: Number(args.window), durationMs, targetEventsPerSec: ingestEventsPerSec / 2 });
   const halfCpu = halfMeter.stop();
   const halfLatency = percentiles(half.latenciesMs);
   const fullLatency = percentiles(full.latenciesMs);

@@ -1,8 +1,5 @@
-import WebSocket from 'ws';
-import { decodeMessage, encodeMessage } from '../../shared/protocol/codec.ts';
-import { MessageType } from '../../shared/protocol/messages.ts';
 import type { KeyEvent } from '../../shared/protocol/key-event.ts';
-import { PROTOCOL_VERSION } from '../../shared/protocol/version.ts';
+import { openLink, type LinkKind } from './links.ts';
 
 export interface BenchSession {
   sessionId: string;
@@ -18,6 +15,7 @@ export interface LoadOptions {
   durationMs: number;
   /** Total events per second to offer; unset = as fast as acks allow. */
   targetEventsPerSec?: number;
+  kind: LinkKind;
 }
 
 export interface LoadResult {
@@ -28,10 +26,15 @@ export interface LoadResult {
   acked: Map<string, number>;
 }
 
-const decodeLimits = { maxFrameBytes: 1 << 20, maxEventsPerBatch: 100_000, maxDepth: 4, maxValues: 1 << 22 };
+
+function contiguous(acks: Set<number>, from: number): number {
+  let upTo = from;
+  while (acks.has(upTo + 1)) upTo++;
+  return upTo;
+}
 
 /**
- * WebSocket clients that each keep up to `window` batches in flight and count what is
+ * Clients (WebSocket, Socket.IO or HTTP) that each keep up to `window` batches in flight and count what is
  * acknowledged (durably committed) during the measured interval.
  */
 export async function runLoad(options: LoadOptions): Promise<LoadResult> {
@@ -46,46 +49,44 @@ export async function runLoad(options: LoadOptions): Promise<LoadResult> {
   let budget = Number.isFinite(batchesPerSec) ? 0 : Number.POSITIVE_INFINITY;
   const pumps: Array<() => void> = [];
 
-  const clients = await Promise.all(options.sessions.map((session) => new Promise<{ ws: WebSocket; pump: () => void; drained: Promise<void> }>((resolve, reject) => {
-    const ws = new WebSocket(`${options.url}/ws?ticket=${encodeURIComponent(session.ticket)}`, { perMessageDeflate: false });
+  const clients = await Promise.all(options.sessions.map(async (session) => {
     const sentAt = new Map<number, number>();
     let seq = 0;
     let ackedSeq = 0;
     let drainedResolve: () => void = () => undefined;
     const drained = new Promise<void>((r) => (drainedResolve = r));
+    // Acks may arrive out of order over HTTP; each one is cumulative for the stream protocols
+    // and per batch for HTTP, so count every batch up to the highest contiguous one.
+    const acks = new Set<number>();
+    const onAck = (ackSeq: number) => {
+      const now = performance.now();
+      if (options.kind === 'http') acks.add(ackSeq);
+      const upTo = options.kind === 'http' ? contiguous(acks, ackedSeq) : ackSeq;
+      for (let s = ackedSeq + 1; s <= upTo; s++) {
+        const t = sentAt.get(s);
+        sentAt.delete(s);
+        acks.delete(s);
+        if (measuring && t !== undefined) {
+          latencies.push(now - t);
+          ackedEvents += perBatch;
+        }
+      }
+      ackedSeq = Math.max(ackedSeq, upTo);
+      acked.set(session.sessionId, ackedSeq);
+      pump();
+    };
+    const link = await openLink(options.kind, options.url, session, onAck);
     const pump = () => {
-      while (!stopping && ws.readyState === WebSocket.OPEN && seq - ackedSeq < options.window && budget >= 1) {
+      while (!stopping && seq - ackedSeq < options.window && budget >= 1) {
         budget -= 1;
         seq++;
         sentAt.set(seq, performance.now());
-        ws.send(encodeMessage({ t: MessageType.Batch, seq, events: options.events }));
+        link.sendBatch(seq, options.events);
       }
       if (stopping && ackedSeq >= seq) drainedResolve();
     };
-    ws.on('message', (data: Buffer) => {
-      const decoded = decodeMessage(new Uint8Array(data), decodeLimits);
-      if (!decoded.ok) return;
-      const m = decoded.message;
-      if (m.t === MessageType.Welcome) return resolve({ ws, pump, drained });
-      if (m.t === MessageType.Ack) {
-        const now = performance.now();
-        for (let s = ackedSeq + 1; s <= m.seq; s++) {
-          const t = sentAt.get(s);
-          sentAt.delete(s);
-          if (measuring && t !== undefined) {
-            latencies.push(now - t);
-            ackedEvents += perBatch;
-          }
-        }
-        ackedSeq = Math.max(ackedSeq, m.seq);
-        acked.set(session.sessionId, ackedSeq);
-        pump();
-      }
-    });
-    ws.on('close', () => drainedResolve());
-    ws.once('open', () => ws.send(encodeMessage({ t: MessageType.Hello, v: PROTOCOL_VERSION, sessionId: session.sessionId, lastAckedSeq: 0, client: 'bench' })));
-    ws.once('error', reject);
-  })));
+    return { link, pump, drained };
+  }));
   for (const c of clients) pumps.push(c.pump);
 
   const refill = setInterval(() => {
@@ -102,6 +103,6 @@ export async function runLoad(options: LoadOptions): Promise<LoadResult> {
   for (const p of pumps) p();
   await Promise.race([Promise.all(clients.map((c) => c.drained)), new Promise((r) => setTimeout(r, 10_000))]);
   clearInterval(refill);
-  for (const c of clients) c.ws.close();
+  for (const c of clients) c.link.close();
   return { ackedEvents, seconds, latenciesMs: latencies, acked };
 }

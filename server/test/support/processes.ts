@@ -19,13 +19,13 @@ export interface Spawned {
  * CLI, which would put a second process between us and the server and keep it alive on
  * kill -9), with the given variables on top of a clean environment.
  */
-export function spawnTs(script: string, env: Record<string, string | undefined>): Spawned {
+export function spawnTs(script: string, env: Record<string, string | undefined>, args: string[] = []): Spawned {
   const base = inheritedEnv();
   for (const key of Object.keys(base)) {
     // The child decides its own database and ports; never inherit the caller's.
     if (/^(DATABASE_URL|PORT|INGEST_PORT|DATA_DIR|NODE_ENV|SECRET_KEY|EMBEDDED_PG_PORT)$/.test(key)) delete base[key];
   }
-  const child = spawn(process.execPath, ['--import', 'tsx', path.join(REPO_ROOT, script)], { cwd: REPO_ROOT, env: { ...base, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(process.execPath, ['--import', 'tsx', path.join(REPO_ROOT, script), ...args], { cwd: REPO_ROOT, env: { ...base, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
   let output = '';
   const listeners = new Set<() => void>();
   const onData = (chunk: Buffer) => {
