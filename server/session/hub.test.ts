@@ -331,6 +331,17 @@ test('tick sends live stats to the typist and its spectators, and publishes them
   assert.equal(otherWatcher.client.received, []);
 });
 
+test('the ticker runs often but each session gets its figures once a second', async () => {
+  const rig = hubRig();
+  const a = await hello(rig, { sessionId: SESSION_A });
+  a.conn.receive(frames.batch(1, typed('hello')));
+  const now = Date.now();
+  for (let ms = 0; ms < 1000; ms += 100) rig.hub.tick(now + ms);
+  assert.is(a.client.of(MessageType.Stats).length, 1);
+  rig.hub.tick(now + 1000);
+  assert.is(a.client.of(MessageType.Stats).length, 2);
+});
+
 test('tick sends nothing when nobody typed', async () => {
   const rig = hubRig();
   const a = await hello(rig);

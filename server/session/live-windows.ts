@@ -41,12 +41,20 @@ export class LiveWindows {
     w.lastArrivalMs = Date.now();
   }
 
+  has(sessionId: string): boolean {
+    return this.windows.has(sessionId);
+  }
+
+  get size(): number {
+    return this.windows.size;
+  }
+
   forget(sessionId: string): void {
     this.windows.delete(sessionId);
   }
 
   /** Figures of every session that received events within the window; idle ones are dropped. */
-  figures(nowMs: number): Array<[string, LiveFigures]> {
+  figures(nowMs: number, wanted: (sessionId: string) => boolean = () => true): Array<[string, LiveFigures]> {
     const out: Array<[string, LiveFigures]> = [];
     for (const [sessionId, w] of this.windows) {
       const idleMs = nowMs - w.lastArrivalMs;
@@ -54,6 +62,7 @@ export class LiveWindows {
         this.windows.delete(sessionId);
         continue;
       }
+      if (!wanted(sessionId)) continue;
       const nowUs = w.lastOffsetUs + Math.max(0, idleMs) * 1000;
       const from = nowUs - this.windowUs;
       let drop = 0;
