@@ -85,6 +85,8 @@ try {
   failStart(error);
 }
 
+// The page connects to the ingest URL that /api/config and the tickets name
+// (INGEST_PUBLIC_URL), which may be another host than the page's.
 function ingestOrigins(c: Config): string[] {
-  return [`ws://localhost:${c.ingestPort}`, `ws://127.0.0.1:${c.ingestPort}`];
+  return [...new Set([new URL(c.ingestPublicUrl).origin, `ws://localhost:${c.ingestPort}`, `ws://127.0.0.1:${c.ingestPort}`])];
 }

@@ -94,6 +94,18 @@ test('the seed .env values are understood', () => {
   assert.is(loadConfig({ LOG_LEVEL: 'WARNING' }, { cwd: tmp() }).logLevel, 'warn');
 });
 
+test('the public ingest URL follows the ingest port locally and the domain in production, or is set', () => {
+  assert.is(loadConfig({}, { cwd: tmp() }).ingestPublicUrl, 'ws://localhost:8081/ws');
+  assert.is(loadConfig({ INGEST_PORT: '9091' }, { cwd: tmp() }).ingestPublicUrl, 'ws://localhost:9091/ws');
+  const production = { NODE_ENV: 'production', SECRET_KEY: strongSecret, DATABASE_URL: 'postgres://u:p@db/ff', DOMAIN: 'typing.example' };
+  assert.is(loadConfig(production, { cwd: tmp() }).ingestPublicUrl, 'wss://typing.example/ws');
+  assert.is(loadConfig({ ...production, INGEST_PUBLIC_URL: 'wss://ingest.typing.example/ws' }, { cwd: tmp() }).ingestPublicUrl, 'wss://ingest.typing.example/ws');
+  assert.is(problem({ INGEST_PUBLIC_URL: 'not a url' }).variable, 'INGEST_PUBLIC_URL');
+  const http = problem({ INGEST_PUBLIC_URL: 'https://typing.example/ws' });
+  assert.is(http.variable, 'INGEST_PUBLIC_URL');
+  assert.match(http.message, /ws:\/\/ or wss:\/\//);
+});
+
 test('the logged summary never contains a secret', () => {
   const config = loadConfig({ SECRET_KEY: strongSecret, DATABASE_URL: 'postgres://ff:hunter2hunter2@db:5432/ff', SMTP_PASSWORD: 'smtp-secret', GOOGLE_CLIENT_SECRET: 'google-secret' }, { cwd: tmp() });
   const text = JSON.stringify(redactedSummary(config));

@@ -29,6 +29,8 @@ export interface Config {
   httpPort: number;
   ingestPort: number;
   publicUrl: string;
+  /** The ingest WebSocket as browsers reach it (through the proxy in production). */
+  ingestPublicUrl: string;
   dataDir: string;
   /** Set when an external PostgreSQL is used; unset means "start the embedded one". */
   databaseUrl: string | undefined;
@@ -70,6 +72,8 @@ export interface Config {
     idleTimeoutSec: number;
   };
   shutdownTimeoutMs: number;
+  /** Set when the load-test endpoints are enabled; their callers must present it. */
+  loadtestToken: string | undefined;
 }
 
 export interface LoadOptions {
@@ -92,6 +96,7 @@ export function loadConfig(source: Record<string, string | undefined>, options: 
   const host = env.HOST ?? (production ? '0.0.0.0' : '127.0.0.1');
   const publicUrl = (env.PUBLIC_URL ?? (production ? `https://${env.DOMAIN}` : `http://localhost:${env.PORT}`)).replace(/\/$/, '');
 
+  const ingestPublicUrl = resolveIngestUrl(env, production);
   const secret = resolveSecret(env, production, dataDir);
   const databaseUrl = env.DATABASE_URL ?? (production ? productionDatabaseUrl(env) : undefined);
 
@@ -99,6 +104,9 @@ export function loadConfig(source: Record<string, string | undefined>, options: 
     ? env.ALLOWED_ORIGINS.split(',').map((o) => o.trim().replace(/\/$/, '')).filter(Boolean)
     : defaultOrigins(publicUrl, env.PORT, production);
 
+  if (env.LOADTEST_TOKEN !== undefined && env.LOADTEST_TOKEN.length < 32) {
+    throw new ConfigError('LOADTEST_TOKEN', 'must be at least 32 characters when set (it opens bulk session creation)');
+  }
   if (production && env.EMAIL_PROVIDER === 'smtp' && !env.SMTP_HOST) {
     throw new ConfigError('SMTP_HOST', 'is required when EMAIL_PROVIDER=smtp');
   }
@@ -111,6 +119,7 @@ export function loadConfig(source: Record<string, string | undefined>, options: 
     httpPort: env.PORT,
     ingestPort: env.INGEST_PORT,
     publicUrl,
+    ingestPublicUrl,
     dataDir,
     databaseUrl,
     databasePoolSize: env.DATABASE_POOL_SIZE,
@@ -160,7 +169,17 @@ export function loadConfig(source: Record<string, string | undefined>, options: 
       idleTimeoutSec: env.INGEST_IDLE_TIMEOUT_S,
     },
     shutdownTimeoutMs: env.SHUTDOWN_TIMEOUT_MS,
+    loadtestToken: env.LOADTEST_TOKEN,
   };
+}
+
+// In production Traefik routes wss://DOMAIN/ws to the ingest replicas; locally the browser
+// talks to the ingest port directly. Only ws: and wss: make sense for a WebSocket.
+function resolveIngestUrl(env: RawEnv, production: boolean): string {
+  const value = env.INGEST_PUBLIC_URL ?? (production ? `wss://${env.DOMAIN}/ws` : `ws://localhost:${env.INGEST_PORT}/ws`);
+  const protocol = new URL(value).protocol;
+  if (protocol !== 'ws:' && protocol !== 'wss:') throw new ConfigError('INGEST_PUBLIC_URL', `must be a ws:// or wss:// URL, got ${protocol}//`);
+  return value;
 }
 
 function resolveSecret(env: RawEnv, production: boolean, dataDir: string): { value: string; source: Config['secretKeySource'] } {

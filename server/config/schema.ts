@@ -66,6 +66,8 @@ export const envSchema = z.object({
   HOST: text(),
   PORT: int(8080, 1, 65535),
   INGEST_PORT: int(8081, 1, 65535),
+  // Where browsers open the ingest WebSocket; handed out with every ingest ticket.
+  INGEST_PUBLIC_URL: url,
   PUBLIC_URL: url,
   DATA_DIR: text('.data'),
   DATABASE_URL: url,
@@ -124,6 +126,8 @@ export const envSchema = z.object({
   INGEST_MAX_BACKPRESSURE_KB: int(1024, 16, 1_048_576),
   INGEST_IDLE_TIMEOUT_S: int(120, 8, 960),
   SHUTDOWN_TIMEOUT_MS: int(8000, 100, 60_000),
+  // Off unless set: the bulk session endpoint that load tests use instead of 5,000 sign-ups.
+  LOADTEST_TOKEN: text(),
 });
 
 export type RawEnv = z.infer<typeof envSchema>;

@@ -9,6 +9,7 @@ export function redactedSummary(config: Config): Record<string, unknown> {
     httpPort: config.httpPort,
     ingestPort: config.ingestPort,
     publicUrl: config.publicUrl,
+    ingestPublicUrl: config.ingestPublicUrl,
     dataDir: config.dataDir,
     database: config.databaseUrl ? redactUrl(config.databaseUrl) : `embedded (port ${config.embeddedPgPort})`,
     secretKey: `(${config.secretKeySource}, ${config.secretKey.length} chars)`,
@@ -22,6 +23,7 @@ export function redactedSummary(config: Config): Record<string, unknown> {
     },
     security: config.security,
     ingest: config.ingest,
+    loadtestEndpoints: config.loadtestToken ? 'enabled' : 'disabled',
   };
 }
 

@@ -10,6 +10,8 @@ import { rateLimit } from './rate-limit.ts';
 import { clientIp } from './client-ip.ts';
 import { authSessionRoutes } from './auth-session-routes.ts';
 import { authAccountRoutes } from './auth-account-routes.ts';
+import { twoFactorRoutes } from './two-factor-routes.ts';
+import { googleOAuthRoutes } from './google-oauth-routes.ts';
 import type { SidecarDeps } from './sidecar-deps.ts';
 import type Router from '@koa/router';
 
@@ -41,7 +43,7 @@ export function createHttpApp(deps: SidecarDeps, options: HttpAppOptions, extraR
   app.use(async (ctx, next) => (apiOnly(ctx) ? limitGeneral(ctx, next) : next()));
   app.use(requireJson());
   app.use(jsonBody());
-  for (const group of [authSessionRoutes, authAccountRoutes, ...extraRoutes]) {
+  for (const group of [authSessionRoutes, authAccountRoutes, twoFactorRoutes, googleOAuthRoutes, ...extraRoutes]) {
     const router = group(deps);
     app.use(router.routes()).use(router.allowedMethods());
   }
