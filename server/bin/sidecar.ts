@@ -46,7 +46,7 @@ try {
   shutdown.add('database health monitor', () => health.stop());
   const deps = buildSidecarDeps({ config, log, pool, databaseState: () => health.current });
   shutdown.add('rate limiter', async () => deps.limiter.stop());
-  const server = await listenHttp(createHttpApp(deps, { connectSources: [] }, API_ROUTES), config.host, config.httpPort);
+  const server = await listenHttp(createHttpApp(deps, { connectSources: [new URL(config.ingestPublicUrl).origin] }, API_ROUTES), config.host, config.httpPort);
   shutdown.add('http sidecar', () => server.close());
   log.info({ event: 'sidecar_ready', port: server.port }, 'sidecar ready');
 } catch (error) {
