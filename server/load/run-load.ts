@@ -64,13 +64,27 @@ export async function runLoadDetailed(options: LoadOptions, onProgress?: (sample
   const api = new LoadtestApi(options.sidecarUrl, options.token);
   const sessions = await api.createSessions(options.clients);
   const ingestUrl = options.ingestUrl ?? (await api.ingestUrl());
+  return runClients({ ...options, sessions, ingestUrl, freshTicket: (id) => api.ticket(id) }, onProgress);
+}
+
+export interface ClientRunOptions extends Omit<LoadOptions, 'sidecarUrl' | 'token' | 'ingestUrl'> {
+  sessions: Array<{ sessionId: string; ticket: string }>;
+  ingestUrl: string;
+  freshTicket: (sessionId: string) => Promise<string>;
+  /** Called once a second with the run's counters, for harnesses that inject faults. */
+  onSecond?: (stats: RunStats, elapsedSec: number) => void;
+}
+
+/** Runs typists on sessions that already exist (the fault-injection harness makes its own). */
+export async function runClients(options: ClientRunOptions, onProgress?: (sample: ProgressSample) => void): Promise<{ report: LoadReport; clients: LoadClient[] }> {
+  const { sessions, ingestUrl } = options;
   const stats = new RunStats();
   const rng = new Random(options.seed);
   const clients = sessions.map((s) => {
     const script: EventScript = options.replay ? new ReplayScript(options.replay) : new TypistScript(rng.fork());
     return new LoadClient(s.sessionId, s.ticket, script, {
       transport: options.transport, ingestUrl, batchMs: options.batchMs, durationMs: options.durationSec * 1000, maxEventsPerBatch: 512,
-      freshTicket: (id) => api.ticket(id),
+      freshTicket: options.freshTicket,
     }, stats);
   });
 
@@ -87,6 +101,7 @@ export async function runLoadDetailed(options: LoadOptions, onProgress?: (sample
   }, 20);
   const sampler = setInterval(() => {
     if (options.serverPid) peakRss = Math.max(peakRss, rssMB(options.serverPid));
+    options.onSecond?.(stats, Math.round((Date.now() - t0) / 1000));
     const window = stats.takeWindow();
     onProgress?.({ elapsedSec: Math.round((Date.now() - t0) / 1000), totalSec, connected: stats.connections, clients: options.clients, eventsPerSec: window.acked, ackP99Ms: window.p99 });
   }, 1000);

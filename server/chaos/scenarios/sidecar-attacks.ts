@@ -1,0 +1,101 @@
+import { totpFor } from '../../auth/second-factor.ts';
+import { signedInBrowser, startTestSidecar, type TestSidecar } from '../../test/support/sidecar-fixtures.ts';
+import { ChaosEnv } from '../harness.ts';
+import { fromChecks, type Scenario } from '../result.ts';
+
+// What a response must never show: database or runtime internals.
+const LEAKS = /syntax error|pg_|relation "|column "|duplicate key|stack|\bat \S+\.ts:|node_modules|SELECT |INSERT /i;
+const INJECTIONS = ["' OR '1'='1", "'; DROP TABLE users; --", '" OR ""="', '1); DELETE FROM keystrokes; --', '\\x00\u0000', '$(reboot)', '<script>alert(1)</script>', '%00%27'];
+const HUGE = 'A'.repeat(200_000);
+
+/** The sidecar under attack: guessing, replays, forgery, injection and oversized input. */
+export const sidecarAttacks: Scenario = {
+  name: 'auth attacks on the sidecar',
+  quick: false,
+  async run() {
+    const env = await ChaosEnv.create();
+    const sidecars: TestSidecar[] = [];
+    try {
+      const oauth = { GOOGLE_CLIENT_ID: 'chaos-client', GOOGLE_CLIENT_SECRET: 'chaos-secret', GOOGLE_ISSUER_URL: 'http://127.0.0.1:9' };
+      const limited = await startTestSidecar(env.url, env.db, oauth);
+      const proxied = await startTestSidecar(env.url, env.db, { TRUSTED_PROXIES: '127.0.0.1' });
+      sidecars.push(limited, proxied);
+      const checks: Array<[boolean, string]> = [];
+
+      // Brute force: one address is rate limited; many addresses hit the account lockout.
+      const victim = await signedInBrowser(proxied);
+      const fromOne = [];
+      for (let i = 0; i < 6; i++) fromOne.push((await limited.browser().post('/auth/login', { email: victim.email, password: `guess-${i}` })).status);
+      checks.push([fromOne.join() === '401,401,401,401,401,429', `6 guesses from one address: ${fromOne.join(' ')}`]);
+      const fromMany = [];
+      for (let i = 0; i < 6; i++) fromMany.push((await proxied.browser({ 'x-forwarded-for': `198.51.100.${i + 10}` }).post('/auth/login', { email: victim.email, password: `guess-${i}` })).status);
+      checks.push([fromMany.slice(0, 4).every((s) => s === 401) && fromMany[4] === 423 && fromMany[5] === 423, `6 guesses from 6 addresses: ${fromMany.join(' ')} (locked after 5)`]);
+
+      // Refresh-token reuse revokes the family.
+      const user = await signedInBrowser(proxied);
+      const first = user.browser.cookies.get('ff_refresh')!;
+      await user.browser.post('/auth/refresh', {}, { csrf: true });
+      const thief = proxied.browser();
+      thief.cookies.set('ff_refresh', first);
+      thief.cookies.set('ff_csrf', user.browser.cookies.get('ff_csrf')!);
+      const replay = await thief.post('/auth/refresh', {}, { csrf: true });
+      const after = await user.browser.post('/auth/refresh', {}, { csrf: true });
+      checks.push([replay.body?.error?.code === 'REFRESH_REUSED' && after.status === 401, `refresh reuse: ${replay.status} ${replay.body?.error?.code}, then the family is revoked (${after.status})`]);
+
+      // A TOTP code is accepted once.
+      const twoFactor = await signedInBrowser(proxied);
+      const setup = await twoFactor.browser.post('/auth/2fa/setup', {});
+      const totp = totpFor(setup.body.secret as string);
+      const code = totp.generate();
+      await twoFactor.browser.post('/auth/2fa/enable', { code });
+      const step = await proxied.browser().post('/auth/login', { email: twoFactor.email, password: twoFactor.password });
+      const replayed = await proxied.browser().post('/auth/login/2fa', { twoFactorToken: step.body.twoFactorToken, code });
+      checks.push([replayed.status === 401, `a TOTP code used twice: ${replayed.status} ${replayed.body?.error?.code}`]);
+
+      // A forged CSRF token.
+      const csrf = await signedInBrowser(proxied);
+      const forged = await csrf.browser.post('/auth/refresh', {}, { headers: { 'x-csrf-token': 'forged.token' } });
+      checks.push([forged.status === 403 && forged.body?.error?.code === 'CSRF_INVALID', `forged CSRF token: ${forged.status}`]);
+
+      // An OAuth callback with a state that was never issued.
+      const callback = await fetch(`${limited.base}/auth/google/callback?code=stolen&state=forged`, { redirect: 'manual' });
+      const location = callback.headers.get('location') ?? '';
+      checks.push([callback.status === 302 && location.includes('/login?error='), `OAuth state mismatch: ${callback.status} -> ${location}`]);
+
+      // Injection and oversized input on every text field: 4xx or stored verbatim, never a 500, never internals.
+      const probe = await signedInBrowser(proxied);
+      const attempts: Array<[string, string, unknown]> = [];
+      for (const bad of [...INJECTIONS, HUGE]) {
+        attempts.push(
+          ['POST', '/auth/register', { email: `${bad}@example.com`, password: `Aa1${bad}`, displayName: bad }],
+          ['POST', '/auth/login', { email: bad, password: bad }],
+          ['POST', '/auth/forgot-password', { email: bad }],
+          ['POST', '/auth/verify', { token: bad }],
+          ['PATCH', '/auth/me', { displayName: bad }],
+          ['POST', '/api/word-sets', { name: bad, words: [bad, 'ok'] }],
+          ['POST', '/api/sessions', { mode: bad, practiceText: bad }],
+          ['POST', '/api/sessions', { mode: 'custom', practiceText: bad, keyboardLayout: bad }],
+          ['PATCH', '/api/settings', { theme: bad }],
+          ['GET', `/api/sessions/${encodeURIComponent(bad)}`, undefined],
+          ['GET', `/api/sessions?mode=${encodeURIComponent(bad)}&from=${encodeURIComponent(bad)}`, undefined],
+          ['POST', '/api/system/logs', { entries: [{ level: bad, message: bad }] }],
+        );
+      }
+      let serverErrors = 0;
+      let leaks = 0;
+      for (const [method, path, json] of attempts) {
+        const response = await probe.browser.request(method, path, { json });
+        if (response.status >= 500) serverErrors++;
+        if (LEAKS.test(typeof response.body === 'string' ? response.body : JSON.stringify(response.body ?? ''))) leaks++;
+      }
+      const users = (await env.db.query<{ n: number }>('SELECT count(*)::int AS n FROM users')).rows[0]!.n;
+      checks.push([serverErrors === 0, `${attempts.length} injection and oversized requests: ${serverErrors} answered 5xx`]);
+      checks.push([leaks === 0, `${leaks} responses showed internals`]);
+      checks.push([users > 0, 'the users table is still there']);
+      return fromChecks(this.name, checks);
+    } finally {
+      for (const s of sidecars) await s.close();
+      await env.destroy();
+    }
+  },
+};
