@@ -32,6 +32,14 @@ export function errorHandler(log: Logger) {
         ctx.body = { error: { code: known.code, message: known.message, ...(known.details ? { details: known.details } : {}) } };
         return;
       }
+      // A PostgreSQL data exception (class 22: bad text, out of range...) comes from input a
+      // route did not check well enough: the client's fault, answered as 400, logged to fix.
+      if (isDataException(error)) {
+        log.warn({ event: 'http_input_reached_database', method: ctx.method, path: ctx.path, err: error }, 'input the route should have refused reached PostgreSQL');
+        ctx.status = 400;
+        ctx.body = { error: { code: 'BAD_REQUEST', message: 'some input could not be stored as given' } };
+        return;
+      }
       log.error({ event: 'http_unhandled_error', method: ctx.method, path: ctx.path, err: error }, 'unhandled error');
       ctx.status = 500;
       ctx.body = { error: { code: 'INTERNAL_ERROR', message: 'something went wrong on our side' } };
@@ -51,6 +59,11 @@ function toHttpError(error: unknown): HttpError | undefined {
     return new HttpError(e.status, code, message);
   }
   return undefined;
+}
+
+function isDataException(error: unknown): boolean {
+  const code = (error as { code?: unknown })?.code;
+  return typeof code === 'string' && /^22[0-9A-Z]{3}$/.test(code);
 }
 
 function codeForStatus(status: number): string {
