@@ -38,7 +38,12 @@ export function spawnTs(script: string, env: Record<string, string | undefined>,
   return {
     child,
     output: () => output,
-    exited: (ms) => Promise.race([exit, new Promise<undefined>((r) => setTimeout(() => r(undefined), ms))]),
+    exited: (ms) => {
+      // The timer is cleared when the process exits first, so it keeps no test alive.
+      let timer: NodeJS.Timeout | undefined;
+      const timeout = new Promise<undefined>((r) => (timer = setTimeout(() => r(undefined), ms)));
+      return Promise.race([exit, timeout]).finally(() => clearTimeout(timer));
+    },
     waitFor: (text, ms) =>
       new Promise((resolve, reject) => {
         const matches = () => (typeof text === 'string' ? output.includes(text) : text.test(output));
