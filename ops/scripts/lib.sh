@@ -1,0 +1,137 @@
+# shellcheck shell=bash
+# shellcheck disable=SC2034 # DB_MODE, DB_LABEL, BACKUP_DIR ... are read by the scripts that source this
+# Shared by backup.sh, restore.sh and deploy.sh: where FingerFlow's database is and how to run
+# the PostgreSQL client tools against it. Sourced, never run on its own.
+#
+# Three places a database can be:
+#   compose  the `postgres` service of docker-compose.prod.yml. The tools run INSIDE that
+#            container (the host may have no PostgreSQL client at all, and the container's
+#            tools always match the server's major version).
+#   url      DATABASE_URL, or else the embedded cluster of this checkout, whose URL
+#            server/bin/database-url.ts prints (it needs `npm start` running). The tools of
+#            this machine are used; they must be PostgreSQL 15 or newer.
+
+REPO_ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
+COMPOSE_FILE=${COMPOSE_FILE:-$REPO_ROOT/docker-compose.prod.yml}
+ENV_FILE=${ENV_FILE:-$REPO_ROOT/.env}
+BACKUP_DIR=${BACKUP_DIR:-$REPO_ROOT/backups}
+
+DB_MODE=""
+DB_URL=""
+DB_LABEL=""
+
+die() {
+  echo "$(basename "$0"): $*" >&2
+  exit 1
+}
+
+# UTC, so that names sort in time order across daylight-saving changes.
+timestamp() {
+  date -u +%Y%m%d_%H%M%S
+}
+
+compose() {
+  docker compose -f "$COMPOSE_FILE" --env-file "$ENV_FILE" "$@"
+}
+
+# resolve_database compose|auto: sets DB_MODE, DB_URL and DB_LABEL.
+resolve_database() {
+  if [[ $1 == compose ]]; then
+    command -v docker >/dev/null 2>&1 || die "--compose needs docker (with the compose plugin) on this machine"
+    [[ -f $ENV_FILE ]] || die "no $ENV_FILE: create it from .env.production.template"
+    DB_MODE=compose
+    DB_LABEL="the postgres service of $(basename "$COMPOSE_FILE")"
+    return
+  fi
+  DB_MODE=url
+  if [[ -n ${DATABASE_URL:-} ]]; then
+    DB_URL=$DATABASE_URL
+    DB_LABEL="DATABASE_URL ($(redact_url "$DB_URL"))"
+  else
+    # The embedded database listens only while `npm start` runs; database-url.ts says so
+    # in one line when it is not.
+    DB_URL=$(cd "$REPO_ROOT" && node --import tsx server/bin/database-url.ts) || die "cannot find the local database (is \`npm start\` running? or set DATABASE_URL)"
+    DB_LABEL="the local embedded database ($(redact_url "$DB_URL"))"
+  fi
+  command -v pg_dump >/dev/null 2>&1 || die "pg_dump is not installed (Debian: apt-get install postgresql-client-15)"
+}
+
+# The URL without its password, for messages and logs.
+redact_url() {
+  sed -E 's#(://[^:/@]+):[^@]*@#\1:***@#' <<<"$1"
+}
+
+# db_tool TOOL ARGS...: runs pg_dump, pg_restore or psql connected to the database.
+# stdin and stdout pass straight through, so dumps stream in and out of the container.
+db_tool() {
+  local tool=$1
+  shift
+  if [[ $DB_MODE == compose ]]; then
+    # Inside the container the tool connects over the local socket, which the official
+    # image trusts, as the container's own POSTGRES_USER to its POSTGRES_DB: no password
+    # on any command line.
+    # shellcheck disable=SC2016 # expanded by the container's shell, not ours
+    compose exec -T postgres sh -c 'tool=$1; shift; exec "$tool" --username="$POSTGRES_USER" --dbname="$POSTGRES_DB" "$@"' sh "$tool" "$@"
+  else
+    "$tool" --dbname="$DB_URL" "$@"
+  fi
+}
+
+# file_tool TOOL ARGS...: runs a tool that reads a dump on stdin without a connection
+# (pg_restore --list, pg_restore -f -), in the container for compose.
+file_tool() {
+  if [[ $DB_MODE == compose ]]; then
+    compose exec -T postgres "$@"
+  else
+    "$@"
+  fi
+}
+
+# sql QUERY: runs one query and prints its rows unaligned, fields separated by a tab.
+sql() {
+  db_tool psql -X --no-psqlrc -v ON_ERROR_STOP=1 --quiet --tuples-only --no-align --field-separator=$'\t' --command="$1"
+}
+
+# dump_database FILE: a custom-format dump of the whole database, written to FILE.partial
+# and renamed only once pg_dump succeeded and the archive reads back, so a file with the
+# final name is always a complete backup (and an interrupted run leaves no half file that
+# retention or a restore could mistake for one).
+dump_database() {
+  local file=$1
+  local partial="$file.partial"
+  [[ -e $file ]] && die "$file already exists"
+  # pg_dump -Fc compresses, and takes one consistent snapshot without blocking writers.
+  if ! db_tool pg_dump --format=custom --no-password >"$partial"; then
+    rm -f "$partial"
+    die "pg_dump failed; no backup written"
+  fi
+  if ! file_tool pg_restore --list <"$partial" >/dev/null; then
+    rm -f "$partial"
+    die "the dump does not read back; no backup written"
+  fi
+  mv "$partial" "$file"
+}
+
+# dump_row_counts FILE: prints "table<TAB>rows" for every table whose data is in the dump.
+# Reading every row also proves the whole archive decompresses, not only its header.
+dump_row_counts() {
+  # COPY text format puts one row per line and escapes newlines inside values, so counting
+  # the lines between "COPY table (...) FROM stdin;" and "\." counts rows exactly.
+  file_tool pg_restore --data-only --file=- <"$1" | awk '
+    /^COPY / && / FROM stdin;$/ { table = $0; sub(/^COPY /, "", table); sub(/ \(.*$/, "", table); sub(/ FROM stdin;$/, "", table); rows = 0; copying = 1; next }
+    copying && /^\\\.$/ { printf "%s\t%d\n", table, rows; copying = 0; next }
+    copying { rows++ }
+  ' | LC_ALL=C sort
+}
+
+# live_row_counts TABLE...: prints "table<TAB>rows" for each named table (names as the dump
+# spells them, e.g. public.keystrokes), counted exactly.
+live_row_counts() {
+  local query="" table
+  for table in "$@"; do
+    [[ -n $query ]] && query+=" UNION ALL "
+    query+="SELECT '${table//\'/\'\'}', count(*) FROM $table"
+  done
+  [[ -n $query ]] || return 0
+  sql "$query" | LC_ALL=C sort
+}
