@@ -106,6 +106,12 @@ test('the public ingest URL follows the ingest port locally and the domain in pr
   assert.match(http.message, /ws:\/\/ or wss:\/\//);
 });
 
+test('TRUSTED_PROXIES takes addresses and CIDR ranges, and names a bad entry', () => {
+  assert.equal(loadConfig({ TRUSTED_PROXIES: '10.0.0.1, 172.18.0.0/16,::1' }, { cwd: tmp() }).security.trustedProxies, ['10.0.0.1', '172.18.0.0/16', '::1']);
+  assert.is(problem({ TRUSTED_PROXIES: 'traefik' }).variable, 'TRUSTED_PROXIES');
+  assert.is(problem({ TRUSTED_PROXIES: '10.0.0.0/33' }).variable, 'TRUSTED_PROXIES');
+});
+
 test('the logged summary never contains a secret', () => {
   const config = loadConfig({ SECRET_KEY: strongSecret, DATABASE_URL: 'postgres://ff:hunter2hunter2@db:5432/ff', SMTP_PASSWORD: 'smtp-secret', GOOGLE_CLIENT_SECRET: 'google-secret' }, { cwd: tmp() });
   const text = JSON.stringify(redactedSummary(config));

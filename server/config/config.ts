@@ -1,3 +1,4 @@
+import net from 'node:net';
 import path from 'node:path';
 import { envSchema, type RawEnv } from './schema.ts';
 import { loadOrCreateLocalSecret } from './local-secret.ts';
@@ -104,6 +105,13 @@ export function loadConfig(source: Record<string, string | undefined>, options: 
     ? env.ALLOWED_ORIGINS.split(',').map((o) => o.trim().replace(/\/$/, '')).filter(Boolean)
     : defaultOrigins(publicUrl, env.PORT, production);
 
+  for (const entry of (env.TRUSTED_PROXIES ?? '').split(',').map((p) => p.trim()).filter(Boolean)) {
+    const [address = '', prefix] = entry.split('/');
+    const bits = net.isIPv6(address) ? 128 : 32;
+    if (!net.isIP(address) || (prefix !== undefined && !(/^\d+$/.test(prefix) && Number(prefix) <= bits))) {
+      throw new ConfigError('TRUSTED_PROXIES', `"${entry}" is not an IP address or CIDR range`);
+    }
+  }
   if (env.LOADTEST_TOKEN !== undefined && env.LOADTEST_TOKEN.length < 32) {
     throw new ConfigError('LOADTEST_TOKEN', 'must be at least 32 characters when set (it opens bulk session creation)');
   }

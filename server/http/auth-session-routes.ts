@@ -31,7 +31,9 @@ export function authSessionRoutes(deps: SidecarDeps): Router {
       throw new HttpError(401, 'INVALID_CREDENTIALS', 'wrong email or password');
     }
     const attempt = await reserveAttempt(deps.pool, user.id, policy);
-    if (!attempt.allowed) throw locked(ctx, attempt.lockedUntil);
+    // No lock time yet means the attempt that uses up the allowance is still being checked:
+    // the account is about to be locked for the full duration.
+    if (!attempt.allowed) throw locked(ctx, attempt.lockedUntil ?? new Date(Date.now() + policy.lockMinutes * 60_000));
     if (!(await deps.hasher.verify(input.password, user.password_hash))) {
       const lockedUntil = await lockIfExhausted(deps.pool, user.id, attempt.attempt, policy);
       if (lockedUntil) {

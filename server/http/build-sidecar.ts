@@ -11,6 +11,7 @@ import { RefreshTokens } from '../db/refresh-tokens.ts';
 import { createMailer, type Mailer } from '../email/mailer.ts';
 import { CsrfGuard } from './csrf.ts';
 import { RateLimiter } from './rate-limit.ts';
+import { TrustedProxies } from './trusted-proxies.ts';
 import type { SidecarDeps } from './sidecar-deps.ts';
 
 /** Builds the sidecar's collaborators from the configuration (tests may swap the mailer). */
@@ -30,7 +31,7 @@ export function buildSidecarDeps(input: { config: Config; log: Logger; pool: Poo
     limiter: new RateLimiter(),
     csrf: new CsrfGuard(keys.key('csrf'), new Set(config.allowedOrigins), log, config.security.csrf),
     secondFactor: createSecondFactor(pool, keys),
-    trustedProxies: new Set(config.security.trustedProxies),
+    trustedProxies: new TrustedProxies(config.security.trustedProxies),
     databaseState: input.databaseState,
   };
 }

@@ -6,7 +6,7 @@ import type { Context } from 'koa';
  * Walking the header from the right, the first address that is not a trusted proxy is the
  * client.
  */
-export function clientIp(ctx: Context, trustedProxies: ReadonlySet<string>): string {
+export function clientIp(ctx: Context, trustedProxies: { has(ip: string): boolean }): string {
   const peer = normalise(ctx.req.socket.remoteAddress ?? '');
   if (!trustedProxies.has(peer)) return peer;
   const forwarded = (ctx.get('x-forwarded-for') || '').split(',').map((s) => normalise(s.trim())).filter(Boolean);

@@ -5,7 +5,7 @@ import type { Context, Next } from 'koa';
  * since Traefik terminates TLS and redirects before requests reach us; a forwarded proto is
  * believed only from a trusted proxy.
  */
-export function httpsRedirect(trustedProxies: ReadonlySet<string>) {
+export function httpsRedirect(trustedProxies: { has(ip: string): boolean }) {
   return async function redirectToHttps(ctx: Context, next: Next): Promise<void> {
     const peer = (ctx.req.socket.remoteAddress ?? '').replace(/^::ffff:/, '');
     const proto = trustedProxies.has(peer) ? (ctx.get('x-forwarded-proto') || ctx.protocol) : ctx.protocol;

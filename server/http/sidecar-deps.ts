@@ -11,6 +11,7 @@ import type { DatabaseState } from '../db/health-monitor.ts';
 import type { RateLimiter } from './rate-limit.ts';
 import type { CsrfGuard } from './csrf.ts';
 import type { SecondFactor } from '../auth/second-factor.ts';
+import type { TrustedProxies } from './trusted-proxies.ts';
 
 /** Everything the sidecar's routes use, built once by the composition root. */
 export interface SidecarDeps {
@@ -26,6 +27,6 @@ export interface SidecarDeps {
   limiter: RateLimiter;
   csrf: CsrfGuard;
   secondFactor: SecondFactor;
-  trustedProxies: ReadonlySet<string>;
+  trustedProxies: TrustedProxies;
   databaseState: () => DatabaseState;
 }

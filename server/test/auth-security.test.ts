@@ -10,13 +10,13 @@ import { TEST_SECRET } from './support/ingest-fixtures.ts';
 let db: TestDatabase;
 let open: TestSidecar; // rate limits off, to reach the lockout
 let limited: TestSidecar; // production limits on
-let proxied: TestSidecar; // behind a trusted proxy at 127.0.0.1
+let proxied: TestSidecar; // behind a trusted proxy in 127.0.0.0/8 (a CIDR range, as on a Docker network)
 
 test.before(async () => {
   db = await freshDatabase();
   open = await startTestSidecar(db.url, db.pool, { AUTH_RATE_LIMIT_ENABLED: 'false', MAX_LOGIN_ATTEMPTS: '5', LOCKOUT_DURATION_MINUTES: '15' });
   limited = await startTestSidecar(db.url, db.pool);
-  proxied = await startTestSidecar(db.url, db.pool, { TRUSTED_PROXIES: '127.0.0.1' });
+  proxied = await startTestSidecar(db.url, db.pool, { TRUSTED_PROXIES: '127.0.0.0/8' });
 });
 
 test.after(async () => {
