@@ -3,12 +3,14 @@ import type { StatsMessage } from '../../shared/protocol/messages.ts';
 
 const STATS_CHANNEL = 'ff_live_stats';
 const TAKEOVER_CHANNEL = 'ff_session_takeover';
+const WATCH_CHANNEL = 'ff_session_watch';
 // NOTIFY payloads are limited to 8000 bytes; stay clear of it.
 const MAX_PAYLOAD = 7000;
 
 export interface LiveBusHandlers {
   stats(stats: StatsMessage): void;
   takeover(sessionId: string, connectionId: string): void;
+  watch(sessionId: string): void;
   error(error: Error): void;
 }
 
@@ -54,6 +56,10 @@ export class PgLiveBus {
     this.notify(TAKEOVER_CHANNEL, JSON.stringify({ from: this.serverId, sessionId, connectionId }));
   }
 
+  publishWatch(sessionId: string): void {
+    this.notify(WATCH_CHANNEL, JSON.stringify({ from: this.serverId, sessionId }));
+  }
+
   private flushStats(): void {
     this.flushScheduled = false;
     const stats = this.pendingStats;
@@ -90,6 +96,7 @@ export class PgLiveBus {
     await client.connect();
     await client.query(`LISTEN ${STATS_CHANNEL}`);
     await client.query(`LISTEN ${TAKEOVER_CHANNEL}`);
+    await client.query(`LISTEN ${WATCH_CHANNEL}`);
     this.listener = client;
     this.retryMs = 250;
   }
@@ -117,5 +124,6 @@ export class PgLiveBus {
     if (data.from === this.serverId) return;
     if (channel === STATS_CHANNEL && Array.isArray(data.stats)) for (const s of data.stats) this.handlers.stats(s);
     if (channel === TAKEOVER_CHANNEL && data.sessionId && data.connectionId) this.handlers.takeover(data.sessionId, data.connectionId);
+    if (channel === WATCH_CHANNEL && data.sessionId) this.handlers.watch(data.sessionId);
   }
 }

@@ -1,5 +1,6 @@
 import type { Context, Next } from 'koa';
 import type { Logger } from '../obs/logger.ts';
+import { isConnectionError } from '../db/pg-errors.ts';
 
 /**
  * An error meant for the client: a status, a stable uppercase code from the catalogue and
@@ -30,6 +31,14 @@ export function errorHandler(log: Logger) {
       if (known) {
         ctx.status = known.status;
         ctx.body = { error: { code: known.code, message: known.message, ...(known.details ? { details: known.details } : {}) } };
+        return;
+      }
+      // The database unreachable or saturated: a temporary refusal the client may retry, not a bug.
+      if (isConnectionError(error)) {
+        log.warn({ event: 'http_database_unavailable', method: ctx.method, path: ctx.path, err: error }, 'database unavailable');
+        ctx.status = 503;
+        ctx.set('Retry-After', '2');
+        ctx.body = { error: { code: 'DATABASE_UNAVAILABLE', message: 'the database cannot be reached right now; try again shortly' } };
         return;
       }
       // A PostgreSQL data exception (class 22: bad text, out of range...) comes from input a

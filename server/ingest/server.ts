@@ -82,6 +82,7 @@ export async function startIngestServer(deps: IngestServerDeps): Promise<IngestS
   const bus = new PgLiveBus(deps.databaseUrl, deps.pool, serverId, {
     stats: (stats) => hub?.remoteStats(stats),
     takeover: (sessionId, connectionId) => hub?.remoteTakeover(sessionId, connectionId),
+    watch: (sessionId) => hub?.remoteWatch(sessionId),
     error: (error) => log.warn({ event: 'live_bus_error', err: error }, 'live bus connection failed'),
   });
   const sessions = new PgSessionStore(deps.pool);

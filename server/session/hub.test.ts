@@ -313,9 +313,10 @@ test('hello for an ended session: welcome, ended, close 1000, and no ownership',
 
 // Live figures and spectators ----------------------------------------------------------
 
-test('tick sends live stats to the typist and its spectators, and publishes them on the bus', async () => {
+test('tick sends live stats to the typist and its spectators, and publishes them on the bus when watched elsewhere', async () => {
   const rig = hubRig();
   const a = await hello(rig, { sessionId: SESSION_A });
+  rig.hub.remoteWatch(SESSION_A);
   const watcher = rig.open({ sessionId: SESSION_A, audience: 'watch' });
   watcher.conn.receive(frames.watch(SESSION_A));
   const otherWatcher = rig.open({ sessionId: SESSION_B, audience: 'watch' });
@@ -329,6 +330,19 @@ test('tick sends live stats to the typist and its spectators, and publishes them
   assert.equal(a.client.of(MessageType.Stats), seen);
   assert.equal(rig.bus.stats, seen);
   assert.equal(otherWatcher.client.received, []);
+  assert.ok(rig.bus.watches.includes(SESSION_A) && rig.bus.watches.includes(SESSION_B), 'local spectators were not announced to the other processes');
+});
+
+test('figures of sessions nobody watches elsewhere stay off the bus', async () => {
+  const rig = hubRig();
+  const a = await hello(rig, { sessionId: SESSION_A });
+  a.conn.receive(frames.batch(1, typed('hello')));
+  rig.hub.tick(Date.now());
+  assert.is(a.client.of(MessageType.Stats).length, 1);
+  assert.equal(rig.bus.stats, []);
+  rig.hub.remoteWatch(SESSION_A, Date.now() - 61_000); // an interest that has lapsed
+  rig.hub.tick(Date.now() + 1000);
+  assert.equal(rig.bus.stats, []);
 });
 
 test('the ticker runs often but each session gets its figures once a second', async () => {
@@ -356,6 +370,7 @@ test('tick sends nothing when nobody typed', async () => {
 test('a session idle for longer than the live window stops producing stats', async () => {
   const rig = hubRig({ liveWindowMs: 10_000 });
   const a = await hello(rig);
+  rig.hub.remoteWatch(SESSION_A, Date.now() + 20_000);
   a.conn.receive(frames.batch(1, typed('abc')));
   rig.hub.tick(Date.now() + 9_000);
   assert.is(a.client.of(MessageType.Stats).length, 1);

@@ -23,7 +23,13 @@ export interface BatchWriter {
 export interface LiveBus {
   publishStats(stats: StatsMessage): void;
   publishTakeover(sessionId: string, connectionId: string): void;
+  /** Tells the other processes that a spectator here wants this session's figures. */
+  publishWatch(sessionId: string): void;
 }
+
+/** A remote spectator's interest lasts this long unless renewed (renewed every 20 s). */
+const REMOTE_WATCH_TTL_MS = 60_000;
+const WATCH_RENEW_MS = 20_000;
 
 export type WriterRejection = 'taken_over' | 'ended' | 'unknown_session' | 'sequence_gap' | 'internal';
 
@@ -71,6 +77,9 @@ export class IngestHub {
   private readonly endWaiters = new Map<string, EndWaiter[]>();
   private readonly live: LiveWindows;
   private readonly lastStatsAt = new Map<string, number>();
+  /** Sessions that spectators on other processes watch, until when. */
+  private readonly remoteWatchers = new Map<string, number>();
+  private lastWatchRenewal = 0;
   private draining = false;
 
   constructor(
@@ -156,6 +165,12 @@ export class IngestHub {
     let set = this.spectators.get(sessionId);
     if (!set) this.spectators.set(sessionId, (set = new Set()));
     set.add(connectionId);
+    this.bus.publishWatch(sessionId);
+  }
+
+  /** A spectator on another process watches this session: its figures go on the bus. */
+  remoteWatch(sessionId: string, nowMs = Date.now()): void {
+    this.remoteWatchers.set(sessionId, nowMs + REMOTE_WATCH_TTL_MS);
   }
 
   // Writer callbacks ------------------------------------------------------------------
@@ -218,7 +233,15 @@ export class IngestHub {
       const owner = this.owners.get(sessionId);
       if (owner) this.connections.get(owner)?.send(stats);
       this.remoteStats(stats);
-      this.bus.publishStats(stats);
+      // Only sessions someone elsewhere watches cross to the other processes: publishing all
+      // of them saturated the database pool with NOTIFYs at 5,000 typists.
+      const until = this.remoteWatchers.get(sessionId);
+      if (until !== undefined && until > nowMs) this.bus.publishStats(stats);
+      else if (until !== undefined) this.remoteWatchers.delete(sessionId);
+    }
+    if (nowMs - this.lastWatchRenewal >= WATCH_RENEW_MS) {
+      this.lastWatchRenewal = nowMs;
+      for (const sessionId of this.spectators.keys()) this.bus.publishWatch(sessionId);
     }
   }
 

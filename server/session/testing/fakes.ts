@@ -325,6 +325,12 @@ export class FakeBus implements LiveBus {
   publishTakeover(sessionId: string, connectionId: string): void {
     this.takeovers.push({ sessionId, connectionId });
   }
+
+  readonly watches: string[] = [];
+
+  publishWatch(sessionId: string): void {
+    this.watches.push(sessionId);
+  }
 }
 
 export const HUB_OPTIONS: HubOptions = { bufferCapBytes: 1000, throttleAt: 0.5, endTimeoutMs: 2000, liveWindowMs: 10_000 };
