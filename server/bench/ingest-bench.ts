@@ -5,8 +5,8 @@
 import fs from 'node:fs';
 import { parseArgs } from 'node:util';
 import pg from 'pg';
-import { migrate } from '../db/migrations.ts';
-import { freePort, startTestPostgres } from '../test/support/test-postgres.ts';
+import { startBenchCluster } from './bench-cluster.ts';
+import { freePort } from '../test/support/test-postgres.ts';
 import { spawnTs } from '../test/support/processes.ts';
 import { makeEvents, signer, TEST_SECRET } from '../test/support/ingest-fixtures.ts';
 import { measureCopyCeiling } from './copy-ceiling.ts';
@@ -27,16 +27,9 @@ const events = makeEvents(Number(args.batch));
 const durationMs = Number(args.seconds) * 1000;
 const say = (line: string) => process.stderr.write(`[bench] ${line}\n`);
 
-say('starting PostgreSQL (durable settings: fsync on, synchronous_commit on)');
-const cluster = await startTestPostgres({ durable: true });
-const admin = new pg.Client({ connectionString: cluster.server.url() });
-await admin.connect();
-await admin.query('CREATE DATABASE ff_bench');
-await admin.end();
-const url = cluster.server.url('ff_bench');
+const { cluster, url } = await startBenchCluster(say);
 const db = new pg.Client({ connectionString: url });
 await db.connect();
-await migrate(db);
 
 let child: ReturnType<typeof spawnTs> | undefined;
 try {

@@ -7,8 +7,8 @@ import os from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import pg from 'pg';
-import { migrate } from '../db/migrations.ts';
-import { freePort, startTestPostgres } from '../test/support/test-postgres.ts';
+import { startBenchCluster } from './bench-cluster.ts';
+import { freePort } from '../test/support/test-postgres.ts';
 import { REPO_ROOT, spawnTs } from '../test/support/processes.ts';
 import { makeEvents, signer, TEST_SECRET } from '../test/support/ingest-fixtures.ts';
 import { measureCopyCeiling } from './copy-ceiling.ts';
@@ -24,16 +24,9 @@ const events = makeEvents(50); // the original's batch size
 const durationMs = Number(args.seconds) * 1000;
 const say = (line: string) => process.stderr.write(`[bench] ${line}\n`);
 
-say('starting PostgreSQL (durable settings)');
-const cluster = await startTestPostgres({ durable: true });
-const admin = new pg.Client({ connectionString: cluster.server.url() });
-await admin.connect();
-await admin.query('CREATE DATABASE ff_bench');
-await admin.end();
-const url = cluster.server.url('ff_bench');
+const { cluster, url } = await startBenchCluster(say);
 const db = new pg.Client({ connectionString: url });
 await db.connect();
-await migrate(db);
 const user = (await db.query<{ id: string }>("INSERT INTO users (email) VALUES ('bench@example.com') RETURNING id")).rows[0]!.id;
 const sessionsFor = async (n: number): Promise<BenchSession[]> => {
   const { rows } = await db.query<{ id: string }>("INSERT INTO typing_sessions (user_id, mode) SELECT $1, 'timed' FROM generate_series(1, $2) RETURNING id", [user, n]);
