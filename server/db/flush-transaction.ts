@@ -1,0 +1,126 @@
+import { Readable } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
+import type pg from 'pg';
+import { from as copyFrom } from 'pg-copy-streams';
+import { KEYSTROKE_COPY_COLUMNS } from './keystroke-rows.ts';
+import type { PendingBatch, Rejection } from './keystroke-writer.ts';
+
+// One flush as one transaction: the part of the writer that talks SQL (the scheduling
+// policy is in keystroke-writer.ts).
+
+interface SessionRow {
+  id: string;
+  committed_seq: number;
+  ingest_owner: string | null;
+  ended_at: Date | null;
+}
+
+export async function storeOnce(client: pg.PoolClient, chunk: PendingBatch[], viaStaging: boolean): Promise<StoreOutcome> {
+  try {
+    await client.query('BEGIN');
+    const plan = await planFlush(client, chunk);
+    if (plan.toStore.length > 0) {
+      if (viaStaging) await insertMissing(client, plan.toStore);
+      else await copyRows(client, 'keystrokes', plan.toStore);
+      await client.query(
+        `UPDATE typing_sessions t SET committed_seq = v.seq, event_count = t.event_count + v.n, updated_at = now()
+         FROM unnest($1::uuid[], $2::int[], $3::int[]) AS v(id, seq, n) WHERE t.id = v.id`,
+        [plan.advance.map((a) => a.sessionId), plan.advance.map((a) => a.seq), plan.advance.map((a) => a.rows)],
+      );
+    }
+    await client.query('COMMIT');
+    return { committed: plan.committed, rejected: plan.rejected, rows: plan.toStore.reduce((n, b) => n + b.rowCount, 0), redone: viaStaging };
+  } catch (error) {
+    await client.query('ROLLBACK').catch(() => undefined);
+    throw error;
+  }
+}
+
+export interface StoreOutcome {
+  committed: Array<{ sessionId: string; ownerId: string; seq: number }>;
+  rejected: Array<{ sessionId: string; ownerId: string; reason: Rejection; seq: number }>;
+  rows: number;
+  redone: boolean;
+}
+
+interface FlushPlan {
+  toStore: PendingBatch[];
+  advance: Array<{ sessionId: string; seq: number; rows: number }>;
+  committed: StoreOutcome['committed'];
+  rejected: StoreOutcome['rejected'];
+}
+
+/**
+ * Decides per session, under the row lock, what to store: only batches of the connection
+ * that holds the session, only those past committed_seq, and only an unbroken run from
+ * committed_seq + 1. Everything at or below committed_seq is a resend and is acknowledged.
+ */
+async function planFlush(client: pg.PoolClient, chunk: PendingBatch[]): Promise<FlushPlan> {
+  const bySession = groupBySession(chunk);
+  const { rows } = await client.query<SessionRow>(
+    'SELECT id, committed_seq, ingest_owner, ended_at FROM typing_sessions WHERE id = ANY($1::uuid[]) ORDER BY id FOR UPDATE',
+    [[...bySession.keys()]],
+  );
+  const found = new Map(rows.map((r) => [r.id, r]));
+  const plan: FlushPlan = { toStore: [], advance: [], committed: [], rejected: [] };
+  for (const [sessionId, batches] of bySession) {
+    const row = found.get(sessionId);
+    const byOwner = groupBy(batches, (b) => b.ownerId);
+    for (const [ownerId, owned] of byOwner) {
+      if (!row) {
+        plan.rejected.push({ sessionId, ownerId, reason: 'unknown_session', seq: 0 });
+        continue;
+      }
+      if (row.ingest_owner !== ownerId) {
+        plan.rejected.push({ sessionId, ownerId, reason: 'taken_over', seq: row.committed_seq });
+        continue;
+      }
+      let next = row.committed_seq + 1;
+      let rowsAdded = 0;
+      let refusal: Rejection | undefined;
+      for (const batch of owned.sort((a, b) => a.seq - b.seq)) {
+        if (batch.seq < next) continue; // at or below committed_seq: a resend, acknowledged below
+        if (row.ended_at) refusal = 'ended';
+        else if (batch.seq !== next) refusal = 'sequence_gap';
+        if (refusal) break;
+        plan.toStore.push(batch);
+        rowsAdded += batch.rowCount;
+        next++;
+      }
+      if (rowsAdded > 0 || next > row.committed_seq + 1) plan.advance.push({ sessionId, seq: next - 1, rows: rowsAdded });
+      plan.committed.push({ sessionId, ownerId, seq: next - 1 });
+      if (refusal) plan.rejected.push({ sessionId, ownerId, reason: refusal, seq: next - 1 });
+    }
+  }
+  return plan;
+}
+
+// The whole flush goes out as one buffer in one write: written batch by batch, the stream
+// waits for 'drain' between writes, and each wait queues behind the socket traffic of every
+// connection on the event loop (measured: COPY of 8,000 rows took 45-125 ms that way).
+async function copyRows(client: pg.PoolClient, table: string, batches: PendingBatch[]): Promise<void> {
+  const stream = client.query(copyFrom(`COPY ${table} (${KEYSTROKE_COPY_COLUMNS}) FROM STDIN`));
+  await pipeline(Readable.from([Buffer.concat(batches.map((b) => b.rows))]), stream);
+}
+
+async function insertMissing(client: pg.PoolClient, batches: PendingBatch[]): Promise<void> {
+  await client.query('CREATE TEMP TABLE IF NOT EXISTS keystrokes_staging (LIKE keystrokes) ON COMMIT DELETE ROWS');
+  await client.query('TRUNCATE keystrokes_staging');
+  await copyRows(client, 'keystrokes_staging', batches);
+  await client.query(`INSERT INTO keystrokes SELECT * FROM keystrokes_staging ON CONFLICT DO NOTHING`);
+}
+
+export function groupBySession(batches: PendingBatch[]): Map<string, PendingBatch[]> {
+  return groupBy(batches, (b) => b.sessionId);
+}
+
+function groupBy<T>(items: T[], key: (item: T) => string): Map<string, T[]> {
+  const map = new Map<string, T[]>();
+  for (const item of items) {
+    const k = key(item);
+    const list = map.get(k);
+    if (list) list.push(item);
+    else map.set(k, [item]);
+  }
+  return map;
+}
