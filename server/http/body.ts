@@ -9,8 +9,9 @@ export function jsonBody() {
     await parse(ctx, async () => {
       // PostgreSQL text cannot hold U+0000: refused here, once, rather than a database error
       // (a 500) wherever a field forgot to check.
-      if (containsNul((ctx.request as { body?: unknown }).body)) {
-        throw new HttpError(400, 'INVALID_CHARACTER', 'text fields must not contain the NUL character (U+0000)');
+      const field = nulField((ctx.request as { body?: unknown }).body, '');
+      if (field !== undefined) {
+        throw new HttpError(400, 'VALIDATION_FAILED', 'some fields are missing or invalid', { fields: { [field || '(body)']: 'must not contain the NUL character (U+0000)' } });
       }
       await next();
     });
@@ -22,9 +23,15 @@ export function bodyOf(ctx: Context): unknown {
   return (ctx.request as { body?: unknown }).body;
 }
 
-function containsNul(value: unknown, depth = 0): boolean {
-  if (typeof value === 'string') return value.includes('\0');
-  if (depth > 32 || value === null || typeof value !== 'object') return false;
-  if (Array.isArray(value)) return value.some((v) => containsNul(v, depth + 1));
-  return Object.entries(value).some(([k, v]) => k.includes('\0') || containsNul(v, depth + 1));
+/** The path (`words.0`, `config.note`) of the first string holding U+0000, if any. */
+function nulField(value: unknown, path: string, depth = 0): string | undefined {
+  if (typeof value === 'string') return value.includes('\0') ? path : undefined;
+  if (depth > 32 || value === null || typeof value !== 'object') return undefined;
+  for (const [key, child] of Object.entries(value)) {
+    const at = path ? `${path}.${key}` : key;
+    if (key.includes('\0')) return at;
+    const found = nulField(child, at, depth + 1);
+    if (found !== undefined) return found;
+  }
+  return undefined;
 }

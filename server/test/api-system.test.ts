@@ -89,7 +89,7 @@ test('odd but valid input is written as it came, without crashing', async () => 
   const response = await sidecar.browser().post('/api/system/logs', {
     entries: [
       { level: 'debug', message: '' },
-      { level: 'info', message: 'ünïcödé 🙂 \u0000 "quotes" \n newline', context: nested },
+      { level: 'info', message: 'ünïcödé 🙂 \u0007 "quotes" \n newline', context: nested },
       { level: 'error', message: 'prototype keys', context: odd },
       { level: 'warn', message: 'x'.repeat(2000) },
     ],
@@ -100,7 +100,7 @@ test('odd but valid input is written as it came, without crashing', async () => 
   const lines = frontendLines(sidecar.logs, from);
   // debug is below the test logger's level (info): accepted, filtered by LOG_LEVEL like any debug line.
   assert.equal(lines.map((l) => l.level), ['info', 'error', 'warn']);
-  assert.is(lines[0]!.message, 'ünïcödé 🙂 \u0000 "quotes" \n newline');
+  assert.is(lines[0]!.message, 'ünïcödé 🙂 \u0007 "quotes" \n newline');
   assert.ok(JSON.stringify(lines[1]!.context).includes('polluted'));
   assert.is(lines[2]!.message.length, 2000);
 });

@@ -140,12 +140,14 @@ test('security headers carry the seed deployment guide\'s exact values on API an
 test('a NUL character in any field is a 400, never a database error', async () => {
   const login = await open.browser().post('/auth/login', { email: 'a\u0000@example.com', password: 'x\u0000' });
   assert.is(login.status, 400);
-  assert.is(login.body.error.code, 'INVALID_CHARACTER');
+  assert.is(login.body.error.code, 'VALIDATION_FAILED');
+  assert.ok('email' in login.body.error.details.fields);
   const { browser } = await signedInBrowser(open);
   const profile = await browser.request('PATCH', '/auth/me', { json: { displayName: 'Ada\u0000' } });
   assert.is(profile.status, 400);
   const nested = await browser.request('PATCH', '/auth/me', { json: { displayName: 'ok', extra: [{ deep: '\u0000' }] } });
-  assert.is(nested.body.error.code, 'INVALID_CHARACTER');
+  assert.is(nested.body.error.code, 'VALIDATION_FAILED');
+  assert.ok('extra.0.deep' in nested.body.error.details.fields);
 });
 
 test('a state-changing request with a form content type is refused', async () => {
