@@ -1,7 +1,11 @@
 import { mount } from 'svelte';
 import App from './App.svelte';
+import { connectInBackground, createServices, watchPage } from './boot.ts';
 import './global.css';
 
 const target = document.getElementById('app');
 if (!target) throw new Error('index.html has no #app element');
-export default mount(App, { target });
+const services = createServices();
+watchPage(services);
+export default mount(App, { target, props: { services } });
+void connectInBackground(services);

@@ -1,6 +1,6 @@
 import { loadConfig, type Config } from '../../config/index.ts';
 import type { Pool } from '../../db/pool.ts';
-import { createHttpApp, type RouteGroup } from '../../http/app.ts';
+import { createHttpApp, type HttpAppOptions, type RouteGroup } from '../../http/app.ts';
 import { buildSidecarDeps } from '../../http/build-sidecar.ts';
 import type { SidecarDeps } from '../../http/sidecar-deps.ts';
 import { listenHttp } from '../../http/server.ts';
@@ -21,12 +21,18 @@ export interface TestSidecar {
   close(): Promise<void>;
 }
 
+/** How the sidecar serves the page: the built client, CSP connect sources, a fixed port. */
+export interface TestSidecarServing extends Partial<HttpAppOptions> {
+  /** Listen here instead of a random port: a browser test must know the page's origin beforehand. */
+  port?: number;
+}
+
 /**
  * The sidecar in this process on a test database, mailing through a real SMTP server on
  * loopback. bcrypt at its minimum cost; everything else as configured in production unless
- * overridden.
+ * overridden. With `serving.clientDir` it serves the built client too, as `npm start` does.
  */
-export async function startTestSidecar(databaseUrl: string, pool: Pool, overrides: Record<string, string> = {}, routes: RouteGroup[] = API_ROUTES): Promise<TestSidecar> {
+export async function startTestSidecar(databaseUrl: string, pool: Pool, overrides: Record<string, string> = {}, routes: RouteGroup[] = API_ROUTES, serving: TestSidecarServing = {}): Promise<TestSidecar> {
   const smtp = await startSmtpCapture();
   const config = loadConfig({
     NODE_ENV: 'test', SECRET_KEY: TEST_SECRET, DATABASE_URL: databaseUrl, BCRYPT_ROUNDS: '4', PUBLIC_URL: 'http://localhost:8080',
@@ -35,7 +41,8 @@ export async function startTestSidecar(databaseUrl: string, pool: Pool, override
   });
   const logs: string[] = [];
   const deps = buildSidecarDeps({ config, log: quietLogger(logs), pool, databaseState: () => 'connected' });
-  const server = await listenHttp(createHttpApp(deps, { connectSources: [] }, routes), '127.0.0.1', 0);
+  const app = createHttpApp(deps, { clientDir: serving.clientDir, connectSources: serving.connectSources ?? [] }, routes);
+  const server = await listenHttp(app, '127.0.0.1', serving.port ?? 0);
   const base = `http://127.0.0.1:${server.port}`;
   return {
     base, deps, config, smtp, logs,

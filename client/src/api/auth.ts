@@ -1,0 +1,93 @@
+import { ApiError, requestJson, type RequestOptions } from './http.ts';
+
+interface TokenAnswer {
+  accessToken: string;
+  expiresIn: number;
+}
+
+const CSRF_COOKIE = 'ff_csrf';
+const RENEW_MARGIN_MS = 30_000;
+
+/**
+ * Who the page types as. The access token lives in memory only; the refresh token is an
+ * HttpOnly cookie the page never sees. A page load refreshes (cookie + CSRF header); with no
+ * sign-in on this device it becomes an anonymous typist (POST /api/anonymous), a real user
+ * who can sign up later and keep their sessions. Renewals are single-flight, and serialised
+ * across tabs with a Web Lock: refresh tokens rotate, and two tabs presenting the same one
+ * would look like token theft and sign the device out.
+ */
+export class Auth {
+  private accessToken: string | null = null;
+  private expiresAtMs = 0;
+  private renewing: Promise<void> | null = null;
+  userId: string | null = null;
+
+  /** A valid access token, renewed when missing or about to expire. */
+  async token(): Promise<string> {
+    if (!this.accessToken || Date.now() > this.expiresAtMs - RENEW_MARGIN_MS) await this.renew();
+    return this.accessToken!;
+  }
+
+  /** The token was refused (expired early, user gone): forget it and renew. */
+  async renew(): Promise<void> {
+    this.renewing ??= this.lockedRenew().finally(() => (this.renewing = null));
+    return this.renewing;
+  }
+
+  /** A request with the access token; one renewal and retry on 401. */
+  async request<T>(path: string, options: RequestOptions = {}): Promise<T> {
+    const send = async () => requestJson<T>(path, { ...options, headers: { ...options.headers, authorization: `Bearer ${await this.token()}` } });
+    try {
+      return await send();
+    } catch (error) {
+      if (!(error instanceof ApiError) || error.status !== 401) throw error;
+      this.accessToken = null;
+      await this.renew();
+      return send();
+    }
+  }
+
+  private async lockedRenew(): Promise<void> {
+    const locks = typeof navigator !== 'undefined' ? navigator.locks : undefined;
+    if (locks) await locks.request('fingerflow-auth-renew', () => this.renewNow());
+    else await this.renewNow();
+  }
+
+  private async renewNow(): Promise<void> {
+    try {
+      const csrf = readCookie(CSRF_COOKIE);
+      this.accept(await requestJson<TokenAnswer>('/auth/refresh', { method: 'POST', headers: csrf ? { 'x-csrf-token': csrf } : {} }));
+    } catch (error) {
+      if (!(error instanceof ApiError) || error.status !== 401) throw error;
+      // No sign-in on this device (or it was revoked): type as an anonymous typist.
+      this.accept(await requestJson<TokenAnswer>('/api/anonymous', { method: 'POST' }));
+    }
+  }
+
+  private accept(answer: TokenAnswer): void {
+    this.accessToken = answer.accessToken;
+    this.expiresAtMs = Date.now() + answer.expiresIn * 1000;
+    this.userId = subjectOf(answer.accessToken);
+  }
+}
+
+function readCookie(name: string): string | null {
+  for (const part of document.cookie.split(';')) {
+    const [key, ...rest] = part.trim().split('=');
+    if (key === name) return decodeURIComponent(rest.join('='));
+  }
+  return null;
+}
+
+/** The `sub` claim of a JWT, read without verifying: the server verifies, the page only labels. */
+function subjectOf(token: string): string | null {
+  try {
+    const payload = token.split('.')[1] ?? '';
+    const json = atob(payload.replace(/-/g, '+').replace(/_/g, '/'));
+    const sub = (JSON.parse(json) as { sub?: unknown }).sub;
+    return typeof sub === 'string' ? sub : null;
+  } catch (error) {
+    console.error('access token without a readable subject', error);
+    return null;
+  }
+}

@@ -1,0 +1,80 @@
+import { Auth } from './api/auth.ts';
+import { SessionApi } from './api/session-api.ts';
+import { KeySounds } from './sound/key-sounds.ts';
+import { ConnectionState } from './state/connection.svelte.ts';
+import { SettingsState } from './state/settings.svelte.ts';
+import { TypingTest } from './state/typing-test.svelte.ts';
+import { WordSetsState } from './state/word-sets.svelte.ts';
+import { backoffDelayMs } from './transport/backoff.ts';
+import { DeferredOutboxStore } from './transport/deferred-store.ts';
+import { Delivery } from './transport/delivery.ts';
+import { IdbOutboxStore } from './transport/idb-outbox-store.ts';
+import { MemoryOutboxStore } from './transport/memory-outbox-store.ts';
+import { openBrowserSocket } from './transport/socket-like.ts';
+
+/** Everything the page runs on, built once: the composition root of the client. */
+export interface AppServices {
+  auth: Auth;
+  sessions: SessionApi;
+  settings: SettingsState;
+  wordSets: WordSetsState;
+  connection: ConnectionState;
+  delivery: Delivery;
+  sounds: KeySounds;
+  test: TypingTest;
+}
+
+export function createServices(): AppServices {
+  const auth = new Auth();
+  const sessions = new SessionApi(auth);
+  const settings = new SettingsState();
+  const wordSets = new WordSetsState();
+  const connection = new ConnectionState();
+  const store = new DeferredOutboxStore(
+    IdbOutboxStore.open().catch((error) => {
+      console.error('IndexedDB unavailable: the outbox lives in memory only', error);
+      return new MemoryOutboxStore();
+    }),
+  );
+  const delivery = new Delivery({ store, api: sessions, openSocket: openBrowserSocket, storage: localStorage, locks: navigator.locks }, (status) => connection.apply(status));
+  const sounds = new KeySounds();
+  const test = new TypingTest({
+    delivery, sounds,
+    settings: () => settings.value,
+    customText: () => settings.customText,
+    wordSet: () => ({ id: wordSets.knownId, words: wordSets.words }),
+    userId: () => auth.userId,
+  });
+  return { auth, sessions, settings, wordSets, connection, delivery, sounds, test };
+}
+
+/**
+ * What needs the server, in the background: sign-in (refresh or anonymous), the account's
+ * settings, word sets, and the sessions earlier page loads left in the outbox. Typing never
+ * waits for any of it; with the server away this retries with backoff.
+ */
+export async function connectInBackground(services: AppServices): Promise<void> {
+  const { auth, settings, wordSets, delivery } = services;
+  for (let attempt = 0; ; attempt++) {
+    try {
+      await auth.token();
+      break;
+    } catch (error) {
+      console.warn('not signed in yet', error);
+      await new Promise((resolve) => setTimeout(resolve, backoffDelayMs(attempt, Math.random, 1000, 15_000)));
+    }
+  }
+  await Promise.allSettled([
+    settings.attach(auth),
+    wordSets.attach(auth).then(() => wordSets.choose(settings.value.wordSetId)),
+  ]).then((results) => results.forEach((r) => r.status === 'rejected' && console.warn('background load failed', r.reason)));
+  await delivery.drainEarlier(auth.userId);
+}
+
+/** Page lifecycle: journal the outbox on the way out, retry at once when back online. */
+export function watchPage(services: AppServices): void {
+  window.addEventListener('pagehide', () => services.delivery.pageHide());
+  window.addEventListener('online', () => services.delivery.retryNow());
+  // A page restored from the back/forward cache has closed its sockets on pagehide.
+  window.addEventListener('pageshow', (event) => event.persisted && location.reload());
+}

@@ -1,0 +1,33 @@
+import type { DeliveryStatus } from '../transport/delivery.ts';
+
+export type ConnectionLevel = 'idle' | 'synced' | 'sending' | 'offline' | 'failed';
+
+/**
+ * What the connection indicator shows, folded from the delivery status: are keystrokes
+ * reaching the server, and how many are waiting.
+ */
+export class ConnectionState {
+  level = $state<ConnectionLevel>('idle');
+  waitingEvents = $state(0);
+  waitingSessions = $state(0);
+  failedSessions = $state(0);
+  durable = $state(true);
+  retryAtMs = $state<number | null>(null);
+  detail = $state('');
+
+  apply(status: DeliveryStatus): void {
+    const streams = status.streams.filter((s) => s.phase !== 'ended');
+    this.durable = status.durable;
+    this.failedSessions = status.failedSessions;
+    this.waitingEvents = streams.reduce((n, s) => n + s.unackedEvents, 0);
+    this.waitingSessions = streams.filter((s) => s.unackedBatches > 0).length;
+    const waiting = streams.find((s) => s.phase === 'waiting');
+    this.retryAtMs = waiting?.retryAtMs ?? null;
+    this.detail = waiting?.reason ?? streams.find((s) => s.phase === 'failed')?.reason ?? '';
+    if (streams.some((s) => s.phase === 'failed')) this.level = 'failed';
+    // A first connection takes a few tens of milliseconds: only a failed attempt means offline.
+    else if (waiting || streams.some((s) => s.phase === 'connecting' && s.reason !== null)) this.level = 'offline';
+    else if (this.waitingEvents > 0) this.level = 'sending';
+    else this.level = streams.length > 0 || this.level !== 'idle' ? 'synced' : 'idle';
+  }
+}

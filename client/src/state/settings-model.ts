@@ -1,0 +1,51 @@
+import {
+  CARET_STYLES, DURATION_SECONDS, KEYBOARD_LAYOUTS, PRACTICE_VIEWS, THEMES, TYPING_MODES, WORD_COUNT,
+  type CaretStyle, type KeyboardLayout, type PracticeView, type Theme, type TypingMode,
+} from '../../../shared/practice/options.ts';
+
+/** The account settings (GET/PATCH /api/settings), same keys and values as the API. */
+export interface Settings {
+  theme: Theme;
+  mode: TypingMode;
+  duration: number;
+  wordCount: number;
+  view: PracticeView;
+  wordSetId: string | null;
+  keyboardLayout: KeyboardLayout;
+  sound: { enabled: boolean; volume: number };
+  stopOnError: boolean;
+  caretStyle: CaretStyle;
+}
+
+export type SettingKey = keyof Settings;
+
+export const DEFAULT_SETTINGS: Settings = {
+  theme: 'default', mode: 'timed', duration: 30, wordCount: 25, view: 'ticker', wordSetId: null,
+  keyboardLayout: 'qwerty-us', sound: { enabled: false, volume: 0.5 }, stopOnError: false, caretStyle: 'line',
+};
+
+const oneOf = <T extends string>(list: readonly T[]) => (v: unknown): v is T => typeof v === 'string' && (list as readonly string[]).includes(v);
+const intIn = (range: { min: number; max: number }) => (v: unknown): v is number => Number.isInteger(v) && (v as number) >= range.min && (v as number) <= range.max;
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+const CHECKS: { [K in Exclude<SettingKey, 'sound'>]: (v: unknown) => boolean } = {
+  theme: oneOf(THEMES), mode: oneOf(TYPING_MODES), duration: intIn(DURATION_SECONDS), wordCount: intIn(WORD_COUNT),
+  view: oneOf(PRACTICE_VIEWS), wordSetId: (v) => v === null || (typeof v === 'string' && UUID.test(v)),
+  keyboardLayout: oneOf(KEYBOARD_LAYOUTS), stopOnError: (v) => typeof v === 'boolean', caretStyle: oneOf(CARET_STYLES),
+};
+
+/**
+ * Settings from an untrusted source (localStorage written by an older page, or the
+ * server): each valid key is taken, anything else keeps the fallback's value.
+ */
+export function sanitiseSettings(raw: unknown, fallback: Settings = DEFAULT_SETTINGS): Settings {
+  const source = (raw && typeof raw === 'object' ? raw : {}) as Record<string, unknown>;
+  const out = structuredClone(fallback);
+  for (const key of Object.keys(CHECKS) as (keyof typeof CHECKS)[]) {
+    if (CHECKS[key](source[key])) (out as unknown as Record<string, unknown>)[key] = source[key];
+  }
+  const sound = (source.sound && typeof source.sound === 'object' ? source.sound : {}) as Record<string, unknown>;
+  if (typeof sound.enabled === 'boolean') out.sound.enabled = sound.enabled;
+  if (typeof sound.volume === 'number' && sound.volume >= 0 && sound.volume <= 1) out.sound.volume = sound.volume;
+  return out;
+}

@@ -1,0 +1,146 @@
+import type { KeyEvent } from '../../../shared/protocol/key-event.ts';
+import type { OutboxSession, OutboxStore, SessionCreateBody } from './outbox-types.ts';
+import { SessionOutbox } from './session-outbox.ts';
+import { SessionStream, type StreamPhase, type StreamStatus } from './session-stream.ts';
+import type { OpenSocket } from './socket-like.ts';
+import type { StreamApi } from './stream-api.ts';
+import { restoreTails, saveTail } from './tail-journal.ts';
+
+export interface DeliveryDeps {
+  store: OutboxStore;
+  api: StreamApi;
+  openSocket: OpenSocket;
+  /** localStorage: the pagehide journal. */
+  storage: Storage;
+  locks?: LockManager;
+  newId?: () => string;
+}
+
+export interface DeliveryStatus {
+  /** False when the outbox cannot persist (no IndexedDB): a reload would lose unsent keys. */
+  durable: boolean;
+  streams: StreamStatus[];
+  /** Sessions the server refused for good; their keystrokes stay in the outbox. */
+  failedSessions: number;
+}
+
+/** The session being typed, as the typing page sees it. */
+export interface ActiveSession {
+  readonly localId: string;
+  add(event: KeyEvent): void;
+  /** No more events; the stream ends the session once everything is sent. */
+  finish(): void;
+  /** Resolves when the server has every keystroke ('ended'), or when the stream gives up. */
+  readonly delivered: Promise<StreamPhase>;
+  /** The server's session id, once it exists. */
+  serverId(): string | null;
+}
+
+/**
+ * Every session's way to the server: the one being typed and those left in the outbox by
+ * earlier page loads (typed offline, or cut short by a reload or a crash), delivered oldest
+ * first. A Web Lock per session keeps two tabs from streaming the same session (the second
+ * hello would take it over from the first).
+ */
+export class Delivery {
+  private readonly streams = new Map<string, SessionStream>();
+  private readonly statuses = new Map<string, StreamStatus>();
+  private readonly outboxes = new Map<string, SessionOutbox>();
+  private failed = 0;
+
+  constructor(
+    private readonly deps: DeliveryDeps,
+    private readonly onStatus: (status: DeliveryStatus) => void,
+  ) {}
+
+  /** Sessions of earlier page loads, journal tails first; resolves when all were tried. */
+  async drainEarlier(userId: string | null): Promise<void> {
+    await restoreTails(this.deps.storage, this.deps.store);
+    const sessions = await this.deps.store.sessions();
+    this.failed = sessions.filter((s) => s.failure !== null).length;
+    this.publish();
+    for (const session of sessions) {
+      if (this.streams.has(session.localId) || this.outboxes.has(session.localId) || session.failure !== null) continue;
+      if (userId !== null && session.userId !== null && session.userId !== userId) continue;
+      // Nobody types into a session of an earlier page any more.
+      session.finished = true;
+      await this.withLock(session.localId, async () => {
+        const batches = await this.deps.store.batches(session.localId);
+        await this.startStream(session, batches).done;
+      });
+    }
+  }
+
+  begin(create: SessionCreateBody, userId: string | null): ActiveSession {
+    const session: OutboxSession = {
+      localId: (this.deps.newId ?? (() => crypto.randomUUID()))(), userId, serverId: null, create,
+      lastSeq: 0, finished: false, createdAt: Date.now(), failure: null,
+    };
+    let stream: SessionStream | null = null;
+    const early: Parameters<SessionStream['push']>[0][] = [];
+    const outbox = new SessionOutbox(this.deps.store, session, (batch) => (stream ? stream.push(batch) : early.push(batch)));
+    this.outboxes.set(session.localId, outbox);
+    const delivered = outbox.open().then(() =>
+      this.withLock(session.localId, async () => {
+        stream = this.startStream(session, early);
+        return stream.done;
+      }),
+    );
+    return {
+      localId: session.localId,
+      add: (event) => outbox.add(event),
+      finish: () => {
+        void outbox.finish();
+        stream?.finish();
+      },
+      delivered: delivered.then((phase) => phase ?? 'stopped').finally(() => this.outboxes.delete(session.localId)),
+      serverId: () => session.serverId,
+    };
+  }
+
+  /** The browser came back online: skip the remaining backoff. */
+  retryNow(): void {
+    for (const stream of this.streams.values()) stream.retryNow();
+  }
+
+  /**
+   * The page is being unloaded: cut pending events into batches and journal every batch
+   * not yet confirmed on disk, synchronously, then close the sockets.
+   */
+  pageHide(): void {
+    for (const outbox of this.outboxes.values()) {
+      outbox.cut();
+      const unsaved = outbox.unsavedBatches();
+      if (unsaved.length > 0) saveTail(this.deps.storage, outbox.session, unsaved);
+    }
+    for (const stream of this.streams.values()) stream.stop();
+  }
+
+  private startStream(session: OutboxSession, batches: Parameters<SessionStream['push']>[0][]): SessionStream {
+    const stream = new SessionStream(session, batches, {
+      store: this.deps.store, api: this.deps.api, openSocket: this.deps.openSocket,
+      onStatus: (status) => {
+        this.statuses.set(status.localId, status);
+        this.publish();
+      },
+    });
+    this.streams.set(session.localId, stream);
+    void stream.done.then((phase) => {
+      this.streams.delete(session.localId);
+      if (phase === 'ended') this.statuses.delete(session.localId);
+      if (phase === 'failed') this.failed++;
+      this.publish();
+    });
+    return stream;
+  }
+
+  /** Runs `work` holding this session's lock; skips it when another tab holds it. */
+  private async withLock<T>(localId: string, work: () => Promise<T>): Promise<T | undefined> {
+    if (!this.deps.locks) return work();
+    return this.deps.locks.request(`fingerflow-session-${localId}`, { ifAvailable: true }, async (lock) => (lock ? work() : undefined));
+  }
+
+  private publish(): void {
+    this.onStatus({ durable: this.deps.store.durable, streams: [...this.statuses.values()], failedSessions: this.failed });
+  }
+}
