@@ -8,6 +8,8 @@ import { sessionTicketRoutes } from './session-ticket-routes.ts';
 import { settingsRoutes } from './settings-routes.ts';
 import { wordSetRoutes } from './word-set-routes.ts';
 import { loadtestRoutes } from './loadtest-routes.ts';
+import { analyticsRoutes } from './analytics-routes.ts';
+import { exportRoutes } from './export-routes.ts';
 
 /** The /api route groups, in the order they are mounted. */
 export const API_ROUTES: RouteGroup[] = [
@@ -22,4 +24,6 @@ export const API_ROUTES: RouteGroup[] = [
   frontendLogRoutes,
   // Exists only while LOADTEST_TOKEN is set.
   loadtestRoutes,
+  analyticsRoutes,
+  exportRoutes,
 ];

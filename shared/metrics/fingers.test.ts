@@ -1,6 +1,6 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { FINGERS, Finger, HOME_KEYS, KEY_ROWS, fingerOf, handOf, pairClass, rowOf } from './fingers.ts';
+import { FINGERS, Finger, HOME_KEYS, KEY_ROWS, fingerOf, handOf, pairClass, pairClassOfFingers, rowOf } from './fingers.ts';
 
 /** The standard assignment, written out by finger rather than by row. */
 const EXPECTED: Record<string, string[]> = {
@@ -68,6 +68,14 @@ test('pair classes', () => {
   assert.is(pairClass('Space', 'KeyJ'), 'same_hand', 'Space counts as the right thumb');
   assert.is(pairClass('KeyA', 'F5'), 'unknown');
   assert.is(pairClass('', 'KeyA'), 'unknown');
+});
+
+test('pair classes from stored fingers agree with those from codes; a finger off the table is unknown', () => {
+  for (const [a, b] of [['KeyF', 'KeyR'], ['KeyA', 'KeyS'], ['KeyT', 'KeyY'], ['Space', 'KeyJ'], ['KeyA', 'F5']] as const) {
+    assert.is(pairClassOfFingers(fingerOf(a), fingerOf(b)), pairClass(a, b));
+  }
+  assert.is(pairClassOfFingers(3, 42), 'unknown');
+  assert.is(pairClassOfFingers(-1, 3), 'unknown');
 });
 
 test.run();

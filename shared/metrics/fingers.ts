@@ -128,9 +128,17 @@ export type PairClass = 'same_finger' | 'same_hand' | 'cross_hand' | 'unknown';
  * (cross-hand fastest, same finger slowest). A key repeated is same_finger.
  */
 export function pairClass(codeA: string, codeB: string): PairClass {
-  const fingerA = fingerOf(codeA);
-  const fingerB = fingerOf(codeB);
-  if (fingerA === Finger.UNKNOWN || fingerB === Finger.UNKNOWN) return 'unknown';
+  return pairClassOfFingers(fingerOf(codeA), fingerOf(codeB));
+}
+
+/**
+ * The same class from the fingers stored with each keystroke (the analytics read the
+ * stored finger, which the server assigned with fingerOf). A finger off the table is unknown.
+ */
+export function pairClassOfFingers(fingerA: number, fingerB: number): PairClass {
+  const handA = handOfFinger(fingerA as FingerId);
+  const handB = handOfFinger(fingerB as FingerId);
+  if (handA === 'none' || handB === 'none') return 'unknown';
   if (fingerA === fingerB) return 'same_finger';
-  return handOfFinger(fingerA) === handOfFinger(fingerB) ? 'same_hand' : 'cross_hand';
+  return handA === handB ? 'same_hand' : 'cross_hand';
 }

@@ -1,8 +1,17 @@
 /**
  * Rolling figures shown while someone types: speed, accuracy, hold and flight times over the
- * last few seconds. The same definitions as the session analytics (METRICS.md), applied to a
- * short window, so the live numbers and the report after agree.
+ * last few seconds. The definitions are the session analytics' (METRICS.md), built from the
+ * same predicates, applied to the events of a short window, so the live numbers and the
+ * report agree. Because a window is not a session: a keyup whose keydown fell before the
+ * window is ignored like any keyup without a keydown, a text position counts by its last
+ * keystroke inside the window, and the span is the window (shortened while the session is
+ * younger), at least a second.
+ *
+ * One pass, no sorting: this runs once a second for every typing session of an ingest
+ * process (thousands), so it must stay near 50 µs for a full window.
  */
+import { isAutoRepeat, isCharacterKeystroke, isModifierCode } from './key-classes.ts';
+import { CHARS_PER_WORD } from './speed.ts';
 
 /** The fields of a key event the live figures need (a protocol KeyEvent fits). */
 export interface TimedKey {
@@ -10,82 +19,94 @@ export interface TimedKey {
   code: string;
   key: string;
   offsetUs: number;
+  textPos: number;
   isError: boolean;
   flags: number;
 }
 
 export interface LiveFigures {
   windowSec: number;
-  /** Correct characters / 5 per minute. */
+  /** Productive: correct characters / 5 per minute. */
   wpm: number;
-  /** All characters typed / 5 per minute. */
+  /** Character keystrokes / 5 per minute. */
   rawWpm: number;
-  /** Correct character keystrokes / all character keystrokes, 0..1 (1 when none). */
+  /** Keystroke accuracy: correct character keystrokes / all character keystrokes, 0..1 (1 when none). */
   accuracy: number;
   /** Mean keydown→keyup of the same key, ms (0 when none paired). */
   dwellMs: number;
-  /** Mean previous keyup→keydown, ms; negative under rollover (0 when none). */
+  /** Mean previous keystroke's keyup→keydown, ms; negative under rollover (0 when none). */
   flightMs: number;
+  /** Keystrokes: keydowns that are neither auto-repeats nor modifiers. */
   keystrokes: number;
 }
 
-const REPEAT_FLAG = 1;
 const MIN_SPAN_US = 1_000_000; // below a second of typing, speeds are noise
 
-/** A keydown that types a character (a letter, digit, punctuation or space), auto-repeat excluded. */
-export function typesCharacter(event: TimedKey): boolean {
-  return event.type === 0 && (event.flags & REPEAT_FLAG) === 0 && [...event.key].length === 1;
+interface Press {
+  downUs: number;
+  /** undefined while waiting, null once another keydown of the key showed the keyup was lost. */
+  upUs: number | null | undefined;
 }
 
 /**
- * Figures over the events with offsetUs in (nowUs - windowUs, nowUs]. `events` must be in
- * capture order. The window is shortened to the time actually typed when the session is
- * younger than the window.
+ * Figures over the events with offsetUs in (nowUs - windowUs, nowUs], given in capture
+ * order.
  */
 export function liveFigures(events: readonly TimedKey[], nowUs: number, windowUs: number): LiveFigures {
   const from = nowUs - windowUs;
+  const waiting = new Map<string, Press>();
+  const sequence: Press[] = [];
+  const lastAtPosition = new Map<number, boolean>(); // text position -> its last keystroke was an error
   let typed = 0;
-  let correct = 0;
-  let keystrokes = 0;
+  let correctKeystrokes = 0;
+  let correctUnplaced = 0;
   let firstUs = Number.POSITIVE_INFINITY;
-  const downAt = new Map<string, number>();
   let dwellSum = 0;
   let dwellCount = 0;
-  let lastUpUs: number | undefined;
-  let flightSum = 0;
-  let flightCount = 0;
   for (const e of events) {
     if (e.offsetUs <= from || e.offsetUs > nowUs) continue;
     if (e.offsetUs < firstUs) firstUs = e.offsetUs;
-    if (e.type === 0) {
-      if ((e.flags & REPEAT_FLAG) !== 0) continue;
-      keystrokes++;
-      if (typesCharacter(e)) {
-        typed++;
-        if (!e.isError) correct++;
-      }
-      if (lastUpUs !== undefined) {
-        flightSum += e.offsetUs - lastUpUs;
-        flightCount++;
-      }
-      downAt.set(e.code, e.offsetUs);
-    } else {
-      const down = downAt.get(e.code);
-      if (down !== undefined) {
-        dwellSum += e.offsetUs - down;
+    if (e.type === 1) {
+      const press = waiting.get(e.code);
+      if (press) {
+        press.upUs = e.offsetUs;
+        dwellSum += e.offsetUs - press.downUs;
         dwellCount++;
-        downAt.delete(e.code);
+        waiting.delete(e.code);
       }
-      lastUpUs = e.offsetUs;
+      continue;
     }
+    if (isAutoRepeat(e.type, e.flags)) continue;
+    const lost = waiting.get(e.code);
+    if (lost) lost.upUs = null;
+    const press: Press = { downUs: e.offsetUs, upUs: undefined };
+    waiting.set(e.code, press);
+    if (isModifierCode(e.code)) continue;
+    sequence.push(press);
+    if (!isCharacterKeystroke(e)) continue;
+    typed++;
+    if (!e.isError) correctKeystrokes++;
+    if (e.textPos >= 0) lastAtPosition.set(e.textPos, e.isError);
+    else if (!e.isError) correctUnplaced++;
   }
+  let flightSum = 0;
+  let flightCount = 0;
+  for (let i = 1; i < sequence.length; i++) {
+    const up = sequence[i - 1]!.upUs;
+    if (up === null || up === undefined) continue;
+    flightSum += sequence[i]!.downUs - up;
+    flightCount++;
+  }
+  let correctCharacters = correctUnplaced;
+  for (const wasError of lastAtPosition.values()) if (!wasError) correctCharacters++;
+  const keystrokes = sequence.length;
   const spanUs = keystrokes === 0 ? windowUs : Math.max(MIN_SPAN_US, Math.min(windowUs, nowUs - firstUs));
   const minutes = spanUs / 60_000_000;
   return {
     windowSec: round(spanUs / 1_000_000, 2),
-    wpm: round(correct / 5 / minutes, 1),
-    rawWpm: round(typed / 5 / minutes, 1),
-    accuracy: typed === 0 ? 1 : round(correct / typed, 4),
+    wpm: round(correctCharacters / CHARS_PER_WORD / minutes, 1),
+    rawWpm: round(typed / CHARS_PER_WORD / minutes, 1),
+    accuracy: typed === 0 ? 1 : round(correctKeystrokes / typed, 4),
     dwellMs: dwellCount === 0 ? 0 : round(dwellSum / dwellCount / 1000, 1),
     flightMs: flightCount === 0 ? 0 : round(flightSum / flightCount / 1000, 1),
     keystrokes,

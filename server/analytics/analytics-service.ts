@@ -1,0 +1,76 @@
+import type pg from 'pg';
+import type { KeyModel, RangeAnalytics, SessionAnalytics, TrendPoint } from '../../shared/metrics/analytics-types.ts';
+import { ownsSession, queryKeyModel, queryTrend, sessionsInRange } from '../db/analytics/history-query.ts';
+import { queryRangeAnalytics } from '../db/analytics/range-query.ts';
+import { refreshSessions } from '../db/analytics/refresh.ts';
+import { cachedSessionAnalytics, computeSessionAnalytics, storeSessionAnalytics } from '../db/analytics/session-query.ts';
+
+/** Fatigue windows of a minute unless asked otherwise: long enough for a stable speed. */
+export const DEFAULT_FATIGUE_WINDOW_SEC = 60;
+
+export interface SessionQuery {
+  fromSec?: number;
+  toSec?: number;
+  fatigueWindowSec?: number;
+}
+
+/**
+ * The analytics use cases, transport-free: who may read what, when the cache is brought
+ * up to date, and what is cached. Every figure comes from SQL (server/db/analytics); this
+ * layer only decides which statements run. `undefined` means "not the user's session".
+ */
+export class AnalyticsService {
+  constructor(private readonly pool: pg.Pool) {}
+
+  async session(userId: string, sessionId: string, query: SessionQuery): Promise<SessionAnalytics | undefined> {
+    if (!(await ownsSession(this.pool, userId, sessionId))) return undefined;
+    const fatigueWindowSec = query.fatigueWindowSec ?? DEFAULT_FATIGUE_WINDOW_SEC;
+    const whole = query.fromSec === undefined && query.toSec === undefined && fatigueWindowSec === DEFAULT_FATIGUE_WINDOW_SEC;
+    if (whole) {
+      const cached = await cachedSessionAnalytics(this.pool, sessionId, fatigueWindowSec);
+      if (cached) return cached;
+    }
+    const { analytics, stamp } = await computeSessionAnalytics(this.pool, sessionId, {
+      fromUs: query.fromSec === undefined ? undefined : Math.round(query.fromSec * 1e6),
+      toUs: query.toSec === undefined ? undefined : Math.round(query.toSec * 1e6),
+      fatigueWindowSec,
+    });
+    if (whole) await storeSessionAnalytics(this.pool, analytics, stamp, fatigueWindowSec).catch(ignoreDeletedSession);
+    return analytics;
+  }
+
+  /** Sessions started in [from, to), pooled. */
+  async range(userId: string, from?: Date, to?: Date): Promise<RangeAnalytics> {
+    const ids = await sessionsInRange(this.pool, userId, from, to);
+    await this.refresh(ids);
+    return queryRangeAnalytics(this.pool, ids, from?.toISOString() ?? null, to?.toISOString() ?? null);
+  }
+
+  async trend(userId: string): Promise<TrendPoint[]> {
+    await this.refresh(await sessionsInRange(this.pool, userId));
+    return queryTrend(this.pool, userId);
+  }
+
+  async keyModel(userId: string, targetWpm?: number): Promise<KeyModel> {
+    await this.refresh(await sessionsInRange(this.pool, userId));
+    return queryKeyModel(this.pool, userId, targetWpm);
+  }
+
+  /** Brings the per-session cache of the user's sessions up to date (the exports need it). */
+  async refreshUser(userId: string): Promise<void> {
+    await this.refresh(await sessionsInRange(this.pool, userId));
+  }
+
+  async ownsSession(userId: string, sessionId: string): Promise<boolean> {
+    return ownsSession(this.pool, userId, sessionId);
+  }
+
+  private async refresh(ids: readonly string[]): Promise<void> {
+    await refreshSessions(this.pool, ids);
+  }
+}
+
+// The session was deleted between computing and storing its report: nothing to keep.
+function ignoreDeletedSession(error: unknown): void {
+  if ((error as { code?: string }).code !== '23503') throw error;
+}

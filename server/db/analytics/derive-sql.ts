@@ -1,0 +1,88 @@
+import { MODIFIER_CODES } from '../../../shared/metrics/key-classes.ts';
+
+/**
+ * The SQL twin of shared/metrics/derive.ts: one row per keydown with its dwell, flight,
+ * transition, text-position marks, expected character, letter and digraph, worked out over
+ * whole sessions with window functions. Both the session statement and the cache rebuild
+ * start from it. Every rule is METRICS.md's; the property tests compare the result with the
+ * TypeScript reference on random streams.
+ *
+ * The order of a session's events is (offset_us, batch_seq, batch_idx) everywhere.
+ */
+
+const quote = (s: string) => `'${s.replaceAll("'", "''")}'`;
+const MODIFIERS = MODIFIER_CODES.map(quote).join(', ');
+const STREAM_ORDER = 'offset_us, batch_seq, batch_idx';
+
+/** `hand` of a finger id, as FINGERS in fingers.ts (and the `fingers` table). */
+export const handOfFingerSql = (finger: string) =>
+  `CASE WHEN ${finger} BETWEEN 0 AND 4 THEN 'left' WHEN ${finger} BETWEEN 5 AND 9 THEN 'right' ELSE 'none' END`;
+
+/** ASCII-only lowercasing, collation-proof: lower() would fold more under another locale. */
+const asciiLetterSql = (x: string) =>
+  `CASE WHEN ${x} COLLATE "C" BETWEEN 'a' AND 'z' THEN ${x}
+        WHEN ${x} COLLATE "C" BETWEEN 'A' AND 'Z' THEN translate(${x}, 'ABCDEFGHIJKLMNOPQRSTUVWXYZ', 'abcdefghijklmnopqrstuvwxyz') END`;
+
+/**
+ * CTEs ending in `facts`, for the sessions selected by `sessionIds`: given a column of
+ * session ids, the SQL condition on it (`(id) => \`${id} = $1\``).
+ */
+export function deriveFactsCtes(sessionIds: (column: string) => string): string {
+  return `
+  ev AS (
+    SELECT k.session_id, k.batch_seq, k.batch_idx, k.offset_us, k.event_type, k.key_code, k.key_value, k.text_pos, k.finger, k.is_error, k.flags,
+           (k.event_type = 0 AND (k.flags & 1) <> 0) AS is_repeat
+    FROM keystrokes k WHERE ${sessionIds('k.session_id')}
+  ),
+  -- A keydown's keyup is the next event of the same key when that is a keyup; another
+  -- keydown first means the keyup never came. Auto-repeats sit in their own partition.
+  paired AS (
+    SELECT ev.*, CASE WHEN NOT ev.is_repeat AND lead(ev.event_type) OVER w = 1 THEN lead(ev.offset_us) OVER w END AS up_us
+    FROM ev WINDOW w AS (PARTITION BY ev.session_id, ev.key_code, ev.is_repeat ORDER BY ${STREAM_ORDER})
+  ),
+  downs AS (
+    SELECT p.session_id, p.batch_seq, p.batch_idx, p.offset_us, p.key_code, p.key_value, p.finger, p.text_pos, p.is_error, p.is_repeat, p.up_us,
+           p.key_code IN (${MODIFIERS}) AS is_modifier,
+           (NOT p.is_repeat AND p.key_code NOT IN (${MODIFIERS}) AND (p.flags & 64) = 0 AND char_length(p.key_value) = 1
+             AND ((p.flags & 20) = 0 OR (p.flags & 8) <> 0)) AS is_char
+    FROM paired p WHERE p.event_type = 0
+  ),
+  -- The practice text split into code points, joined by position: substr() on a TOASTed
+  -- 20,000-character text would decompress and walk it for every keystroke.
+  text_chars AS (
+    SELECT s.id AS session_id, (c.pos - 1)::int AS text_pos, c.ch
+    FROM typing_sessions s, unnest(string_to_array(s.practice_text, NULL)) WITH ORDINALITY AS c(ch, pos)
+    WHERE ${sessionIds('s.id')}
+  ),
+  lettered AS (
+    SELECT d.*, t.ch AS expected,
+           CASE WHEN d.is_char THEN ${asciiLetterSql('coalesce(t.ch, d.key_value)')} END AS letter
+    FROM downs d LEFT JOIN text_chars t ON d.is_char AND t.session_id = d.session_id AND t.text_pos = d.text_pos
+  ),
+  marked AS (
+    SELECT l.*, NOT l.is_repeat AND NOT l.is_modifier AS in_seq,
+           coalesce(l.is_char AND l.text_pos >= 0 AND row_number() OVER w = 1, false) AS is_first_try,
+           coalesce(l.is_char AND l.text_pos >= 0 AND first_value(l.is_error) OVER w, false) AS first_try_error,
+           (l.is_char AND (l.text_pos < 0 OR lead(true) OVER w IS NULL)) AS is_final
+    FROM lettered l WINDOW w AS (PARTITION BY l.session_id, l.is_char AND l.text_pos >= 0, l.text_pos ORDER BY ${STREAM_ORDER})
+  ),
+  linked AS (
+    SELECT m.*, lag(m.offset_us) OVER w AS prev_down_us, lag(m.up_us) OVER w AS prev_up_us,
+           lag(m.letter) OVER w AS prev_letter, lag(m.finger) OVER w AS prev_finger
+    FROM marked m WINDOW w AS (PARTITION BY m.session_id, m.in_seq ORDER BY ${STREAM_ORDER})
+  ),
+  facts AS (
+    SELECT l.session_id, l.batch_seq, l.batch_idx, l.offset_us, l.key_code, l.key_value, l.finger, ${handOfFingerSql('l.finger')} AS hand,
+           l.text_pos, l.is_error, l.is_repeat, l.is_modifier, l.in_seq, l.is_char, l.up_us, l.up_us - l.offset_us AS dwell_us,
+           CASE WHEN l.in_seq THEN l.offset_us - l.prev_down_us END AS transition_us,
+           CASE WHEN l.in_seq THEN l.offset_us - l.prev_up_us END AS flight_us,
+           l.is_first_try, l.first_try_error, coalesce(l.is_final, false) AS is_final, CASE WHEN l.is_char THEN l.expected END AS expected, l.letter,
+           CASE WHEN l.in_seq AND l.letter IS NOT NULL AND l.prev_letter IS NOT NULL THEN l.prev_letter || l.letter END AS digraph,
+           CASE WHEN NOT (l.in_seq AND l.letter IS NOT NULL AND l.prev_letter IS NOT NULL) THEN NULL
+                WHEN ${handOfFingerSql('l.prev_finger')} = 'none' OR ${handOfFingerSql('l.finger')} = 'none' THEN 'unknown'
+                WHEN l.prev_finger = l.finger THEN 'same_finger'
+                WHEN ${handOfFingerSql('l.prev_finger')} = ${handOfFingerSql('l.finger')} THEN 'same_hand'
+                ELSE 'cross_hand' END AS pair_class
+    FROM linked l
+  )`;
+}

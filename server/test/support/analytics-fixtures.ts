@@ -1,0 +1,59 @@
+import { from as copyFrom } from 'pg-copy-streams';
+import { pipeline } from 'node:stream/promises';
+import { Readable } from 'node:stream';
+import type { Pool } from '../../db/pool.ts';
+import type { StoredKeystroke } from '../../../shared/metrics/keystroke.ts';
+import { KEYSTROKE_COPY_COLUMNS } from '../../db/keystroke-rows.ts';
+import { CopyTextBuffer } from '../../db/copy-text.ts';
+
+/** A user to own analytics test sessions. */
+export async function createUser(pool: Pool, email = `a${Math.random().toString(36).slice(2)}@example.com`): Promise<string> {
+  return (await pool.query<{ id: string }>('INSERT INTO users (email) VALUES ($1) RETURNING id', [email])).rows[0]!.id;
+}
+
+export interface StoredSessionInput {
+  userId: string;
+  practiceText: string;
+  events: readonly StoredKeystroke[];
+  startedAt?: Date;
+  mode?: string;
+  ended?: boolean;
+}
+
+/**
+ * Stores a session and its events the way ingest does: COPY into keystrokes, and
+ * committed_seq / event_count advanced with them (the analytics cache keys on both).
+ */
+export async function storeSession(pool: Pool, input: StoredSessionInput): Promise<string> {
+  const maxSeq = input.events.reduce((m, e) => Math.max(m, e.batchSeq), 0);
+  const { rows } = await pool.query<{ id: string }>(
+    `INSERT INTO typing_sessions (user_id, mode, practice_text, started_at, ended_at, committed_seq, event_count)
+     VALUES ($1, $2, $3, $4, CASE WHEN $5 THEN $4::timestamptz + interval '1 minute' END, $6, $7) RETURNING id`,
+    [input.userId, input.mode ?? 'words', input.practiceText, input.startedAt ?? new Date(), input.ended ?? true, maxSeq, input.events.length],
+  );
+  const sessionId = rows[0]!.id;
+  await copyEvents(pool, sessionId, input.events);
+  return sessionId;
+}
+
+export async function copyEvents(pool: Pool, sessionId: string, events: readonly StoredKeystroke[]): Promise<void> {
+  if (events.length === 0) return;
+  const buffer = new CopyTextBuffer(1 << 16);
+  const chunks: Uint8Array[] = [];
+  for (const e of events) {
+    buffer.text(sessionId).tab().int(e.batchSeq).tab().int(e.batchIdx).tab().int(e.offsetUs).tab().int(e.type).tab()
+      .text(e.code).tab().text(e.key).tab().int(e.textPos).tab().int(e.finger).tab().bool(e.isError).tab().int(e.flags).endRow();
+    if (buffer.view().length > 60_000) {
+      chunks.push(buffer.view().slice());
+      buffer.reset();
+    }
+  }
+  chunks.push(buffer.view().slice());
+  const client = await pool.connect();
+  try {
+    await pipeline(Readable.from(chunks.map((c) => Buffer.from(c))), client.query(copyFrom(`COPY keystrokes (${KEYSTROKE_COPY_COLUMNS}) FROM STDIN`)));
+  } finally {
+    client.release();
+  }
+}
+
