@@ -1,6 +1,7 @@
 import type pg from 'pg';
 import type { ClaimResult } from '../session/ports.ts';
 import { isConnectionError } from './pg-errors.ts';
+import { refreshSessions } from './analytics/refresh.ts';
 
 /**
  * The typing_sessions side of ingest: who holds a session, and its end. Claiming takes the
@@ -8,7 +9,7 @@ import { isConnectionError } from './pg-errors.ts';
  * that flush's committed_seq: a client told "committed up to N" can trust N.
  */
 export class PgSessionStore {
-  constructor(private readonly pool: pg.Pool) {}
+  constructor(private readonly pool: pg.Pool, private readonly onAnalyticsError?: (sessionId: string, error: Error) => void) {}
 
   async claim(sessionId: string, userId: string, connectionId: string): Promise<ClaimResult> {
     let client: pg.PoolClient | undefined;
@@ -39,12 +40,17 @@ export class PgSessionStore {
     }
   }
 
-  /** Ends the session if this connection still holds it. */
+  /**
+   * Ends the session if this connection still holds it, then computes its analytics in the
+   * background, so the results screen and the history list find them ready.
+   */
   async markEnded(sessionId: string, connectionId: string): Promise<'ended' | 'taken_over'> {
     const { rowCount } = await this.pool.query(
       'UPDATE typing_sessions SET ended_at = coalesce(ended_at, now()), updated_at = now() WHERE id = $1 AND ingest_owner = $2',
       [sessionId, connectionId],
     );
-    return rowCount ? 'ended' : 'taken_over';
+    if (!rowCount) return 'taken_over';
+    refreshSessions(this.pool, [sessionId]).catch((error: Error) => this.onAnalyticsError?.(sessionId, error));
+    return 'ended';
   }
 }

@@ -85,7 +85,7 @@ export async function startIngestServer(deps: IngestServerDeps): Promise<IngestS
     watch: (sessionId) => hub?.remoteWatch(sessionId),
     error: (error) => log.warn({ event: 'live_bus_error', err: error }, 'live bus connection failed'),
   });
-  const sessions = new PgSessionStore(deps.pool);
+  const sessions = new PgSessionStore(deps.pool, (sessionId, error) => log.warn({ event: 'analytics_refresh_failed', sessionId, err: error }, 'analytics of an ended session could not be computed; they will be on first read'));
   hub = new IngestHub(sessions, batchWriter, bus, { bufferCapBytes: config.ingest.bufferCapBytes, throttleAt: 0.5, endTimeoutMs: 10_000, liveWindowMs: 10_000 });
   const liveHub = hub;
   await bus.start();

@@ -7,6 +7,7 @@ import { PROTOCOL_VERSION } from '../../shared/protocol/version.ts';
 import { freshDatabase, type TestDatabase } from './support/database.ts';
 import { createSession, makeEvents, startTestIngest, storedCount, ticketFor } from './support/ingest-fixtures.ts';
 import { openSocket, type TestSocket } from './support/ws-client.ts';
+import { pollUntil } from './support/processes.ts';
 import type { IngestServer } from '../ingest/server.ts';
 
 let db: TestDatabase;
@@ -52,6 +53,11 @@ test('a session round-trips: welcome, cumulative acks after commit, rows with fi
   const ended = await socket.next((m) => m.t === MessageType.Ended);
   assert.equal(ended, { t: MessageType.Ended, committedSeq: 3 });
   assert.is((await socket.closed).code, 1000);
+  // Ending computes the session's analytics in the background: the history list's figures.
+  const ready = await pollUntil(async () => (await db.pool.query('SELECT wpm FROM typing_sessions WHERE id = $1', [ids.sessionId])).rows[0].wpm !== null, 5000);
+  assert.ok(ready !== undefined, 'the ended session got no headline figures');
+  const headline = (await db.pool.query('SELECT duration_ms, wpm, raw_wpm, accuracy FROM typing_sessions WHERE id = $1', [ids.sessionId])).rows[0];
+  assert.ok(headline.duration_ms > 0 && headline.raw_wpm > 0 && headline.accuracy >= 0 && headline.accuracy <= 1, JSON.stringify(headline));
 });
 
 test('a resend after a lost ack is acknowledged and not stored twice', async () => {

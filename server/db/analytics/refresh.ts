@@ -6,6 +6,16 @@ import { CLEAR_SQL, REBUILD_SQL, STALE_SQL } from './refresh-sql.ts';
 // advisory locks (migrations use 727_001).
 const LOCK_SPACE = 727_006;
 const FOREIGN_KEY_VIOLATION = '23503';
+
+// The headline figures also go onto typing_sessions, so the history list (one row per
+// session, no joins) shows them: productive WPM as "wpm", keystroke accuracy as "accuracy".
+const COPY_HEADLINE_SQL = `
+  UPDATE typing_sessions t SET
+    duration_ms = round((s.summary->>'durationMs')::float8)::int,
+    wpm = (s.summary->'speed'->>'productiveWpm')::real,
+    raw_wpm = (s.summary->'speed'->>'rawWpm')::real,
+    accuracy = (s.summary->'accuracy'->>'keystrokeAccuracy')::real
+  FROM session_summaries s WHERE s.session_id = t.id AND t.id = ANY($1::uuid[])`;
 const BATCH = 50;
 
 /**
@@ -53,6 +63,7 @@ async function rebuild(client: pg.PoolClient, candidates: string[]): Promise<num
     if (stale.length > 0) {
       for (const sql of CLEAR_SQL) await client.query(sql, [stale]);
       await client.query(REBUILD_SQL, [stale]);
+      await client.query(COPY_HEADLINE_SQL, [stale]);
     }
     await client.query('COMMIT');
     return stale.length;
