@@ -46,6 +46,7 @@ export class LoadClient {
   private ticket: string;
   private backoffMs = 250;
   private finishedTyping = false;
+  private lostConnection = false;
 
   constructor(readonly sessionId: string, ticket: string, private readonly script: EventScript, private readonly options: ClientOptions, private readonly stats: RunStats) {
     this.ticket = ticket;
@@ -118,6 +119,10 @@ export class LoadClient {
       case MessageType.Welcome:
         this.state = 'streaming';
         this.backoffMs = 250;
+        if (this.lostConnection) {
+          this.lostConnection = false;
+          this.stats.resumed(now);
+        }
         this.acknowledge(message.committedSeq, now);
         // Resend, in order, everything the server has not committed.
         for (const batch of this.outbox) this.connection?.send({ t: MessageType.Batch, seq: batch.seq, events: batch.events });
@@ -158,6 +163,7 @@ export class LoadClient {
       return;
     }
     this.stats.reconnect();
+    this.lostConnection = true;
     this.retryLater();
   }
 

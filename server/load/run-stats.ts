@@ -32,6 +32,13 @@ export class RunStats {
     this.reconnects++;
   }
 
+  /** When clients were welcomed back after losing their connection (for recovery times). */
+  readonly resumedAt: number[] = [];
+
+  resumed(at: number): void {
+    this.resumedAt.push(at);
+  }
+
   error(code: string): void {
     this.errorsByCode[code] = (this.errorsByCode[code] ?? 0) + 1;
   }

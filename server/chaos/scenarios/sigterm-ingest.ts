@@ -13,11 +13,11 @@ export const sigtermIngest: Scenario = {
       let exitCode: number | string | undefined;
       let drained = false;
       let stoppedAt = 0;
-      let resumedAt = 0;
+      let resumed: number[] = [];
       const { report } = await env.type({
         clients, seconds: quick ? 6 : 15, ingestUrl: ingest.url,
         onSecond: (stats, elapsed) => {
-          if (stoppedAt && !resumedAt && stats.connections >= clients) resumedAt = Date.now();
+          resumed = stats.resumedAt;
           if (elapsed === 2 && !stoppedAt) {
             stoppedAt = Date.now();
             const old = ingest;
@@ -32,7 +32,9 @@ export const sigtermIngest: Scenario = {
       });
       ingest.process.child.kill('SIGTERM');
       await ingest.process.exited(10_000);
-      return fromReport(this.name, report, resumedAt ? (resumedAt - stoppedAt) / 1000 : null, [
+      const after = resumed.filter((t) => t >= stoppedAt);
+      return fromReport(this.name, report, after.length ? (Math.max(...after) - stoppedAt) / 1000 : null, [
+        [after.length >= clients, `${after.length}/${clients} clients welcomed back`],
         [exitCode === 0, `exit code ${exitCode}`],
         [drained, 'buffered batches committed and acknowledged before exit'],
         [report.completedSessions === clients, `${report.completedSessions}/${clients} sessions completed`],
