@@ -24,6 +24,7 @@ export const postgresDown: Scenario = {
       let recoveredAt = 0;
       let ackedAtRestart = 0;
       let peak = 0;
+      let restartError = '';
       const { report } = await env.type({
         clients, seconds: downSeconds + 10, ingestUrl: ingest.url, graceSec: 60, serverPid: ingest.process.child.pid,
         onSecond: (stats, elapsed) => {
@@ -35,7 +36,7 @@ export const postgresDown: Scenario = {
           if (downAt && !upAt && Date.now() - downAt >= downSeconds * 1000) {
             upAt = Date.now();
             ackedAtRestart = stats.ackedEvents;
-            void env.cluster.server.restart();
+            env.cluster.server.restart().catch((error: Error) => (restartError = error.message));
           }
           if (upAt && !recoveredAt && stats.ackedEvents > ackedAtRestart) recoveredAt = Date.now();
         },
@@ -46,6 +47,7 @@ export const postgresDown: Scenario = {
       await ingest.process.exited(10_000);
       return fromReport(this.name, report, recoveredAt ? (recoveredAt - upAt) / 1000 : null, [
         [peak < CAP_MB + BASELINE_ALLOWANCE_MB, `peak RSS ${Math.round(peak)} MB (buffer cap ${CAP_MB} MB + ${BASELINE_ALLOWANCE_MB} MB process allowance)`],
+        [restartError === '', `PostgreSQL started again${restartError ? `: ${restartError}` : ''}`],
         [recoveredAt > 0, 'acks resumed after PostgreSQL came back, same server process'],
         [health?.databaseAvailable === true, 'the server reports the database available again'],
         [report.completedSessions === clients, `${report.completedSessions}/${clients} sessions completed`],
