@@ -1,6 +1,7 @@
 import { Auth } from './api/auth.ts';
 import { SessionApi } from './api/session-api.ts';
 import { KeySounds } from './sound/key-sounds.ts';
+import { AccountState } from './state/account.svelte.ts';
 import { ConnectionState } from './state/connection.svelte.ts';
 import { SettingsState } from './state/settings.svelte.ts';
 import { TypingTest } from './state/typing-test.svelte.ts';
@@ -11,6 +12,7 @@ import { Delivery } from './transport/delivery.ts';
 import { IdbOutboxStore } from './transport/idb-outbox-store.ts';
 import { MemoryOutboxStore } from './transport/memory-outbox-store.ts';
 import { openBrowserSocket } from './transport/socket-like.ts';
+import { Router } from './router/router.svelte.ts';
 
 /** Everything the page runs on, built once: the composition root of the client. */
 export interface AppServices {
@@ -22,6 +24,8 @@ export interface AppServices {
   delivery: Delivery;
   sounds: KeySounds;
   test: TypingTest;
+  account: AccountState;
+  router: Router;
 }
 
 export function createServices(): AppServices {
@@ -45,7 +49,9 @@ export function createServices(): AppServices {
     wordSet: () => ({ id: wordSets.knownId, words: wordSets.words }),
     userId: () => auth.userId,
   });
-  return { auth, sessions, settings, wordSets, connection, delivery, sounds, test };
+  const account = new AccountState(auth);
+  auth.onchange = () => void account.reload();
+  return { auth, sessions, settings, wordSets, connection, delivery, sounds, test, account, router: new Router() };
 }
 
 /**
@@ -54,7 +60,7 @@ export function createServices(): AppServices {
  * waits for any of it; with the server away this retries with backoff.
  */
 export async function connectInBackground(services: AppServices): Promise<void> {
-  const { auth, settings, wordSets, delivery } = services;
+  const { auth, settings, wordSets, delivery, account } = services;
   for (let attempt = 0; ; attempt++) {
     try {
       await auth.token();
@@ -65,6 +71,7 @@ export async function connectInBackground(services: AppServices): Promise<void> 
     }
   }
   await Promise.allSettled([
+    account.reload(),
     settings.attach(auth),
     wordSets.attach(auth).then(() => wordSets.choose(settings.value.wordSetId)),
   ]).then((results) => results.forEach((r) => r.status === 'rejected' && console.warn('background load failed', r.reason)));

@@ -10,6 +10,7 @@ import { wordSetRoutes } from './word-set-routes.ts';
 import { loadtestRoutes } from './loadtest-routes.ts';
 import { analyticsRoutes } from './analytics-routes.ts';
 import { exportRoutes } from './export-routes.ts';
+import { importRoutes } from './import-routes.ts';
 
 /** The /api route groups, in the order they are mounted. */
 export const API_ROUTES: RouteGroup[] = [
@@ -26,4 +27,5 @@ export const API_ROUTES: RouteGroup[] = [
   loadtestRoutes,
   analyticsRoutes,
   exportRoutes,
+  importRoutes,
 ];

@@ -1,6 +1,6 @@
 import { ApiError, requestJson, type RequestOptions } from './http.ts';
 
-interface TokenAnswer {
+export interface TokenAnswer {
   accessToken: string;
   expiresIn: number;
 }
@@ -21,6 +21,8 @@ export class Auth {
   private expiresAtMs = 0;
   private renewing: Promise<void> | null = null;
   userId: string | null = null;
+  /** Called after every change of who is signed in (login, logout, renewal to anonymous). */
+  onchange: () => void = () => {};
 
   /** A valid access token, renewed when missing or about to expire. */
   async token(): Promise<string> {
@@ -47,6 +49,36 @@ export class Auth {
     }
   }
 
+  /**
+   * A login answered (password, 2FA step): use its access token from now on. The refresh
+   * cookie it set replaces the anonymous one, so the anonymous typist's sessions are claimed
+   * with the token held from before, as API.md asks.
+   */
+  async signedIn(answer: TokenAnswer, anonymousToken: string | null): Promise<void> {
+    this.accept(answer);
+    if (anonymousToken) {
+      await this.request('/api/sessions/claim', { method: 'POST', body: { anonymousAccessToken: anonymousToken } }).catch((error) => {
+        // Not anonymous after all, or already claimed: the sign-in itself stands.
+        if (!(error instanceof ApiError)) throw error;
+      });
+    }
+    this.onchange();
+  }
+
+  /** The current token if it belongs to an anonymous typist, to claim its sessions after login. */
+  async anonymousToken(isAnonymous: boolean): Promise<string | null> {
+    return isAnonymous ? this.token().catch(() => null) : null;
+  }
+
+  /** Signs this device out; the next request becomes an anonymous typist again. */
+  async signOut(): Promise<void> {
+    const csrf = readCookie(CSRF_COOKIE);
+    await requestJson('/auth/logout', { method: 'POST', headers: csrf ? { 'x-csrf-token': csrf } : {} });
+    this.accessToken = null;
+    this.userId = null;
+    this.onchange();
+  }
+
   private async lockedRenew(): Promise<void> {
     const locks = typeof navigator !== 'undefined' ? navigator.locks : undefined;
     if (locks) await locks.request('fingerflow-auth-renew', () => this.renewNow());
@@ -67,7 +99,9 @@ export class Auth {
   private accept(answer: TokenAnswer): void {
     this.accessToken = answer.accessToken;
     this.expiresAtMs = Date.now() + answer.expiresIn * 1000;
+    const before = this.userId;
     this.userId = subjectOf(answer.accessToken);
+    if (before !== null && before !== this.userId) this.onchange();
   }
 }
 

@@ -4,6 +4,7 @@ import { requestJson } from './http.ts';
 export interface PublicConfig {
   ingestUrl: string;
   version: string;
+  googleOAuth?: boolean;
 }
 
 export interface WordSetSummary {

@@ -47,6 +47,11 @@ export class SessionApi implements StreamApi {
     return { committedSeq: session.committedSeq, ended: session.endedAt !== null };
   }
 
+  /** POST /api/sessions/:id/watch-ticket: a ticket for a spectator's connection (120 s to use). */
+  watchTicket(serverId: string): Promise<IngestTicket> {
+    return this.auth.request<IngestTicket>(`/api/sessions/${serverId}/watch-ticket`, { method: 'POST' });
+  }
+
   /**
    * GET /api/sessions/:id/analytics: the server's figures from the stored keystrokes. Null
    * while the route does not exist (404) or the session has no analytics yet.

@@ -133,6 +133,11 @@ export class TypingTest implements CaptureSink {
   }
 
   /** Seconds left of a timed test, or null. */
+  /** The server's id of the session being typed, once created: what a watch link names. */
+  currentServerId(): string | null {
+    return this.session?.serverId() ?? null;
+  }
+
   get remainingSec(): number | null {
     const settings = this.settingsAtStart ?? this.deps.settings();
     if (settings.mode !== 'timed') return null;

@@ -1,0 +1,50 @@
+import type { Auth, TokenAnswer } from './auth.ts';
+import { requestJson } from './http.ts';
+
+export interface PublicUser {
+  id: string;
+  email: string | null;
+  displayName: string | null;
+  emailVerified: boolean;
+  twoFactorEnabled: boolean;
+  isAnonymous: boolean;
+  createdAt: string;
+}
+
+export interface Device {
+  id: string;
+  userAgent: string | null;
+  ip: string | null;
+  signedInAt: string;
+  lastUsedAt: string;
+  current: boolean;
+}
+
+export type LoginAnswer = (TokenAnswer & { user: PublicUser }) | { twoFactorRequired: true; twoFactorToken: string; expiresIn: number };
+
+/*
+ * The /auth routes. The public ones (register, login, verify, forgot, reset) go through
+ * requestJson, never Auth.request: a 401 there is the answer to the form (wrong password),
+ * not an expired sign-in to renew, so it can never turn into "session expired".
+ */
+export const register = (email: string, password: string, displayName?: string) =>
+  requestJson<{ user: PublicUser }>('/auth/register', { method: 'POST', body: { email, password, ...(displayName ? { displayName } : {}) } });
+export const verifyEmail = (token: string) => requestJson<{ verified: true }>('/auth/verify', { method: 'POST', body: { token } });
+export const resendVerification = (email: string) => requestJson('/auth/resend-verification', { method: 'POST', body: { email } });
+export const login = (email: string, password: string) => requestJson<LoginAnswer>('/auth/login', { method: 'POST', body: { email, password } });
+export const loginSecondStep = (twoFactorToken: string, code: string) =>
+  requestJson<TokenAnswer & { user: PublicUser }>('/auth/login/2fa', { method: 'POST', body: { twoFactorToken, code } });
+export const forgotPassword = (email: string) => requestJson('/auth/forgot-password', { method: 'POST', body: { email } });
+export const resetPassword = (token: string, password: string, code?: string) =>
+  requestJson<{ reset: true }>('/auth/reset-password', { method: 'POST', body: { token, password, ...(code ? { code } : {}) } });
+
+export const me = async (auth: Auth) => (await auth.request<{ user: PublicUser }>('/auth/me')).user;
+export const updateProfile = async (auth: Auth, patch: { displayName?: string; email?: string }) =>
+  (await auth.request<{ user: PublicUser }>('/auth/me', { method: 'PATCH', body: patch })).user;
+export const changePassword = (auth: Auth, currentPassword: string, newPassword: string) =>
+  auth.request<{ changed: true; otherDevicesSignedOut: number }>('/auth/change-password', { method: 'POST', body: { currentPassword, newPassword } });
+export const listDevices = async (auth: Auth) => (await auth.request<{ devices: Device[] }>('/auth/devices')).devices;
+export const revokeDevice = (auth: Auth, id: string) => auth.request(`/auth/devices/${encodeURIComponent(id)}`, { method: 'DELETE' });
+export const startTwoFactor = (auth: Auth) => auth.request<{ secret: string; otpauthUri: string }>('/auth/2fa/setup', { method: 'POST' });
+export const enableTwoFactor = (auth: Auth, code: string) => auth.request<{ enabled: true; backupCodes: string[] }>('/auth/2fa/enable', { method: 'POST', body: { code } });
+export const disableTwoFactor = (auth: Auth, password: string, code: string) => auth.request('/auth/2fa/disable', { method: 'POST', body: { password, code } });
