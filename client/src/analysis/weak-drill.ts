@@ -6,7 +6,8 @@ import type { DigraphFigures, KeyModelEntry } from '../../../shared/metrics/anal
  * as a sorted list. Falls back to pairs glued into pseudo-words when the list lacks them.
  */
 export function weakDrill(keys: readonly KeyModelEntry[], pairs: readonly DigraphFigures[], words: readonly string[], length = 40, random = Math.random): string {
-  const weakKeys = [...keys].filter((k) => k.confidence !== null).sort((a, b) => a.confidence! - b.confidence!).slice(0, 5).map((k) => k.key);
+  // Weak = below the target speed (confidence < 1); a key already at target is not drilled.
+  const weakKeys = [...keys].filter((k) => k.confidence !== null && k.confidence < 1).sort((a, b) => a.confidence! - b.confidence!).slice(0, 5).map((k) => k.key);
   // The slower half of the pairs, at most five: with few pairs typed, "weakest" must not mean all of them.
   const timed = [...pairs].filter((p) => p.transition.meanMs !== null).sort((a, b) => b.transition.meanMs! - a.transition.meanMs!);
   const weakPairs = timed.slice(0, Math.max(1, Math.min(5, Math.floor(timed.length / 2)))).map((p) => p.pair);
