@@ -1,6 +1,7 @@
 import fs from 'node:fs';
 import pg from 'pg';
 import { migrate } from '../db/migrations.ts';
+import { createPool, type Pool } from '../db/pool.ts';
 import { startTestPostgres, freePort, type TestPostgres } from '../test/support/test-postgres.ts';
 import { spawnTs, type Spawned } from '../test/support/processes.ts';
 import { signer, TEST_SECRET } from '../test/support/ingest-fixtures.ts';
@@ -22,7 +23,7 @@ export interface IngestProcess {
  * processes started as a deployment would start them.
  */
 export class ChaosEnv {
-  private constructor(readonly cluster: TestPostgres, readonly url: string, readonly db: pg.Pool, readonly userId: string) {}
+  private constructor(readonly cluster: TestPostgres, readonly url: string, readonly db: Pool, readonly userId: string) {}
 
   static async create(): Promise<ChaosEnv> {
     const cluster = await startTestPostgres({ durable: true });
@@ -31,8 +32,8 @@ export class ChaosEnv {
     await admin.query('CREATE DATABASE ff_chaos');
     await admin.end();
     const url = cluster.server.url('ff_chaos');
-    const db = new pg.Pool({ connectionString: url, max: 4 });
-    db.on('error', () => undefined); // PostgreSQL is stopped on purpose in some scenarios
+    // PostgreSQL is stopped on purpose in some scenarios: connection errors are expected.
+    const db = createPool(url, { max: 4, applicationName: 'fingerflow-chaos', onError: () => undefined });
     const client = await db.connect();
     await migrate(client);
     client.release();

@@ -6,8 +6,8 @@ pg.types.setTypeParser(pg.types.builtins.INT8, (value) => Number(value));
 export type Pool = pg.Pool;
 
 /**
- * A pool whose idle-client errors (PostgreSQL restarted, connection cut) are reported
- * instead of crashing the process: the pool replaces the client on next use.
+ * A pool whose client errors (PostgreSQL restarted, connection cut), idle or checked out,
+ * are reported instead of crashing the process: the pool replaces the client on next use.
  */
 export function createPool(connectionString: string, options: { max?: number; applicationName: string; onError?: (error: Error) => void }): pg.Pool {
   const pool = new pg.Pool({
@@ -19,5 +19,12 @@ export function createPool(connectionString: string, options: { max?: number; ap
     keepAlive: true,
   });
   pool.on('error', (error) => options.onError?.(error));
+  // pg-pool removes its error listener from a client while it is checked out, and a pg
+  // client emits 'error' when its connection dies even between two queries: with no
+  // listener that is an unhandled 'error' event, and the process dies. It happened when
+  // PostgreSQL was stopped under load (the chaos outage scenario killed the ingest server).
+  // The failing query reports the error to its caller, and the pool evicts the broken
+  // client when it is released, so this listener only has to exist.
+  pool.on('connect', (client) => client.on('error', (error) => options.onError?.(error)));
   return pool;
 }

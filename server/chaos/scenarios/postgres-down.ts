@@ -42,11 +42,13 @@ export const postgresDown: Scenario = {
         },
       });
       await sleep(500);
+      const alive = ingest.process.child.exitCode === null && ingest.process.child.signalCode === null;
       const health = await fetch(`http://127.0.0.1:${ingest.port}/ingest/health`).then((r) => r.json() as Promise<{ databaseAvailable: boolean }>).catch(() => undefined);
       ingest.process.child.kill('SIGTERM');
       await ingest.process.exited(10_000);
       return fromReport(this.name, report, recoveredAt ? (recoveredAt - upAt) / 1000 : null, [
         [peak < CAP_MB + BASELINE_ALLOWANCE_MB, `peak RSS ${Math.round(peak)} MB (buffer cap ${CAP_MB} MB + ${BASELINE_ALLOWANCE_MB} MB process allowance)`],
+        [alive, alive ? 'the ingest process stayed up' : `the ingest process died: ${ingest.process.output().split('\n').filter((l) => /error|Error/.test(l)).slice(-3).join(' | ').slice(0, 400)}`],
         [restartError === '', `PostgreSQL started again${restartError ? `: ${restartError}` : ''}`],
         [recoveredAt > 0, 'acks resumed after PostgreSQL came back, same server process'],
         [health?.databaseAvailable === true, 'the server reports the database available again'],
