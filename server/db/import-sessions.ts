@@ -1,3 +1,4 @@
+import type { StoredKeystroke } from '../../shared/metrics/keystroke.ts';
 import type pg from 'pg';
 import { fingerOf } from '../../shared/metrics/fingers.ts';
 import { inTransaction } from './transaction.ts';
@@ -10,17 +11,8 @@ export interface ImportedSessionMeta {
   endedAt: Date | null;
 }
 
-export interface ImportedEvent {
-  batchSeq: number;
-  batchIdx: number;
-  offsetUs: number;
-  type: 0 | 1;
-  code: string;
-  key: string;
-  textPos: number;
-  isError: boolean;
-  flags: number;
-}
+/** An event of an export: a stored keystroke; the finger is assigned again on import. */
+export type ImportedEvent = Omit<StoredKeystroke, 'finger'>;
 
 const COLUMNS = 10;
 

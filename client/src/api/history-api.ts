@@ -1,3 +1,4 @@
+import type { StoredKeystroke } from '../../../shared/metrics/keystroke.ts';
 import type { KeyModel, RangeAnalytics, SessionAnalytics, TrendPoint } from '../../../shared/metrics/analytics-types.ts';
 import type { Auth } from './auth.ts';
 
@@ -74,17 +75,5 @@ export class HistoryApi {
   }
 }
 
-/** One row of the events export (export-sql.ts). */
-export interface ExportedEvent {
-  sessionId: string;
-  batchSeq: number;
-  batchIdx: number;
-  offsetUs: number;
-  type: 0 | 1;
-  code: string;
-  key: string;
-  textPos: number;
-  finger: number;
-  isError: boolean;
-  flags: number;
-}
+/** One row of the events export (export-sql.ts): a stored keystroke with its session. */
+export type ExportedEvent = StoredKeystroke & { sessionId: string };
