@@ -6,7 +6,15 @@ import path from 'node:path';
 import { ConfigError, loadConfig } from './config.ts';
 import { redactedSummary } from './summary.ts';
 
-const tmp = () => fs.mkdtempSync(path.join(os.tmpdir(), 'ff-config-'));
+const made: string[] = [];
+const tmp = () => {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'ff-config-'));
+  made.push(dir);
+  return dir;
+};
+test.after(() => {
+  for (const dir of made) fs.rmSync(dir, { recursive: true, force: true });
+});
 const strongSecret = 'a'.repeat(20) + 'b'.repeat(20);
 
 function problem(env: Record<string, string>): ConfigError {

@@ -32,13 +32,17 @@ async function withClient<T>(url: string, fn: (c: pg.Client) => Promise<T>): Pro
   }
 }
 
+const dirs: string[] = [];
+
 function migrationDir(files: Record<string, string>): string {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'ff-migrations-'));
+  dirs.push(dir);
   for (const [name, sql] of Object.entries(files)) fs.writeFileSync(path.join(dir, name), sql);
   return dir;
 }
 
 test.after(async () => {
+  for (const dir of dirs) fs.rmSync(dir, { recursive: true, force: true });
   const admin = new pg.Client({ connectionString: adminUrl });
   await admin.connect();
   for (const name of created) await admin.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
