@@ -3,25 +3,15 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import jwt from 'jsonwebtoken';
-import { freshDatabase, type TestDatabase } from './support/database.ts';
-import { signedInBrowser, startTestSidecar, type TestSidecar } from './support/sidecar-fixtures.ts';
+import { signedInBrowser, startTestSidecar } from './support/sidecar-fixtures.ts';
+import { sidecarSuite } from './support/sidecar-suite.ts';
 import type { TestBrowser } from './support/http-client.ts';
 
-let db: TestDatabase;
-let sidecar: TestSidecar;
+const env = sidecarSuite(test, { AUTH_RATE_LIMIT_ENABLED: 'false' });
 
-test.before(async () => {
-  db = await freshDatabase();
-  sidecar = await startTestSidecar(db.url, db.pool, { AUTH_RATE_LIMIT_ENABLED: 'false' });
-});
-
-test.after(async () => {
-  await sidecar.close();
-  await db.drop();
-});
 
 async function anonymousTypist(): Promise<{ browser: TestBrowser; userId: string; token: string }> {
-  const browser = sidecar.browser();
+  const browser = env.sidecar.browser();
   const created = await browser.post('/api/anonymous');
   assert.is(created.status, 201, JSON.stringify(created.body));
   browser.accessToken = created.body.accessToken;
@@ -35,7 +25,7 @@ async function sessionOf(browser: TestBrowser): Promise<string> {
 }
 
 test('an anonymous typist is signed in like anyone: access token, refresh cookie, and sessions of their own', async () => {
-  const browser = sidecar.browser();
+  const browser = env.sidecar.browser();
   const created = await browser.post('/api/anonymous');
   assert.is(created.status, 201);
   assert.ok(created.body.accessToken);
@@ -43,23 +33,23 @@ test('an anonymous typist is signed in like anyone: access token, refresh cookie
   assert.is(created.body.user.isAnonymous, true);
   assert.is(created.body.user.email, null);
   assert.ok(browser.cookies.has('ff_refresh'), 'no refresh cookie');
-  const { rows } = await db.pool.query('SELECT is_anonymous, email FROM users WHERE id = $1', [created.body.user.id]);
+  const { rows } = await env.db.pool.query('SELECT is_anonymous, email FROM users WHERE id = $1', [created.body.user.id]);
   assert.equal(rows[0], { is_anonymous: true, email: null });
   browser.accessToken = created.body.accessToken;
   const session = await browser.post('/api/sessions', { mode: 'timed', config: { duration: 15 } });
   assert.is(session.status, 201);
-  const check = sidecar.deps.tickets.verify(session.body.ingest.ticket, ['ingest']);
+  const check = env.sidecar.deps.tickets.verify(session.body.ingest.ticket, ['ingest']);
   assert.ok(check.ok && check.claims.userId === created.body.user.id);
   const refreshed = await browser.post('/auth/refresh', {}, { csrf: true });
   assert.is(refreshed.status, 200, 'the anonymous typist cannot stay signed in');
-  const second = await sidecar.browser().post('/api/anonymous');
+  const second = await env.sidecar.browser().post('/api/anonymous');
   assert.is.not(second.body.user.id, created.body.user.id);
 });
 
 test("claiming moves every session of the anonymous typist to my account and deletes the anonymous user", async () => {
   const guest = await anonymousTypist();
   const guestSessions = [await sessionOf(guest.browser), await sessionOf(guest.browser)];
-  const account = await signedInBrowser(sidecar);
+  const account = await signedInBrowser(env.sidecar);
   const own = await sessionOf(account.browser);
   const bystander = await anonymousTypist();
   const untouched = await sessionOf(bystander.browser);
@@ -70,8 +60,8 @@ test("claiming moves every session of the anonymous typist to my account and del
   const listed = await account.browser.get('/api/sessions');
   assert.equal(new Set(listed.body.sessions.map((s: { id: string }) => s.id)), new Set([own, ...guestSessions]));
   for (const id of guestSessions) assert.is((await account.browser.get(`/api/sessions/${id}`)).status, 200);
-  assert.is((await db.pool.query('SELECT count(*)::int AS n FROM users WHERE id = $1', [guest.userId])).rows[0].n, 0, 'the anonymous user was kept');
-  assert.is((await db.pool.query('SELECT count(*)::int AS n FROM refresh_tokens WHERE user_id = $1', [guest.userId])).rows[0].n, 0);
+  assert.is((await env.db.pool.query('SELECT count(*)::int AS n FROM users WHERE id = $1', [guest.userId])).rows[0].n, 0, 'the anonymous user was kept');
+  assert.is((await env.db.pool.query('SELECT count(*)::int AS n FROM refresh_tokens WHERE user_id = $1', [guest.userId])).rows[0].n, 0);
   // The old anonymous token still verifies until it expires, but it owns nothing any more.
   assert.is((await guest.browser.get(`/api/sessions/${guestSessions[0]}`)).status, 404);
   assert.is((await guest.browser.get('/api/sessions')).body.total, 0);
@@ -87,11 +77,11 @@ test("claiming moves every session of the anonymous typist to my account and del
 test('claiming is refused without a token, by an anonymous caller, and with a bad, expired or registered token', async () => {
   const guest = await anonymousTypist();
   const guestSession = await sessionOf(guest.browser);
-  const account = await signedInBrowser(sidecar);
-  const otherAccount = await signedInBrowser(sidecar);
+  const account = await signedInBrowser(env.sidecar);
+  const otherAccount = await signedInBrowser(env.sidecar);
   const theirSession = await sessionOf(otherAccount.browser);
 
-  const noToken = await sidecar.browser().post('/api/sessions/claim', { anonymousAccessToken: guest.token });
+  const noToken = await env.sidecar.browser().post('/api/sessions/claim', { anonymousAccessToken: guest.token });
   assert.is(noToken.status, 401);
   const byAnonymous = await (await anonymousTypist()).browser.post('/api/sessions/claim', { anonymousAccessToken: guest.token });
   assert.is(byAnonymous.status, 403);
@@ -99,7 +89,7 @@ test('claiming is refused without a token, by an anonymous caller, and with a ba
   const bySelf = await guest.browser.post('/api/sessions/claim', { anonymousAccessToken: guest.token });
   assert.is(bySelf.status, 403);
 
-  const expired = jwt.sign({ typ: 'access' }, sidecar.deps.keys.key('access'), { algorithm: 'HS256', issuer: 'fingerflow', audience: 'api', subject: guest.userId, expiresIn: -10 });
+  const expired = jwt.sign({ typ: 'access' }, env.sidecar.deps.keys.key('access'), { algorithm: 'HS256', issuer: 'fingerflow', audience: 'api', subject: guest.userId, expiresIn: -10 });
   const cases: Array<[unknown, number, string]> = [
     [{}, 400, 'VALIDATION_FAILED'],
     [{ anonymousAccessToken: '' }, 400, 'VALIDATION_FAILED'],
@@ -121,7 +111,7 @@ test('claiming is refused without a token, by an anonymous caller, and with a ba
 });
 
 test('creating anonymous typists is limited per IP address', async () => {
-  const limited = await startTestSidecar(db.url, db.pool, { RATE_LIMIT_PER_MINUTE: '100000' });
+  const limited = await startTestSidecar(env.db.url, env.db.pool, { RATE_LIMIT_PER_MINUTE: '100000' });
   try {
     for (let i = 0; i < 20; i++) assert.is((await limited.browser().post('/api/anonymous')).status, 201, `request ${i + 1}`);
     const refused = await limited.browser().post('/api/anonymous');

@@ -3,22 +3,12 @@
 import { randomUUID } from 'node:crypto';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { freshDatabase, type TestDatabase } from './support/database.ts';
-import { signedInBrowser, startTestSidecar, type TestSidecar } from './support/sidecar-fixtures.ts';
+import { signedInBrowser } from './support/sidecar-fixtures.ts';
+import { sidecarSuite } from './support/sidecar-suite.ts';
 import type { TestBrowser } from './support/http-client.ts';
 
-let db: TestDatabase;
-let sidecar: TestSidecar;
+const env = sidecarSuite(test, { AUTH_RATE_LIMIT_ENABLED: 'false', RATE_LIMIT_PER_MINUTE: '100000' });
 
-test.before(async () => {
-  db = await freshDatabase();
-  sidecar = await startTestSidecar(db.url, db.pool, { AUTH_RATE_LIMIT_ENABLED: 'false', RATE_LIMIT_PER_MINUTE: '100000' });
-});
-
-test.after(async () => {
-  await sidecar.close();
-  await db.drop();
-});
 
 /** Keydown and keyup for each character of `text`, 150 ms apart, in batches of 50. */
 function typedEvents(text: string) {
@@ -49,7 +39,7 @@ const exported = async (browser: TestBrowser, path: string) => {
 };
 
 test('an export imported into a new account twice gives the same sessions and events once', async () => {
-  const source = await signedInBrowser(sidecar);
+  const source = await signedInBrowser(env.sidecar);
   const texts = ['the quick brown fox jumps over the lazy dog', 'pack my box with five dozen liquor jugs '.repeat(8)];
   for (const [i, text] of texts.entries()) {
     const session = { sourceId: randomUUID(), mode: 'custom', startedAt: new Date(Date.UTC(2026, 0, 10 + i, 12)).toISOString(), endedAt: null };
@@ -60,7 +50,7 @@ test('an export imported into a new account twice gives the same sessions and ev
   assert.is(sessions.length, 2);
   assert.is(events.length, texts.reduce((n, t) => n + t.length * 2, 0));
 
-  const target = await signedInBrowser(sidecar);
+  const target = await signedInBrowser(env.sidecar);
   for (let round = 0; round < 2; round++) {
     for (const s of sessions) {
       const own = events.filter((e) => e.sessionId === s.sessionId).map(({ sessionId: _, ...e }) => e);
@@ -79,8 +69,8 @@ test('an export imported into a new account twice gives the same sessions and ev
 });
 
 test('the import is the caller\'s alone: the same export id in another account is another session', async () => {
-  const a = await signedInBrowser(sidecar);
-  const b = await signedInBrowser(sidecar);
+  const a = await signedInBrowser(env.sidecar);
+  const b = await signedInBrowser(env.sidecar);
   const session = { sourceId: randomUUID(), mode: 'words' };
   const [first] = await importChunks(a.browser, session, typedEvents('abc'));
   const [second] = await importChunks(b.browser, session, typedEvents('abc'));
@@ -90,14 +80,14 @@ test('the import is the caller\'s alone: the same export id in another account i
 });
 
 test('bad input is refused with the field named; oversized chunks and no token too', async () => {
-  const { browser } = await signedInBrowser(sidecar);
+  const { browser } = await signedInBrowser(env.sidecar);
   const bad = await browser.post('/api/import', { session: { sourceId: 'nope', mode: 'timed' }, events: [] });
   assert.is(bad.status, 400);
   assert.is(bad.body.error.code, 'VALIDATION_FAILED');
   assert.ok('session.sourceId' in bad.body.error.details.fields, JSON.stringify(bad.body));
   const tooMany = await browser.post('/api/import', { session: { sourceId: randomUUID(), mode: 'timed' }, events: typedEvents('x'.repeat(201)).map((e) => ({ ...e, code: 'KeyX' })) });
   assert.is(tooMany.status, 400);
-  const anonymous = sidecar.browser();
+  const anonymous = env.sidecar.browser();
   assert.is((await anonymous.post('/api/import', { session: { sourceId: randomUUID(), mode: 'timed' }, events: [] })).status, 401);
 });
 

@@ -4,22 +4,12 @@ import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { randomUUID } from 'node:crypto';
 import { TICKET_TTL_SECONDS } from '../auth/tickets.ts';
-import { freshDatabase, type TestDatabase } from './support/database.ts';
-import { signedInBrowser, startTestSidecar, type TestSidecar } from './support/sidecar-fixtures.ts';
+import { signedInBrowser } from './support/sidecar-fixtures.ts';
+import { sidecarSuite } from './support/sidecar-suite.ts';
 import type { TestBrowser } from './support/http-client.ts';
 
-let db: TestDatabase;
-let sidecar: TestSidecar;
+const env = sidecarSuite(test, { AUTH_RATE_LIMIT_ENABLED: 'false' });
 
-test.before(async () => {
-  db = await freshDatabase();
-  sidecar = await startTestSidecar(db.url, db.pool, { AUTH_RATE_LIMIT_ENABLED: 'false' });
-});
-
-test.after(async () => {
-  await sidecar.close();
-  await db.drop();
-});
 
 async function newSession(browser: TestBrowser, body: Record<string, unknown> = { mode: 'timed', config: { duration: 30 } }): Promise<string> {
   const created = await browser.post('/api/sessions', body);
@@ -28,7 +18,7 @@ async function newSession(browser: TestBrowser, body: Record<string, unknown> = 
 }
 
 test('creating a session answers 201 with the session and an ingest ticket naming user and session', async () => {
-  const { browser, userId } = await signedInBrowser(sidecar);
+  const { browser, userId } = await signedInBrowser(env.sidecar);
   const created = await browser.post('/api/sessions', {
     mode: 'timed', config: { duration: 60, view: 'rolling', stopOnError: true }, practiceText: 'the quick brown fox', keyboardLayout: 'dvorak',
   });
@@ -44,14 +34,14 @@ test('creating a session answers 201 with the session and an ingest ticket namin
   assert.ok(Math.abs(Date.parse(session.startedAt) - Date.now()) < 60_000);
   assert.is(ingest.expiresIn, TICKET_TTL_SECONDS);
   assert.is(ingest.ingestUrl, 'ws://localhost:8081/ws');
-  const check = sidecar.deps.tickets.verify(ingest.ticket, ['ingest']);
+  const check = env.sidecar.deps.tickets.verify(ingest.ticket, ['ingest']);
   assert.ok(check.ok, JSON.stringify(check));
   if (check.ok) {
     assert.is(check.claims.userId, userId);
     assert.is(check.claims.sessionId, session.id);
   }
-  assert.not.ok(sidecar.deps.tickets.verify(ingest.ticket, ['watch']).ok, 'an ingest ticket passed as a watch ticket');
-  const { rows } = await db.pool.query('SELECT user_id, mode, keyboard_layout, config FROM typing_sessions WHERE id = $1', [session.id]);
+  assert.not.ok(env.sidecar.deps.tickets.verify(ingest.ticket, ['watch']).ok, 'an ingest ticket passed as a watch ticket');
+  const { rows } = await env.db.pool.query('SELECT user_id, mode, keyboard_layout, config FROM typing_sessions WHERE id = $1', [session.id]);
   assert.equal(rows[0], { user_id: userId, mode: 'timed', keyboard_layout: 'dvorak', config: { duration: 60, view: 'rolling', stopOnError: true } });
   const read = await browser.get(`/api/sessions/${session.id}`);
   assert.is(read.status, 200);
@@ -59,8 +49,8 @@ test('creating a session answers 201 with the session and an ingest ticket namin
 });
 
 test('every mode can be started with what it needs, and defaults fill the rest', async () => {
-  const { browser } = await signedInBrowser(sidecar);
-  const builtIn = (await db.pool.query("SELECT id FROM word_sets WHERE slug = 'english-200' AND owner_id IS NULL")).rows[0].id;
+  const { browser } = await signedInBrowser(env.sidecar);
+  const builtIn = (await env.db.pool.query("SELECT id FROM word_sets WHERE slug = 'english-200' AND owner_id IS NULL")).rows[0].id;
   const bodies = [
     { mode: 'words', config: { wordCount: 25 }, wordSetId: builtIn },
     { mode: 'quote', practiceText: 'To be, or not to be.' },
@@ -77,8 +67,8 @@ test('every mode can be started with what it needs, and defaults fill the rest',
 });
 
 test('bad input is a 400 that names the field, never a 500', async () => {
-  const { browser } = await signedInBrowser(sidecar);
-  const other = await signedInBrowser(sidecar);
+  const { browser } = await signedInBrowser(env.sidecar);
+  const other = await signedInBrowser(env.sidecar);
   const theirs = await other.browser.post('/api/word-sets', { name: 'Private list', words: ['secret'] });
   assert.is(theirs.status, 201);
   const cases: Array<[unknown, string]> = [
@@ -116,10 +106,10 @@ test('bad input is a 400 that names the field, never a 500', async () => {
 });
 
 test('every session route answers 401 without a valid token', async () => {
-  const { browser } = await signedInBrowser(sidecar);
+  const { browser } = await signedInBrowser(env.sidecar);
   const id = await newSession(browser);
-  const stranger = sidecar.browser();
-  const forged = sidecar.browser();
+  const stranger = env.sidecar.browser();
+  const forged = env.sidecar.browser();
   forged.accessToken = 'not.a.token';
   const calls: Array<[string, string]> = [
     ['POST', '/api/sessions'], ['GET', '/api/sessions'], ['GET', `/api/sessions/${id}`], ['POST', `/api/sessions/${id}/ticket`],
@@ -136,8 +126,8 @@ test('every session route answers 401 without a valid token', async () => {
 });
 
 test("another user's session is a 404 on every route, exactly like a missing one, and stays untouched", async () => {
-  const owner = await signedInBrowser(sidecar);
-  const intruder = await signedInBrowser(sidecar);
+  const owner = await signedInBrowser(env.sidecar);
+  const intruder = await signedInBrowser(env.sidecar);
   const id = await newSession(owner.browser);
   const missing = randomUUID();
   for (const [method, suffix] of [['GET', ''], ['POST', '/ticket'], ['POST', '/watch-ticket'], ['POST', '/end'], ['DELETE', '']] as const) {
@@ -155,19 +145,19 @@ test("another user's session is a 404 on every route, exactly like a missing one
 });
 
 test('an open session gets fresh ingest and watch tickets; an ended one gets none; ending twice keeps the first end', async () => {
-  const { browser, userId } = await signedInBrowser(sidecar);
+  const { browser, userId } = await signedInBrowser(env.sidecar);
   const id = await newSession(browser);
   const ticket = await browser.post(`/api/sessions/${id}/ticket`);
   assert.is(ticket.status, 200);
   assert.is(ticket.body.expiresIn, TICKET_TTL_SECONDS);
   assert.is(ticket.body.ingestUrl, 'ws://localhost:8081/ws');
-  const ingest = sidecar.deps.tickets.verify(ticket.body.ticket, ['ingest']);
+  const ingest = env.sidecar.deps.tickets.verify(ticket.body.ticket, ['ingest']);
   assert.ok(ingest.ok && ingest.claims.sessionId === id && ingest.claims.userId === userId, JSON.stringify(ingest));
   const watch = await browser.post(`/api/sessions/${id}/watch-ticket`);
   assert.is(watch.status, 200);
-  const watchCheck = sidecar.deps.tickets.verify(watch.body.ticket, ['watch']);
+  const watchCheck = env.sidecar.deps.tickets.verify(watch.body.ticket, ['watch']);
   assert.ok(watchCheck.ok && watchCheck.claims.sessionId === id && watchCheck.claims.audience === 'watch', JSON.stringify(watchCheck));
-  assert.not.ok(sidecar.deps.tickets.verify(watch.body.ticket, ['ingest']).ok, 'a watch ticket opens the stream for typing');
+  assert.not.ok(env.sidecar.deps.tickets.verify(watch.body.ticket, ['ingest']).ok, 'a watch ticket opens the stream for typing');
 
   const ended = await browser.post(`/api/sessions/${id}/end`);
   assert.is(ended.status, 200);
@@ -184,11 +174,11 @@ test('an open session gets fresh ingest and watch tickets; an ended one gets non
 });
 
 test('deleting a session removes it and its keystrokes, and nothing of other sessions', async () => {
-  const { browser } = await signedInBrowser(sidecar);
+  const { browser } = await signedInBrowser(env.sidecar);
   const doomed = await newSession(browser);
   const kept = await newSession(browser);
   for (const sessionId of [doomed, kept]) {
-    await db.pool.query(
+    await env.db.pool.query(
       `INSERT INTO keystrokes (session_id, batch_seq, batch_idx, offset_us, event_type, key_code, key_value, finger)
        VALUES ($1, 1, 0, 0, 0, 'KeyA', 'a', 0), ($1, 1, 1, 80000, 1, 'KeyA', 'a', 0)`,
       [sessionId],
@@ -198,7 +188,7 @@ test('deleting a session removes it and its keystrokes, and nothing of other ses
   assert.is(deleted.status, 204);
   assert.is((await browser.get(`/api/sessions/${doomed}`)).status, 404);
   assert.is((await browser.request('DELETE', `/api/sessions/${doomed}`)).status, 404);
-  const count = async (id: string) => (await db.pool.query('SELECT count(*)::int AS n FROM keystrokes WHERE session_id = $1', [id])).rows[0].n;
+  const count = async (id: string) => (await env.db.pool.query('SELECT count(*)::int AS n FROM keystrokes WHERE session_id = $1', [id])).rows[0].n;
   assert.is(await count(doomed), 0, 'keystrokes outlived their session');
   assert.is(await count(kept), 2);
   assert.is((await browser.get(`/api/sessions/${kept}`)).status, 200);

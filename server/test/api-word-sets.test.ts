@@ -3,26 +3,16 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { randomUUID } from 'node:crypto';
-import { freshDatabase, type TestDatabase } from './support/database.ts';
-import { signedInBrowser, startTestSidecar, type TestSidecar } from './support/sidecar-fixtures.ts';
+import { signedInBrowser } from './support/sidecar-fixtures.ts';
+import { sidecarSuite } from './support/sidecar-suite.ts';
 
-let db: TestDatabase;
-let sidecar: TestSidecar;
+const env = sidecarSuite(test, { AUTH_RATE_LIMIT_ENABLED: 'false' });
 
-test.before(async () => {
-  db = await freshDatabase();
-  sidecar = await startTestSidecar(db.url, db.pool, { AUTH_RATE_LIMIT_ENABLED: 'false' });
-});
-
-test.after(async () => {
-  await sidecar.close();
-  await db.drop();
-});
 
 const BUILT_INS = ['Code Keywords', 'English 1000', 'English 200', 'Home Row'];
 
 test('the list has the built-ins and my own sets, with counts and without the words', async () => {
-  const { browser } = await signedInBrowser(sidecar);
+  const { browser } = await signedInBrowser(env.sidecar);
   const before = await browser.get('/api/word-sets');
   assert.is(before.status, 200);
   assert.equal(before.body.wordSets.map((w: { name: string }) => w.name), BUILT_INS);
@@ -30,7 +20,7 @@ test('the list has the built-ins and my own sets, with counts and without the wo
   assert.is(english.wordCount, 200);
   assert.is(english.builtIn, true);
   assert.is(english.words, undefined, 'the list carries whole word arrays');
-  const other = await signedInBrowser(sidecar);
+  const other = await signedInBrowser(env.sidecar);
   assert.is((await other.browser.post('/api/word-sets', { name: 'Not yours', words: ['hidden'] })).status, 201);
   assert.is((await browser.post('/api/word-sets', { name: 'Finger Twisters', words: ['sphinx', 'quartz', 'jumbo'] })).status, 201);
   const after = await browser.get('/api/word-sets');
@@ -40,8 +30,8 @@ test('the list has the built-ins and my own sets, with counts and without the wo
 });
 
 test('a built-in set is readable in full by anyone but cannot be changed or deleted', async () => {
-  const { browser } = await signedInBrowser(sidecar);
-  const id = (await db.pool.query("SELECT id FROM word_sets WHERE slug = 'home-row' AND owner_id IS NULL")).rows[0].id;
+  const { browser } = await signedInBrowser(env.sidecar);
+  const id = (await env.db.pool.query("SELECT id FROM word_sets WHERE slug = 'home-row' AND owner_id IS NULL")).rows[0].id;
   const read = await browser.get(`/api/word-sets/${id}`);
   assert.is(read.status, 200);
   assert.is(read.body.wordSet.words.length, read.body.wordSet.wordCount);
@@ -52,12 +42,12 @@ test('a built-in set is readable in full by anyone but cannot be changed or dele
   const remove = await browser.request('DELETE', `/api/word-sets/${id}`);
   assert.is(remove.status, 403);
   assert.is(remove.body.error.code, 'WORD_SET_READ_ONLY');
-  const { rows } = await db.pool.query('SELECT name, cardinality(words) AS n FROM word_sets WHERE id = $1', [id]);
+  const { rows } = await env.db.pool.query('SELECT name, cardinality(words) AS n FROM word_sets WHERE id = $1', [id]);
   assert.equal(rows[0], { name: 'Home Row', n: read.body.wordSet.wordCount });
 });
 
 test('creating a set trims its words and derives the slug; the same name twice is a 409, for another user it is fine', async () => {
-  const { browser } = await signedInBrowser(sidecar);
+  const { browser } = await signedInBrowser(env.sidecar);
   const created = await browser.post('/api/word-sets', { name: '  Left Hand Only ', words: [' stewardess ', 'ace', 'ace'], description: 'all left', language: 'en-GB' });
   assert.is(created.status, 201, JSON.stringify(created.body));
   const set = created.body.wordSet;
@@ -70,14 +60,14 @@ test('creating a set trims its words and derives the slug; the same name twice i
     assert.is(again.status, 409, name);
     assert.is(again.body.error.code, 'WORD_SET_NAME_TAKEN');
   }
-  const other = await signedInBrowser(sidecar);
+  const other = await signedInBrowser(env.sidecar);
   assert.is((await other.browser.post('/api/word-sets', { name: 'Left Hand Only', words: ['fine'] })).status, 201);
-  const count = (await db.pool.query("SELECT count(*)::int AS n FROM word_sets WHERE slug = 'left-hand-only'")).rows[0].n;
+  const count = (await env.db.pool.query("SELECT count(*)::int AS n FROM word_sets WHERE slug = 'left-hand-only'")).rows[0].n;
   assert.is(count, 2);
 });
 
 test('editing changes only what is sent; renaming onto another of my sets is a 409', async () => {
-  const { browser } = await signedInBrowser(sidecar);
+  const { browser } = await signedInBrowser(env.sidecar);
   const a = (await browser.post('/api/word-sets', { name: 'Alpha', words: ['one', 'two'], description: 'first' })).body.wordSet;
   await browser.post('/api/word-sets', { name: 'Beta', words: ['three'] });
   const renamed = await browser.request('PATCH', `/api/word-sets/${a.id}`, { json: { name: 'Alpha Prime' } });
@@ -94,8 +84,8 @@ test('editing changes only what is sent; renaming onto another of my sets is a 4
 });
 
 test("another user's set is a 404 for reading, editing and deleting, like a missing one", async () => {
-  const owner = await signedInBrowser(sidecar);
-  const intruder = await signedInBrowser(sidecar);
+  const owner = await signedInBrowser(env.sidecar);
+  const intruder = await signedInBrowser(env.sidecar);
   const id = (await owner.browser.post('/api/word-sets', { name: 'Diary words', words: ['private'] })).body.wordSet.id;
   for (const [method, json] of [['GET', undefined], ['PATCH', { name: 'Stolen' }], ['DELETE', undefined]] as const) {
     const foreign = await intruder.browser.request(method, `/api/word-sets/${id}`, json ? { json } : {});
@@ -108,7 +98,7 @@ test("another user's set is a 404 for reading, editing and deleting, like a miss
 });
 
 test('deleting my set removes it, forgets it in my settings and keeps the sessions typed from it', async () => {
-  const { browser } = await signedInBrowser(sidecar);
+  const { browser } = await signedInBrowser(env.sidecar);
   const id = (await browser.post('/api/word-sets', { name: 'Short lived', words: ['brief'] })).body.wordSet.id;
   assert.is((await browser.request('PATCH', '/api/settings', { json: { wordSetId: id, theme: 'paper' } })).status, 200);
   const session = (await browser.post('/api/sessions', { mode: 'words', config: { wordCount: 5 }, wordSetId: id })).body.session;
@@ -125,7 +115,7 @@ test('deleting my set removes it, forgets it in my settings and keeps the sessio
 });
 
 test('bad word sets are a 400 naming the field; 10,000 words fit, 10,001 do not', async () => {
-  const { browser } = await signedInBrowser(sidecar);
+  const { browser } = await signedInBrowser(env.sidecar);
   const cases: Array<[unknown, string]> = [
     [{ words: ['a'] }, 'name'],
     [{ name: '   ', words: ['a'] }, 'name'],
@@ -162,12 +152,12 @@ test('bad word sets are a 400 naming the field; 10,000 words fit, 10,001 do not'
 });
 
 test('word sets need a token; an anonymous typist can read them but not save their own', async () => {
-  const stranger = sidecar.browser();
+  const stranger = env.sidecar.browser();
   for (const [method, path] of [['GET', '/api/word-sets'], ['POST', '/api/word-sets'], ['GET', `/api/word-sets/${randomUUID()}`], ['PATCH', `/api/word-sets/${randomUUID()}`], ['DELETE', `/api/word-sets/${randomUUID()}`]] as const) {
     const response = await stranger.request(method, path, method === 'POST' || method === 'PATCH' ? { json: { name: 'x', words: ['x'] } } : {});
     assert.is(response.status, 401, `${method} ${path}`);
   }
-  const guest = sidecar.browser();
+  const guest = env.sidecar.browser();
   const anonymous = await guest.post('/api/anonymous');
   assert.is(anonymous.status, 201);
   guest.accessToken = anonymous.body.accessToken;
