@@ -1,30 +1,22 @@
 import type pg from 'pg';
+import { inTransaction } from './transaction.ts';
 
 /**
  * Many anonymous users, each with one open session, in two statements: what a load test of
  * 5,000 clients needs in place of 5,000 sign-ups (each a bcrypt hash and an email).
  */
 export async function createLoadtestSessions(pool: pg.Pool, count: number, mode: string): Promise<Array<{ userId: string; sessionId: string }>> {
-  const client = await pool.connect();
-  try {
-    await client.query('BEGIN');
+  return inTransaction(pool, async (client) => {
     const users = await client.query<{ id: string }>(
       "INSERT INTO users (is_anonymous, display_name) SELECT true, 'load test' FROM generate_series(1, $1) RETURNING id",
       [count],
     );
-    const ids = users.rows.map((r) => r.id);
     const sessions = await client.query<{ id: string; user_id: string }>(
       `INSERT INTO typing_sessions (user_id, mode, config) SELECT u, $2, '{"source":"loadtest"}'::jsonb FROM unnest($1::uuid[]) AS u RETURNING id, user_id`,
-      [ids, mode],
+      [users.rows.map((r) => r.id), mode],
     );
-    await client.query('COMMIT');
     return sessions.rows.map((r) => ({ userId: r.user_id, sessionId: r.id }));
-  } catch (error) {
-    await client.query('ROLLBACK').catch(() => undefined);
-    throw error;
-  } finally {
-    client.release();
-  }
+  });
 }
 
 /** The owners of load-test sessions (to sign fresh tickets), ignoring any other session id. */

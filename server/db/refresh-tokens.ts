@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type pg from 'pg';
 import { hashToken, newOpaqueToken } from '../auth/secrets.ts';
 import type { Queryable } from './users.ts';
+import { inTransaction } from './transaction.ts';
 
 export type RotateResult =
   | { ok: true; userId: string; familyId: string; token: string; expiresAt: Date }
@@ -36,33 +37,22 @@ export class RefreshTokens {
   }
 
   async rotate(token: string, context: { userAgent: string; ip: string | null }): Promise<RotateResult> {
-    const client = await this.pool.connect();
-    try {
-      await client.query('BEGIN');
+    return inTransaction(this.pool, async (client): Promise<RotateResult> => {
       const { rows } = await client.query<{ id: string; user_id: string; family_id: string; used_at: Date | null; revoked_at: Date | null; expired: boolean }>(
         'SELECT id, user_id, family_id, used_at, revoked_at, expires_at <= now() AS expired FROM refresh_tokens WHERE token_hash = $1 FOR UPDATE',
         [hashToken(token)],
       );
       const row = rows[0];
-      let result: RotateResult;
-      if (!row || row.revoked_at) result = { ok: false, code: 'REFRESH_INVALID' };
-      else if (row.used_at) {
+      if (!row || row.revoked_at) return { ok: false, code: 'REFRESH_INVALID' };
+      if (row.used_at) {
         await client.query("UPDATE refresh_tokens SET revoked_at = now(), revoked_reason = 'reuse_detected' WHERE family_id = $1 AND revoked_at IS NULL", [row.family_id]);
-        result = { ok: false, code: 'REFRESH_REUSED', userId: row.user_id, familyId: row.family_id };
-      } else if (row.expired) result = { ok: false, code: 'REFRESH_EXPIRED' };
-      else {
-        await client.query('UPDATE refresh_tokens SET used_at = now(), last_used_at = now() WHERE id = $1', [row.id]);
-        const next = await this.issue({ userId: row.user_id, familyId: row.family_id, ...context }, client);
-        result = { ok: true, userId: row.user_id, ...next };
+        return { ok: false, code: 'REFRESH_REUSED', userId: row.user_id, familyId: row.family_id };
       }
-      await client.query('COMMIT');
-      return result;
-    } catch (error) {
-      await client.query('ROLLBACK').catch(() => undefined);
-      throw error;
-    } finally {
-      client.release();
-    }
+      if (row.expired) return { ok: false, code: 'REFRESH_EXPIRED' };
+      await client.query('UPDATE refresh_tokens SET used_at = now(), last_used_at = now() WHERE id = $1', [row.id]);
+      const next = await this.issue({ userId: row.user_id, familyId: row.family_id, ...context }, client);
+      return { ok: true, userId: row.user_id, ...next };
+    });
   }
 
   /** The family of a live token, for logout and CSRF binding; undefined when not live. */

@@ -1,6 +1,7 @@
 import type pg from 'pg';
 import type { ClaimResult } from '../session/ports.ts';
 import { isConnectionError } from './pg-errors.ts';
+import { inTransaction } from './transaction.ts';
 import { refreshSessions } from './analytics/refresh.ts';
 
 /**
@@ -12,31 +13,22 @@ export class PgSessionStore {
   constructor(private readonly pool: pg.Pool, private readonly onAnalyticsError?: (sessionId: string, error: Error) => void) {}
 
   async claim(sessionId: string, userId: string, connectionId: string): Promise<ClaimResult> {
-    let client: pg.PoolClient | undefined;
     try {
-      client = await this.pool.connect();
-      await client.query('BEGIN');
-      const { rows } = await client.query<{ user_id: string; ended_at: Date | null; committed_seq: number }>(
-        'SELECT user_id, ended_at, committed_seq FROM typing_sessions WHERE id = $1 FOR UPDATE',
-        [sessionId],
-      );
-      const row = rows[0];
-      let result: ClaimResult;
-      if (!row) result = { ok: false, code: 'UNKNOWN_SESSION', committedSeq: 0 };
-      else if (row.user_id !== userId) result = { ok: false, code: 'SESSION_FORBIDDEN', committedSeq: 0 };
-      else if (row.ended_at) result = { ok: false, code: 'SESSION_ENDED', committedSeq: row.committed_seq };
-      else {
+      return await inTransaction(this.pool, async (client): Promise<ClaimResult> => {
+        const { rows } = await client.query<{ user_id: string; ended_at: Date | null; committed_seq: number }>(
+          'SELECT user_id, ended_at, committed_seq FROM typing_sessions WHERE id = $1 FOR UPDATE',
+          [sessionId],
+        );
+        const row = rows[0];
+        if (!row) return { ok: false, code: 'UNKNOWN_SESSION', committedSeq: 0 };
+        if (row.user_id !== userId) return { ok: false, code: 'SESSION_FORBIDDEN', committedSeq: 0 };
+        if (row.ended_at) return { ok: false, code: 'SESSION_ENDED', committedSeq: row.committed_seq };
         await client.query('UPDATE typing_sessions SET ingest_owner = $2, ingest_owner_since = now() WHERE id = $1', [sessionId, connectionId]);
-        result = { ok: true, committedSeq: row.committed_seq };
-      }
-      await client.query('COMMIT');
-      return result;
+        return { ok: true, committedSeq: row.committed_seq };
+      });
     } catch (error) {
-      await client?.query('ROLLBACK').catch(() => undefined);
       if (isConnectionError(error)) return { ok: false, code: 'DATABASE_UNAVAILABLE', committedSeq: 0 };
       throw error;
-    } finally {
-      client?.release();
     }
   }
 
