@@ -2,7 +2,6 @@ import type pg from 'pg';
 import type { ClaimResult } from '../session/ports.ts';
 import { isConnectionError } from './pg-errors.ts';
 import { inTransaction } from './transaction.ts';
-import { refreshSessions } from './analytics/refresh.ts';
 
 /**
  * The typing_sessions side of ingest: who holds a session, and its end. Claiming takes the
@@ -10,7 +9,8 @@ import { refreshSessions } from './analytics/refresh.ts';
  * that flush's committed_seq: a client told "committed up to N" can trust N.
  */
 export class PgSessionStore {
-  constructor(private readonly pool: pg.Pool, private readonly onAnalyticsError?: (sessionId: string, error: Error) => void) {}
+  /** `ended` hears of every session this store ended (the analytics refresh queue). */
+  constructor(private readonly pool: pg.Pool, private readonly ended: (sessionId: string) => void = () => undefined) {}
 
   async claim(sessionId: string, userId: string, connectionId: string): Promise<ClaimResult> {
     try {
@@ -33,8 +33,8 @@ export class PgSessionStore {
   }
 
   /**
-   * Ends the session if this connection still holds it, then computes its analytics in the
-   * background, so the results screen and the history list find them ready.
+   * Ends the session if this connection still holds it, then has its analytics computed in
+   * the background, so the results screen and the history list find them ready.
    */
   async markEnded(sessionId: string, connectionId: string): Promise<'ended' | 'taken_over'> {
     const { rowCount } = await this.pool.query(
@@ -42,7 +42,7 @@ export class PgSessionStore {
       [sessionId, connectionId],
     );
     if (!rowCount) return 'taken_over';
-    refreshSessions(this.pool, [sessionId]).catch((error: Error) => this.onAnalyticsError?.(sessionId, error));
+    this.ended(sessionId);
     return 'ended';
   }
 }

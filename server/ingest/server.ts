@@ -8,6 +8,7 @@ import { createPool, type Pool } from '../db/pool.ts';
 import { KeystrokeWriter } from '../db/keystroke-writer.ts';
 import { encodeBatchRows } from '../db/keystroke-rows.ts';
 import { PgSessionStore } from '../db/session-store.ts';
+import { AnalyticsRefreshQueue } from '../db/analytics/refresh-queue.ts';
 import { PgLiveBus } from '../db/live-bus.ts';
 import { TicketSigner } from '../auth/tickets.ts';
 import { IngestHub, type BatchWriter } from '../session/hub.ts';
@@ -69,7 +70,7 @@ export async function startIngestServer(deps: IngestServerDeps): Promise<IngestS
       failed: (sessionId, error, first) => log.error({ event: 'ingest_session_store_failed', sessionId, err: error, firstFailure: first.message }, 'batches of a session could not be stored'),
     },
   });
-  const metrics = createIngestMetrics(deps.registry, { bufferedBytes: () => writer.bufferedBytes, databaseAvailable: () => writer.databaseAvailable });
+  const metrics = createIngestMetrics(deps.registry, { bufferedBytes: () => writer.bufferedBytes, databaseAvailable: () => writer.databaseAvailable, analyticsPending: () => refresher.size });
 
   const batchWriter: BatchWriter = {
     enqueue: (b) => writer.enqueue({ sessionId: b.sessionId, ownerId: b.ownerId, seq: b.seq, rows: encodeBatchRows(b.sessionId, b.seq, b.events, b.fingers), rowCount: b.events.length, receivedAt: b.receivedAt }),
@@ -85,7 +86,15 @@ export async function startIngestServer(deps: IngestServerDeps): Promise<IngestS
     watch: (sessionId) => hub?.remoteWatch(sessionId),
     error: (error) => log.warn({ event: 'live_bus_error', err: error }, 'live bus connection failed'),
   });
-  const sessions = new PgSessionStore(deps.pool, (sessionId, error) => log.warn({ event: 'analytics_refresh_failed', sessionId, err: error }, 'analytics of an ended session could not be computed; they will be on first read'));
+  const refresher = new AnalyticsRefreshQueue(deps.pool, {
+    batchSize: 50,
+    gatherMs: 250,
+    maxPending: 100_000,
+    onRefreshed: (stats) => log.debug({ event: 'analytics_refreshed', ...stats }, 'analytics of ended sessions computed'),
+    onError: (sessionIds, error) => log.warn({ event: 'analytics_refresh_failed', sessions: sessionIds.length, sessionIds: sessionIds.slice(0, 5), err: error }, 'analytics of ended sessions could not be computed; they will be on first read'),
+    onDropped: (sessionId) => log.warn({ event: 'analytics_refresh_dropped', sessionId }, 'too many ended sessions wait for analytics; this one is computed on first read'),
+  });
+  const sessions = new PgSessionStore(deps.pool, (sessionId) => refresher.add(sessionId));
   hub = new IngestHub(sessions, batchWriter, bus, { bufferCapBytes: config.ingest.bufferCapBytes, throttleAt: 0.5, endTimeoutMs: 10_000, liveWindowMs: 10_000 });
   const liveHub = hub;
   await bus.start();
@@ -132,6 +141,7 @@ export async function startIngestServer(deps: IngestServerDeps): Promise<IngestS
       const flushed = await liveHub.drain(budget);
       log.info({ event: 'ingest_drained', flushed, pendingBatches: writer.queuedBatches }, flushed ? 'all buffered batches committed and acknowledged' : 'drain timed out; unacknowledged batches stay with their clients');
       writer.stop();
+      refresher.stop();
       await bus.stop();
       io.close();
       await flushPool.end().catch(() => undefined);

@@ -1,7 +1,7 @@
 import { Counter, Gauge, Histogram, type Registry } from 'prom-client';
 
 /** The ingest server's Prometheus metrics, named for what an operator asks of them. */
-export function createIngestMetrics(registry: Registry, probes: { bufferedBytes: () => number; databaseAvailable: () => boolean }) {
+export function createIngestMetrics(registry: Registry, probes: { bufferedBytes: () => number; databaseAvailable: () => boolean; analyticsPending: () => number }) {
   const connections = new Gauge({ name: 'ingest_connections', help: 'Open keystroke connections', labelNames: ['transport'], registers: [registry] });
   const frames = new Counter({ name: 'ingest_frames_total', help: 'Frames received', labelNames: ['transport'], registers: [registry] });
   const rowsCopied = new Counter({ name: 'ingest_rows_copied_total', help: 'Keystroke rows committed with COPY', registers: [registry] });
@@ -12,6 +12,7 @@ export function createIngestMetrics(registry: Registry, probes: { bufferedBytes:
   const upgradesRefused = new Counter({ name: 'ingest_upgrades_refused_total', help: 'WebSocket upgrades refused, by code', labelNames: ['code'], registers: [registry] });
   new Gauge({ name: 'ingest_buffered_bytes', help: 'Bytes of batches received but not yet committed', registers: [registry], collect() { this.set(probes.bufferedBytes()); } });
   new Gauge({ name: 'ingest_database_available', help: '1 while flushes reach PostgreSQL', registers: [registry], collect() { this.set(probes.databaseAvailable() ? 1 : 0); } });
+  new Gauge({ name: 'ingest_analytics_pending', help: 'Ended sessions whose analytics wait to be computed', registers: [registry], collect() { this.set(probes.analyticsPending()); } });
   return {
     connectionOpened: (transport: string) => connections.inc({ transport }),
     connectionClosed: (transport: string) => connections.dec({ transport }),
