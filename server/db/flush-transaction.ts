@@ -15,25 +15,94 @@ interface SessionRow {
   ended_at: Date | null;
 }
 
+/**
+ * Stores a chunk in one transaction. The common case goes optimistic: each session's batches
+ * continue exactly from the committed_seq its connection last saw, so one conditional UPDATE
+ * both checks that (holder, committed_seq, not ended) and advances it, and the COPY follows.
+ * Only when some session's row is not as expected (a takeover, an end, a resend mixed in)
+ * is the transaction rolled back and the chunk planned under row locks. Measured at 5,000
+ * typists, the SELECT ... FOR UPDATE of the locked plan cost a round trip and a WAL record
+ * per session on every flush.
+ */
 export async function storeOnce(client: pg.PoolClient, chunk: PendingBatch[], viaStaging: boolean): Promise<StoreOutcome> {
+  const expected = viaStaging ? undefined : expectedAdvance(chunk);
+  if (expected) {
+    const outcome = await inFlushTransaction(client, () => storeOptimistic(client, chunk, expected));
+    if (outcome) return outcome;
+  }
+  return (await inFlushTransaction(client, () => storeLocked(client, chunk, viaStaging)))!;
+}
+
+/** BEGIN, work, then COMMIT, or ROLLBACK when the work throws or declines (undefined). */
+async function inFlushTransaction(client: pg.PoolClient, work: () => Promise<StoreOutcome | undefined>): Promise<StoreOutcome | undefined> {
+  await client.query('BEGIN');
   try {
-    await client.query('BEGIN');
-    const plan = await planFlush(client, chunk);
-    if (plan.toStore.length > 0) {
-      if (viaStaging) await insertMissing(client, plan.toStore);
-      else await copyRows(client, 'keystrokes', plan.toStore);
-      await client.query(
-        `UPDATE typing_sessions t SET committed_seq = v.seq, event_count = t.event_count + v.n, updated_at = now()
-         FROM unnest($1::uuid[], $2::int[], $3::int[]) AS v(id, seq, n) WHERE t.id = v.id`,
-        [plan.advance.map((a) => a.sessionId), plan.advance.map((a) => a.seq), plan.advance.map((a) => a.rows)],
-      );
-    }
-    await client.query('COMMIT');
-    return { committed: plan.committed, rejected: plan.rejected, rows: plan.toStore.reduce((n, b) => n + b.rowCount, 0), redone: viaStaging };
+    const outcome = await work();
+    await client.query(outcome ? 'COMMIT' : 'ROLLBACK');
+    return outcome;
   } catch (error) {
     await client.query('ROLLBACK').catch(() => undefined);
     throw error;
   }
+}
+
+interface ExpectedAdvance {
+  sessionId: string;
+  ownerId: string;
+  from: number;
+  to: number;
+  rows: number;
+}
+
+/**
+ * Per session: one owner and an unbroken run of seqs, which is what a connection enqueues
+ * (it accepts only the next seq). Anything else has no optimistic form.
+ */
+function expectedAdvance(chunk: PendingBatch[]): ExpectedAdvance[] | undefined {
+  const advance: ExpectedAdvance[] = [];
+  for (const [sessionId, batches] of groupBySession(chunk)) {
+    const ownerId = batches[0]!.ownerId;
+    let rows = 0;
+    for (let i = 0; i < batches.length; i++) {
+      const b = batches[i]!;
+      if (b.ownerId !== ownerId || b.seq !== batches[0]!.seq + i) return undefined;
+      rows += b.rowCount;
+    }
+    advance.push({ sessionId, ownerId, from: batches[0]!.seq - 1, to: batches[batches.length - 1]!.seq, rows });
+  }
+  return advance;
+}
+
+async function storeOptimistic(client: pg.PoolClient, chunk: PendingBatch[], expected: ExpectedAdvance[]): Promise<StoreOutcome | undefined> {
+  const { rowCount } = await client.query(
+    `UPDATE typing_sessions t SET committed_seq = v.seq, event_count = t.event_count + v.n, updated_at = now()
+     FROM unnest($1::uuid[], $2::int[], $3::int[], $4::int[], $5::text[]) AS v(id, expected, seq, n, owner)
+     WHERE t.id = v.id AND t.committed_seq = v.expected AND t.ingest_owner = v.owner AND t.ended_at IS NULL`,
+    [expected.map((e) => e.sessionId), expected.map((e) => e.from), expected.map((e) => e.to), expected.map((e) => e.rows), expected.map((e) => e.ownerId)],
+  );
+  if (rowCount !== expected.length) return undefined;
+  await copyRows(client, 'keystrokes', chunk);
+  return {
+    committed: expected.map((e) => ({ sessionId: e.sessionId, ownerId: e.ownerId, seq: e.to })),
+    rejected: [],
+    rows: expected.reduce((n, e) => n + e.rows, 0),
+    redone: false,
+    path: 'optimistic',
+  };
+}
+
+async function storeLocked(client: pg.PoolClient, chunk: PendingBatch[], viaStaging: boolean): Promise<StoreOutcome> {
+  const plan = await planFlush(client, chunk);
+  if (plan.toStore.length > 0) {
+    if (viaStaging) await insertMissing(client, plan.toStore);
+    else await copyRows(client, 'keystrokes', plan.toStore);
+    await client.query(
+      `UPDATE typing_sessions t SET committed_seq = v.seq, event_count = t.event_count + v.n, updated_at = now()
+       FROM unnest($1::uuid[], $2::int[], $3::int[]) AS v(id, seq, n) WHERE t.id = v.id`,
+      [plan.advance.map((a) => a.sessionId), plan.advance.map((a) => a.seq), plan.advance.map((a) => a.rows)],
+    );
+  }
+  return { committed: plan.committed, rejected: plan.rejected, rows: plan.toStore.reduce((n, b) => n + b.rowCount, 0), redone: viaStaging, path: 'locked' };
 }
 
 export interface StoreOutcome {
@@ -41,6 +110,8 @@ export interface StoreOutcome {
   rejected: Array<{ sessionId: string; ownerId: string; reason: Rejection; seq: number }>;
   rows: number;
   redone: boolean;
+  /** Which plan stored it: 'optimistic' (one conditional UPDATE) or 'locked' (row locks first). */
+  path: 'optimistic' | 'locked';
 }
 
 interface FlushPlan {

@@ -20,7 +20,8 @@ export interface WriterListener {
   committed(sessionId: string, ownerId: string, committedSeq: number): void;
   rejected(sessionId: string, ownerId: string, reason: Rejection, committedSeq: number): void;
   databaseState(available: boolean, error?: Error): void;
-  flushed(stats: { rows: number; batches: number; ms: number; redone: boolean }): void;
+  /** `batchAgesMs`: for each batch, receipt to COMMIT (the server's share of the ack latency). */
+  flushed(stats: { rows: number; batches: number; ms: number; redone: boolean; path: StoreOutcome['path']; batchAgesMs: number[] }): void;
   /** A session's batches could not be stored for a reason other than the connection. */
   failed(sessionId: string, error: Error, firstFailure: Error): void;
 }
@@ -178,7 +179,8 @@ export class KeystrokeWriter {
     try {
       const outcome = await this.store(chunk);
       this.markAvailable();
-      this.options.listener.flushed({ rows: outcome.rows, batches: chunk.length, ms: Date.now() - started, redone: outcome.redone });
+      const done = Date.now();
+      this.options.listener.flushed({ rows: outcome.rows, batches: chunk.length, ms: done - started, redone: outcome.redone, path: outcome.path, batchAgesMs: chunk.map((b) => done - b.receivedAt) });
       for (const c of outcome.committed) this.options.listener.committed(c.sessionId, c.ownerId, c.seq);
       for (const r of outcome.rejected) this.options.listener.rejected(r.sessionId, r.ownerId, r.reason, r.seq);
     } catch (error) {

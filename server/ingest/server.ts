@@ -63,8 +63,8 @@ export async function startIngestServer(deps: IngestServerDeps): Promise<IngestS
         if (available) log.info({ event: 'ingest_database_recovered' }, 'flushes reach PostgreSQL again');
         else log.error({ event: 'ingest_database_unavailable', err: error }, 'flushes cannot reach PostgreSQL; buffering');
       },
-      flushed: ({ rows, batches, ms, redone }) => {
-        metrics.flushed(rows, ms);
+      flushed: ({ rows, batches, ms, redone, path, batchAgesMs }) => {
+        metrics.flushed(rows, ms, path, batchAgesMs);
         if (redone) log.warn({ event: 'ingest_flush_redone', rows, batches }, 'a flush met existing rows and was redone through staging');
       },
       failed: (sessionId, error, first) => log.error({ event: 'ingest_session_store_failed', sessionId, err: error, firstFailure: first.message }, 'batches of a session could not be stored'),
@@ -89,6 +89,7 @@ export async function startIngestServer(deps: IngestServerDeps): Promise<IngestS
   const refresher = new AnalyticsRefreshQueue(deps.pool, {
     batchSize: 50,
     gatherMs: 250,
+    dutyCycle: 0.5,
     maxPending: 100_000,
     onRefreshed: (stats) => log.debug({ event: 'analytics_refreshed', ...stats }, 'analytics of ended sessions computed'),
     onError: (sessionIds, error) => log.warn({ event: 'analytics_refresh_failed', sessions: sessionIds.length, sessionIds: sessionIds.slice(0, 5), err: error }, 'analytics of ended sessions could not be computed; they will be on first read'),

@@ -11,6 +11,7 @@ export function printReport(report: LoadReport): void {
     ['lost / duplicates', `${n(report.lost)} / ${n(report.duplicates)}`],
     ['events/s (acked)', n(report.eventsPerSec)],
     ['ack latency p50 / p90 / p99 / max (ms)', `${report.ackLatencyMs.p50} / ${report.ackLatencyMs.p90} / ${report.ackLatencyMs.p99} / ${report.ackLatencyMs.max}`],
+    ['load generator event-loop delay p99 / max (ms)', `${report.generatorDelayMs.p99} / ${report.generatorDelayMs.max}`],
     ['reconnects', String(report.reconnects)],
     ['errors by code', Object.keys(report.errorsByCode).length ? Object.entries(report.errorsByCode).map(([k, v]) => `${k}=${v}`).join(', ') : 'none'],
     ['server memory (peak RSS)', report.serverRssMB === null ? 'n/a (server not local)' : `${report.serverRssMB} MB`],

@@ -1,4 +1,5 @@
 import fs from 'node:fs';
+import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { LoadClient, type EventScript } from './load-client.ts';
 import { Random } from './random.ts';
 import { ReplayScript, type RecordedKey } from './replay.ts';
@@ -41,6 +42,12 @@ export interface LoadReport {
   errorsByCode: Record<string, number>;
   reconnects: number;
   serverRssMB: number | null;
+  /**
+   * How late the load generator's own event loop ran. Acks are timed by the generator, so
+   * a busy generator inflates the latencies; when this p99 is a large part of the ack p99,
+   * the generator, not the server, is the limit (run it on another machine).
+   */
+  generatorDelayMs: { p99: number; max: number };
   seconds: number;
   completedSessions: number;
 }
@@ -88,6 +95,8 @@ export async function runClients(options: ClientRunOptions, onProgress?: (sample
     }, stats);
   });
 
+  const loopDelay = monitorEventLoopDelay({ resolution: 10 });
+  loopDelay.enable();
   const t0 = Date.now();
   const rampMs = options.rampUpSec * 1000;
   const totalSec = options.rampUpSec + options.durationSec;
@@ -113,6 +122,7 @@ export async function runClients(options: ClientRunOptions, onProgress?: (sample
   const seconds = (Date.now() - t0) / 1000;
   clearInterval(scheduler);
   clearInterval(sampler);
+  loopDelay.disable();
   for (const c of clients) if (c.state !== 'done') c.abandon();
   if (options.serverPid) peakRss = Math.max(peakRss, rssMB(options.serverPid));
 
@@ -131,6 +141,7 @@ export async function runClients(options: ClientRunOptions, onProgress?: (sample
     errorsByCode: stats.errorsByCode,
     reconnects: stats.reconnects,
     serverRssMB: options.serverPid ? Math.round(peakRss) : null,
+    generatorDelayMs: { p99: Math.round(loopDelay.percentile(99) / 1e6), max: Math.round(loopDelay.max / 1e6) },
     seconds: Math.round(seconds * 10) / 10,
     completedSessions: clients.filter((c) => c.state === 'done').length,
   };

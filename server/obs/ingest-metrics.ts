@@ -7,6 +7,8 @@ export function createIngestMetrics(registry: Registry, probes: { bufferedBytes:
   const rowsCopied = new Counter({ name: 'ingest_rows_copied_total', help: 'Keystroke rows committed with COPY', registers: [registry] });
   const flushRows = new Histogram({ name: 'ingest_flush_rows', help: 'Rows per COPY flush', buckets: [1, 10, 50, 100, 250, 500, 1000, 2000, 4000, 8000, 16000], registers: [registry] });
   const flushSeconds = new Histogram({ name: 'ingest_flush_seconds', help: 'Duration of a flush transaction', buckets: [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5], registers: [registry] });
+  const flushes = new Counter({ name: 'ingest_flushes_total', help: "Flush transactions, by plan: 'optimistic' or 'locked' (takeovers, ends, resends)", labelNames: ['path'], registers: [registry] });
+  const commitSeconds = new Histogram({ name: 'ingest_batch_commit_seconds', help: 'From receiving a batch to committing it (then it is acknowledged)', buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5], registers: [registry] });
   const acks = new Counter({ name: 'ingest_acks_total', help: 'Acknowledgements sent', registers: [registry] });
   const errors = new Counter({ name: 'ingest_errors_total', help: 'Errors sent to clients, by code', labelNames: ['code'], registers: [registry] });
   const upgradesRefused = new Counter({ name: 'ingest_upgrades_refused_total', help: 'WebSocket upgrades refused, by code', labelNames: ['code'], registers: [registry] });
@@ -17,7 +19,9 @@ export function createIngestMetrics(registry: Registry, probes: { bufferedBytes:
     connectionOpened: (transport: string) => connections.inc({ transport }),
     connectionClosed: (transport: string) => connections.dec({ transport }),
     frameReceived: (transport: string) => frames.inc({ transport }),
-    flushed: (rows: number, ms: number) => {
+    flushed: (rows: number, ms: number, path: string, batchAgesMs: readonly number[]) => {
+      flushes.inc({ path });
+      for (const age of batchAgesMs) commitSeconds.observe(age / 1000);
       rowsCopied.inc(rows);
       flushRows.observe(rows);
       flushSeconds.observe(ms / 1000);

@@ -52,7 +52,7 @@ test('every ended session is computed, in batches that never overlap, with headl
       return client;
     },
   } as unknown as typeof db.pool;
-  const queue = new AnalyticsRefreshQueue(counting, { batchSize: 8, gatherMs: 30, maxPending: 1000, onRefreshed: (s) => runs.push(s), onError: (_ids, e) => assert.unreachable(e.message) });
+  const queue = new AnalyticsRefreshQueue(counting, { batchSize: 8, gatherMs: 30, dutyCycle: 1, maxPending: 1000, onRefreshed: (s) => runs.push(s), onError: (_ids, e) => assert.unreachable(e.message) });
   for (const id of batch) queue.add(id);
   queue.add(batch[0]!); // ended twice (a resent end): computed once
   await until(() => runs.reduce((n, r) => n + r.sessions, 0) === batch.length);
@@ -69,7 +69,7 @@ test('past its bound the queue drops sessions (computed on first read) and says 
   const rest = sessions.slice(20);
   const dropped: string[] = [];
   let refreshed = 0;
-  const queue = new AnalyticsRefreshQueue(db.pool, { batchSize: 50, gatherMs: 30, maxPending: 2, onRefreshed: (s) => (refreshed += s.sessions), onDropped: (id) => dropped.push(id) });
+  const queue = new AnalyticsRefreshQueue(db.pool, { batchSize: 50, gatherMs: 30, dutyCycle: 1, maxPending: 2, onRefreshed: (s) => (refreshed += s.sessions), onDropped: (id) => dropped.push(id) });
   for (const id of rest) queue.add(id);
   assert.equal(dropped, rest.slice(2));
   await until(() => refreshed === 2);
@@ -80,7 +80,7 @@ test('past its bound the queue drops sessions (computed on first read) and says 
 test('a failing batch is reported with its sessions and the queue goes on', async () => {
   const errors: string[][] = [];
   let refreshed = 0;
-  const queue = new AnalyticsRefreshQueue(db.pool, { batchSize: 1, gatherMs: 10, maxPending: 10, onError: (ids) => errors.push([...ids]), onRefreshed: (s) => (refreshed += s.sessions) });
+  const queue = new AnalyticsRefreshQueue(db.pool, { batchSize: 1, gatherMs: 10, dutyCycle: 1, maxPending: 10, onError: (ids) => errors.push([...ids]), onRefreshed: (s) => (refreshed += s.sessions) });
   queue.add('not-a-uuid');
   queue.add(sessions[23]!);
   await until(() => errors.length + refreshed === 2);
@@ -88,9 +88,22 @@ test('a failing batch is reported with its sessions and the queue goes on', asyn
   assert.is(refreshed, 1);
 });
 
+test('at a duty cycle of 1/4 the queue rests three times as long as each batch took', async () => {
+  const ids = sessions.slice(0, 3);
+  await db.pool.query('DELETE FROM session_summaries WHERE session_id = ANY($1::uuid[])', [ids]);
+  const runs: Array<{ at: number; ms: number }> = [];
+  const queue = new AnalyticsRefreshQueue(db.pool, { batchSize: 1, gatherMs: 10, dutyCycle: 0.25, maxPending: 10, onRefreshed: (s) => runs.push({ at: Date.now(), ms: s.ms }) });
+  for (const id of ids) queue.add(id);
+  await until(() => runs.length === 3);
+  for (let i = 1; i < runs.length; i++) {
+    const gap = runs[i]!.at - runs[i]!.ms - runs[i - 1]!.at; // from the end of one batch to the start of the next
+    assert.ok(gap >= 3 * runs[i - 1]!.ms - 2, `rested ${gap} ms after a batch of ${runs[i - 1]!.ms} ms`);
+  }
+});
+
 test('stop forgets what waits', async () => {
   let refreshed = 0;
-  const queue = new AnalyticsRefreshQueue(db.pool, { batchSize: 10, gatherMs: 50, maxPending: 10, onRefreshed: () => refreshed++ });
+  const queue = new AnalyticsRefreshQueue(db.pool, { batchSize: 10, gatherMs: 50, dutyCycle: 1, maxPending: 10, onRefreshed: () => refreshed++ });
   queue.add(sessions[0]!);
   queue.stop();
   queue.add(sessions[1]!);

@@ -6,6 +6,12 @@ export interface RefreshQueueOptions {
   batchSize: number;
   /** How long the first ended session waits for others to join its batch. */
   gatherMs: number;
+  /**
+   * Share of the time spent rebuilding, 0..1: after a batch that took T ms the queue rests
+   * T * (1 - dutyCycle) / dutyCycle ms. A rebuild keeps one PostgreSQL backend busy, and on
+   * a small machine that core is shared with the flushes typists wait on.
+   */
+  dutyCycle: number;
   /** Sessions remembered at most; beyond that they are computed on first read instead. */
   maxPending: number;
   onRefreshed?: (stats: { sessions: number; rebuilt: number; ms: number; pending: number }) => void;
@@ -65,6 +71,8 @@ export class AnalyticsRefreshQueue {
         } catch (error) {
           this.options.onError?.(batch, error as Error);
         }
+        const restMs = ((Date.now() - started) * (1 - this.options.dutyCycle)) / this.options.dutyCycle;
+        if (restMs >= 1 && this.pending.size > 0) await new Promise((resolve) => setTimeout(resolve, restMs));
       }
     } finally {
       this.running = false;
