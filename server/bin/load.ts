@@ -5,7 +5,8 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
-import { configFromProcess } from '../config/index.ts';
+import { configFromProcess, type Config } from '../config/index.ts';
+import { failStart } from './fail.ts';
 import { configuredDatabaseUrl, localServerPid } from '../db/local-database-url.ts';
 import { parseKeystrokeLog } from '../load/replay.ts';
 import { runLoad } from '../load/run-load.ts';
@@ -48,7 +49,12 @@ for (const [name, value] of Object.entries(numbers)) {
   }
 }
 
-const config = configFromProcess({ cwd: repoRoot });
+let config: Config;
+try {
+  config = configFromProcess({ cwd: repoRoot });
+} catch (error) {
+  failStart(error, 'load');
+}
 const token = args.token ?? config.loadtestToken;
 if (!token) {
   process.stderr.write('a load-test token is needed: start the server with LOADTEST_TOKEN=<32+ chars> and pass the same value with --token (or set LOADTEST_TOKEN here)\n');

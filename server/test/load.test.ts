@@ -9,6 +9,7 @@ import { loadtestRoutes } from '../http/loadtest-routes.ts';
 import { runLoadDetailed, type LoadOptions } from '../load/run-load.ts';
 import { verifyStored } from '../load/verify-stored.ts';
 import type { IngestServer } from '../ingest/server.ts';
+import { spawnTs } from './support/processes.ts';
 
 const TOKEN = 'load-test-token-'.padEnd(40, 'z');
 let db: TestDatabase;
@@ -78,6 +79,20 @@ test('the load-test endpoint is off without a token, and refuses a wrong one', a
   }
   const wrong = await fetch(`${sidecar.base}/api/loadtest/sessions`, { method: 'POST', headers: { 'content-type': 'application/json', 'x-loadtest-token': 'nope' }, body: '{"count":1}' });
   assert.is(wrong.status, 403);
+});
+
+test('the load command refuses bad options and bad settings in one line, exit 2, no stack trace', async () => {
+  const cases: Array<[Record<string, string>, string[], RegExp]> = [
+    [{}, ['--clients', '0'], /--clients must be/],
+    [{}, ['--transport', 'carrier-pigeon'], /--transport must be ws or socketio/],
+    [{ LOADTEST_TOKEN: 'short' }, [], /^load: configuration error: LOADTEST_TOKEN: must be at least 32 characters/m],
+  ];
+  for (const [env, args, message] of cases) {
+    const run = spawnTs('server/bin/load.ts', env, args);
+    assert.is(await run.exited(20_000), 2, run.output());
+    assert.match(run.output(), message);
+    assert.not.match(run.output(), /\n\s+at /, `a stack trace: ${run.output()}`);
+  }
 });
 
 test.run();
