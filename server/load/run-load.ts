@@ -61,6 +61,8 @@ export interface ProgressSample {
   ackP99Ms: number;
 }
 
+const TICK_MS = 20;
+
 /** A whole run: sessions from the sidecar, clients ramped up, typing, ending, then the count. */
 export async function runLoad(options: LoadOptions, onProgress?: (sample: ProgressSample) => void): Promise<LoadReport> {
   return (await runLoadDetailed(options, onProgress)).report;
@@ -102,12 +104,18 @@ export async function runClients(options: ClientRunOptions, onProgress?: (sample
   const totalSec = options.rampUpSec + options.durationSec;
   let started = 0;
   let peakRss = 0;
+  const dueAt = new Float64Array(clients.length);
   const scheduler = setInterval(() => {
     const now = Date.now();
     const due = options.clients <= 1 || rampMs === 0 ? clients.length : Math.min(clients.length, Math.floor(((now - t0) / rampMs) * clients.length) + 1);
     while (started < due) void clients[started++]!.start(now);
-    for (let i = 0; i < started; i++) clients[i]!.tick(now);
-  }, 20);
+    for (let i = 0; i < started; i++) {
+      if (now < dueAt[i]!) continue;
+      const client = clients[i]!;
+      client.tick(now);
+      dueAt[i] = client.nextTickAt(now, TICK_MS);
+    }
+  }, TICK_MS);
   const sampler = setInterval(() => {
     if (options.serverPid) peakRss = Math.max(peakRss, rssMB(options.serverPid));
     options.onSecond?.(stats, Math.round((Date.now() - t0) / 1000));
