@@ -79,7 +79,9 @@ export function attachWsRoute(app: uWS.TemplatedApp, deps: WsRouteDeps): void {
       };
       const connection = new IngestConnection(data.identity, { ...deps.portsFor(data.identity), send, close }, deps.limits);
       data.connection = connection;
-      deps.hub.add(connection, send);
+      // The socket's writes inside fn leave in one syscall; a closed socket must not be touched.
+      const cork = (fn: () => void) => (data.closed ? fn() : ws.cork(fn));
+      deps.hub.add(connection, send, cork);
       deps.metrics.connectionOpened(TRANSPORT);
     },
 

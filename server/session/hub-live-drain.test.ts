@@ -44,15 +44,33 @@ test('figures of sessions nobody watches elsewhere stay off the bus', async () =
   assert.equal(rig.bus.stats, []);
 });
 
-test('the ticker runs often but each session gets its figures once a second', async () => {
+test('the ticker runs often but sends a session\'s figures only when no ack carried them for 1.2 s', async () => {
   const rig = hubRig();
-  const a = await hello(rig, { sessionId: SESSION_A });
+  const a = await hello(rig);
   a.conn.receive(frames.batch(1, typed('hello')));
   const now = Date.now();
-  for (let ms = 0; ms < 1000; ms += 100) rig.hub.tick(now + ms);
+  for (let ms = 0; ms < 1200; ms += 100) rig.hub.tick(now + ms);
   assert.is(a.client.of(MessageType.Stats).length, 1);
-  rig.hub.tick(now + 1000);
+  rig.hub.tick(now + 1200);
   assert.is(a.client.of(MessageType.Stats).length, 2);
+});
+
+test('figures ride with an ack, in the same write, when a second has passed since the last', async () => {
+  const rig = hubRig();
+  const a = await hello(rig);
+  const watcher = rig.open({ audience: 'watch' });
+  watcher.conn.receive(frames.watch());
+  a.conn.receive(frames.batch(1, typed('hello')));
+  rig.hub.committed(SESSION_A, a.id, 1);
+  assert.equal(a.client.log.slice(-2), ['ack:1', 'stats:5']);
+  assert.equal(a.client.corked.at(-1), ['ack:1', 'stats:5'], 'ack and figures were not written together');
+  assert.equal(watcher.client.of(MessageType.Stats).map((m) => m.keystrokes), [5]);
+  // Within the second: the ack goes alone, and the ticker has nothing to send either.
+  a.conn.receive(frames.batch(2, typed('abc', 400)));
+  rig.hub.committed(SESSION_A, a.id, 2);
+  rig.hub.tick(Date.now());
+  assert.equal(a.client.log.slice(-1), ['ack:2']);
+  assert.is(watcher.client.of(MessageType.Stats).length, 1);
 });
 
 test('tick sends nothing when nobody typed', async () => {
@@ -100,8 +118,9 @@ test('an ended session stops producing stats', async () => {
   a.conn.receive(frames.end(1));
   await settle();
   assert.equal(a.client.log.slice(-2), ['ended:1', 'close:1000']);
-  rig.hub.tick(Date.now());
-  assert.equal(watcher.client.received, []);
+  const before = watcher.client.received.length;
+  rig.hub.tick(Date.now() + 2000);
+  assert.is(watcher.client.received.length, before);
   assert.equal(rig.bus.stats, []);
 });
 

@@ -221,7 +221,8 @@ test('end waits for the commit of the last batch, marks the session ended, then 
   assert.equal(rig.store.ended, []);
   rig.hub.committed(SESSION_A, a.id, 1);
   await settle();
-  assert.equal(a.client.log, ['welcome:0', 'ack:1'], 'not ended before batch 2 is committed');
+  // The first ack carries the live figures (4 keystrokes of batches 1 and 2 so far).
+  assert.equal(a.client.log, ['welcome:0', 'ack:1', 'stats:4'], 'not ended before batch 2 is committed');
   rig.hub.committed(SESSION_A, a.id, 2);
   await settle();
   assert.equal(rig.store.ended, [{ sessionId: SESSION_A, connectionId: a.id }]);
@@ -286,7 +287,7 @@ test('a rejection of the old owner\'s leftover batches does not fail the new own
   assert.equal(b.client.log, ['welcome:0'], 'b is still waiting for its commit');
   rig.hub.committed(SESSION_A, b.id, 1);
   await settle();
-  assert.equal(b.client.log, ['welcome:0', 'ack:1', 'ack:1', 'ended:1', 'close:1000']);
+  assert.equal(b.client.log, ['welcome:0', 'ack:1', 'stats:2', 'ack:1', 'ended:1', 'close:1000']);
   assert.equal(rig.store.ended, [{ sessionId: SESSION_A, connectionId: b.id }]);
 });
 

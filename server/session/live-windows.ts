@@ -56,21 +56,35 @@ export class LiveWindows {
   /** Figures of every session that received events within the window; idle ones are dropped. */
   figures(nowMs: number, wanted: (sessionId: string) => boolean = () => true): Array<[string, LiveFigures]> {
     const out: Array<[string, LiveFigures]> = [];
-    for (const [sessionId, w] of this.windows) {
-      const idleMs = nowMs - w.lastArrivalMs;
-      if (idleMs * 1000 > this.windowUs) {
-        this.windows.delete(sessionId);
-        continue;
-      }
-      if (!wanted(sessionId)) continue;
-      const nowUs = w.lastOffsetUs + Math.max(0, idleMs) * 1000;
-      const from = nowUs - this.windowUs;
-      let drop = 0;
-      while (drop < w.events.length && w.events[drop]!.offsetUs <= from) drop++;
-      drop = Math.max(drop, w.events.length - MAX_WINDOW_EVENTS);
-      if (drop > 0) w.events.splice(0, drop);
-      out.push([sessionId, liveFigures(w.events, nowUs, this.windowUs)]);
+    for (const sessionId of this.windows.keys()) {
+      if (this.expire(sessionId, nowMs) || !wanted(sessionId)) continue;
+      out.push([sessionId, this.compute(sessionId, nowMs)]);
     }
     return out;
+  }
+
+  /** One session's figures, or undefined when it has no events within the window. */
+  figuresOf(sessionId: string, nowMs: number): LiveFigures | undefined {
+    if (!this.windows.has(sessionId) || this.expire(sessionId, nowMs)) return undefined;
+    return this.compute(sessionId, nowMs);
+  }
+
+  /** Drops the window of a session idle for longer than the window; true if dropped. */
+  private expire(sessionId: string, nowMs: number): boolean {
+    const w = this.windows.get(sessionId)!;
+    if ((nowMs - w.lastArrivalMs) * 1000 <= this.windowUs) return false;
+    this.windows.delete(sessionId);
+    return true;
+  }
+
+  private compute(sessionId: string, nowMs: number): LiveFigures {
+    const w = this.windows.get(sessionId)!;
+    const nowUs = w.lastOffsetUs + Math.max(0, nowMs - w.lastArrivalMs) * 1000;
+    const from = nowUs - this.windowUs;
+    let drop = 0;
+    while (drop < w.events.length && w.events[drop]!.offsetUs <= from) drop++;
+    drop = Math.max(drop, w.events.length - MAX_WINDOW_EVENTS);
+    if (drop > 0) w.events.splice(0, drop);
+    return liveFigures(w.events, nowUs, this.windowUs);
   }
 }

@@ -98,6 +98,14 @@ export class ClientView {
   readonly violations: string[] = [];
   /** Every event, in order, as 'welcome', 'ack:3', 'error:CODE', 'close:4107', ... */
   readonly log: string[] = [];
+  /** The log entries of each corked write (one socket write), in order. */
+  readonly corked: string[][] = [];
+
+  cork(fn: () => void): void {
+    const from = this.log.length;
+    fn();
+    this.corked.push(this.log.slice(from));
+  }
 
   deliver(message: ServerMessage): void {
     if (this.closes.length > 0) this.violations.push(`sent ${JSON.stringify(message)} after close ${this.closes[0]!.code}`);
@@ -381,7 +389,7 @@ export function hubRig(options: Partial<HubOptions> = {}): HubRig {
       nowMs: () => Date.now(),
     };
     conn = new IngestConnection(identity({ ...overrides, connectionId: id }), ports, { ...LIMITS, ...limits });
-    hub.add(conn, (m) => client.deliver(m));
+    hub.add(conn, (m) => client.deliver(m), (fn) => client.cork(fn));
     return { conn, client, id, hangUp: gone };
   };
   return { hub, store, writer, bus, open };
