@@ -114,4 +114,24 @@ test('batches of the old and the new holder in one flush: only the holder\'s are
   assert.equal(await state(moved), { committed: 1, counted: 4, stored: 4 });
 });
 
+test('holder names with quotes and backslashes are matched exactly on the optimistic path', async () => {
+  const owner = `c"1\\'x`;
+  const id = await session(owner);
+  const outcome = await flush([batch(id, owner, 1)]);
+  assert.is(outcome.path, 'optimistic');
+  assert.equal(outcome.committed, [{ sessionId: id, ownerId: owner, seq: 1 }]);
+  const lookalike = await session(`c"1\\'y`);
+  const refused = await flush([batch(lookalike, owner, 1)]);
+  assert.equal(refused.rejected.map((r) => r.reason), ['taken_over']);
+});
+
+test('a session id that is not a canonical uuid never reaches SQL as a literal', async () => {
+  const known = await session('c1');
+  const odd = `${known}'); DROP TABLE keystrokes; --`;
+  const outcome = await flush([batch(odd, 'c1', 1)]).catch((error: Error) => error);
+  assert.ok(outcome instanceof Error ? /uuid/i.test(outcome.message) : outcome.path === 'locked', String(outcome));
+  const { rows } = await db.pool.query<{ n: number }>('SELECT count(*)::int AS n FROM keystrokes');
+  assert.ok(rows[0]!.n > 0, 'keystrokes is still there');
+});
+
 test.run();

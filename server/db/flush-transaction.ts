@@ -17,17 +17,17 @@ interface SessionRow {
 
 /**
  * Stores a chunk in one transaction. The common case goes optimistic: each session's batches
- * continue exactly from the committed_seq its connection last saw, so one conditional UPDATE
- * both checks that (holder, committed_seq, not ended) and advances it, and the COPY follows.
- * Only when some session's row is not as expected (a takeover, an end, a resend mixed in)
- * is the transaction rolled back and the chunk planned under row locks. Measured at 5,000
- * typists, the SELECT ... FOR UPDATE of the locked plan cost a round trip and a WAL record
- * per session on every flush.
+ * continue exactly from the committed_seq its connection last saw, so one procedure call
+ * both checks that (holder, committed_seq, not ended) and advances it, and the COPY follows
+ * in the same simple query (migration 0007). Only when some session's row is not as expected
+ * (a takeover, an end, a resend mixed in) does nothing happen, and the chunk is planned under
+ * row locks. Measured at 5,000 typists: the locked plan's five round trips each waited for a
+ * busy event loop, and flushes of ~1,500 rows took 21 ms at the median, 150 ms at p99.
  */
 export async function storeOnce(client: pg.PoolClient, chunk: PendingBatch[], viaStaging: boolean): Promise<StoreOutcome> {
   const expected = viaStaging ? undefined : expectedAdvance(chunk);
   if (expected) {
-    const outcome = await inFlushTransaction(client, () => storeOptimistic(client, chunk, expected));
+    const outcome = await storeOptimistic(client, chunk, expected);
     if (outcome) return outcome;
   }
   return (await inFlushTransaction(client, () => storeLocked(client, chunk, viaStaging)))!;
@@ -61,6 +61,8 @@ interface ExpectedAdvance {
 function expectedAdvance(chunk: PendingBatch[]): ExpectedAdvance[] | undefined {
   const advance: ExpectedAdvance[] = [];
   for (const [sessionId, batches] of groupBySession(chunk)) {
+    // Spliced into SQL as a literal: only the canonical uuid form (tickets only name those).
+    if (!UUID.test(sessionId)) return undefined;
     const ownerId = batches[0]!.ownerId;
     let rows = 0;
     for (let i = 0; i < batches.length; i++) {
@@ -73,15 +75,20 @@ function expectedAdvance(chunk: PendingBatch[]): ExpectedAdvance[] | undefined {
   return advance;
 }
 
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+const NOT_AS_EXPECTED = 'FF409'; // raised by advance_committed (0007)
+
 async function storeOptimistic(client: pg.PoolClient, chunk: PendingBatch[], expected: ExpectedAdvance[]): Promise<StoreOutcome | undefined> {
-  const { rowCount } = await client.query(
-    `UPDATE typing_sessions t SET committed_seq = v.seq, event_count = t.event_count + v.n, updated_at = now()
-     FROM unnest($1::uuid[], $2::int[], $3::int[], $4::int[], $5::text[]) AS v(id, expected, seq, n, owner)
-     WHERE t.id = v.id AND t.committed_seq = v.expected AND t.ingest_owner = v.owner AND t.ended_at IS NULL`,
-    [expected.map((e) => e.sessionId), expected.map((e) => e.from), expected.map((e) => e.to), expected.map((e) => e.rows), expected.map((e) => e.ownerId)],
-  );
-  if (rowCount !== expected.length) return undefined;
-  await copyRows(client, 'keystrokes', chunk);
+  // A multi-statement simple query is one implicit transaction, and takes no parameters:
+  // the arrays go in as literals (uuids and integers as such, holders quoted).
+  const call = `CALL advance_committed('{${expected.map((e) => e.sessionId).join(',')}}', '{${expected.map((e) => e.from).join(',')}}', `
+    + `'{${expected.map((e) => e.to).join(',')}}', '{${expected.map((e) => e.rows).join(',')}}', ${client.escapeLiteral(textArray(expected.map((e) => e.ownerId)))})`;
+  try {
+    await copyRows(client, 'keystrokes', chunk, call);
+  } catch (error) {
+    if ((error as { code?: string }).code === NOT_AS_EXPECTED) return undefined;
+    throw error;
+  }
   return {
     committed: expected.map((e) => ({ sessionId: e.sessionId, ownerId: e.ownerId, seq: e.to })),
     rejected: [],
@@ -89,6 +96,11 @@ async function storeOptimistic(client: pg.PoolClient, chunk: PendingBatch[], exp
     redone: false,
     path: 'optimistic',
   };
+}
+
+/** A text[] literal: every element double-quoted, with its quotes and backslashes escaped. */
+function textArray(values: string[]): string {
+  return `{${values.map((v) => `"${v.replace(/["\\]/g, (c) => `\\${c}`)}"`).join(',')}}`;
 }
 
 async function storeLocked(client: pg.PoolClient, chunk: PendingBatch[], viaStaging: boolean): Promise<StoreOutcome> {
@@ -169,8 +181,10 @@ async function planFlush(client: pg.PoolClient, chunk: PendingBatch[]): Promise<
 // The whole flush goes out as one buffer in one write: written batch by batch, the stream
 // waits for 'drain' between writes, and each wait queues behind the socket traffic of every
 // connection on the event loop (measured: COPY of 8,000 rows took 45-125 ms that way).
-async function copyRows(client: pg.PoolClient, table: string, batches: PendingBatch[]): Promise<void> {
-  const stream = client.query(copyFrom(`COPY ${table} (${KEYSTROKE_COPY_COLUMNS}) FROM STDIN`));
+// `before` runs in the same simple query, so in the same transaction as the COPY.
+async function copyRows(client: pg.PoolClient, table: string, batches: PendingBatch[], before?: string): Promise<void> {
+  const copy = `COPY ${table} (${KEYSTROKE_COPY_COLUMNS}) FROM STDIN`;
+  const stream = client.query(copyFrom(before ? `${before}; ${copy}` : copy));
   await pipeline(Readable.from([Buffer.concat(batches.map((b) => b.rows))]), stream);
 }
 
