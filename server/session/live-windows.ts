@@ -1,5 +1,6 @@
 import type { KeyEvent } from '../../shared/protocol/key-event.ts';
-import { liveFigures, type LiveFigures } from '../../shared/metrics/live.ts';
+import type { LiveFigures } from '../../shared/metrics/live.ts';
+import { LiveWindow } from '../../shared/metrics/live-window.ts';
 
 /**
  * Most events a window keeps. Ten seconds of the fastest human typing is ~440 events (44 a
@@ -9,7 +10,7 @@ import { liveFigures, type LiveFigures } from '../../shared/metrics/live.ts';
 export const MAX_WINDOW_EVENTS = 1000;
 
 interface Window {
-  events: KeyEvent[];
+  events: LiveWindow;
   /** Highest batch seq added: a batch resent after a takeover is stored once, so counted once. */
   lastSeq: number;
   lastOffsetUs: number;
@@ -29,7 +30,7 @@ export class LiveWindows {
   add(sessionId: string, seq: number, events: readonly KeyEvent[]): void {
     if (events.length === 0) return;
     let w = this.windows.get(sessionId);
-    if (!w) this.windows.set(sessionId, (w = { events: [], lastSeq: 0, lastOffsetUs: 0, lastArrivalMs: 0 }));
+    if (!w) this.windows.set(sessionId, (w = { events: new LiveWindow(), lastSeq: 0, lastOffsetUs: 0, lastArrivalMs: 0 }));
     if (seq <= w.lastSeq) return;
     w.lastSeq = seq;
     for (const e of events) {
@@ -37,7 +38,7 @@ export class LiveWindows {
       if (e.offsetUs > w.lastOffsetUs) w.lastOffsetUs = e.offsetUs;
     }
     // Trimmed in steps of MAX_WINDOW_EVENTS, so the cost stays O(1) per event.
-    if (w.events.length > 2 * MAX_WINDOW_EVENTS) w.events.splice(0, w.events.length - MAX_WINDOW_EVENTS);
+    if (w.events.size > 2 * MAX_WINDOW_EVENTS) w.events.trim(Number.NEGATIVE_INFINITY, MAX_WINDOW_EVENTS);
     w.lastArrivalMs = Date.now();
   }
 
@@ -80,11 +81,7 @@ export class LiveWindows {
   private compute(sessionId: string, nowMs: number): LiveFigures {
     const w = this.windows.get(sessionId)!;
     const nowUs = w.lastOffsetUs + Math.max(0, nowMs - w.lastArrivalMs) * 1000;
-    const from = nowUs - this.windowUs;
-    let drop = 0;
-    while (drop < w.events.length && w.events[drop]!.offsetUs <= from) drop++;
-    drop = Math.max(drop, w.events.length - MAX_WINDOW_EVENTS);
-    if (drop > 0) w.events.splice(0, drop);
-    return liveFigures(w.events, nowUs, this.windowUs);
+    w.events.trim(nowUs - this.windowUs, MAX_WINDOW_EVENTS);
+    return w.events.figures(nowUs, this.windowUs);
   }
 }

@@ -7,8 +7,9 @@
  * keystroke inside the window, and the span is the window (shortened while the session is
  * younger), at least a second.
  *
- * One pass, no sorting: this runs once a second for every typing session of an ingest
- * process (thousands), so it must stay near 50 µs for a full window.
+ * This is the definition, kept simple: the ingest server computes the same figures with
+ * LiveWindow (live-window.ts), which does the pairing once per event as events arrive and
+ * is tested against this function.
  */
 import { isAutoRepeat, isCharacterKeystroke, isModifierCode } from './key-classes.ts';
 import { CHARS_PER_WORD } from './speed.ts';
