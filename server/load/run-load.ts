@@ -48,8 +48,22 @@ export interface LoadReport {
    * the generator, not the server, is the limit (run it on another machine).
    */
   generatorDelayMs: { p99: number; max: number };
+  /** When the clients started (ISO 8601), the zero of the timeline. */
+  startedAt: string;
+  /** Second by second: clients connected, events acked, ack latency p99 and max (ms). */
+  timeline: TimelinePoint[];
   seconds: number;
   completedSessions: number;
+}
+
+export interface TimelinePoint {
+  second: number;
+  connected: number;
+  eventsPerSec: number;
+  ackP99Ms: number;
+  ackMaxMs: number;
+  /** The load generator's longest event-loop delay in that second. */
+  generatorDelayMaxMs: number;
 }
 
 export interface ProgressSample {
@@ -98,12 +112,24 @@ export async function runClients(options: ClientRunOptions, onProgress?: (sample
   });
 
   const loopDelay = monitorEventLoopDelay({ resolution: 10 });
+  const secondDelay = monitorEventLoopDelay({ resolution: 10 });
   loopDelay.enable();
+  secondDelay.enable();
   const t0 = Date.now();
   const rampMs = options.rampUpSec * 1000;
   const totalSec = options.rampUpSec + options.durationSec;
   let started = 0;
   let peakRss = 0;
+  const timeline: TimelinePoint[] = [];
+  const sample = () => {
+    const window = stats.takeWindow();
+    timeline.push({
+      second: Math.round((Date.now() - t0) / 1000), connected: stats.connections, eventsPerSec: window.acked, ackP99Ms: window.p99, ackMaxMs: window.max,
+      generatorDelayMaxMs: Math.round(secondDelay.max / 1e6),
+    });
+    secondDelay.reset();
+    return window;
+  };
   const dueAt = new Float64Array(clients.length);
   const scheduler = setInterval(() => {
     const now = Date.now();
@@ -119,7 +145,7 @@ export async function runClients(options: ClientRunOptions, onProgress?: (sample
   const sampler = setInterval(() => {
     if (options.serverPid) peakRss = Math.max(peakRss, rssMB(options.serverPid));
     options.onSecond?.(stats, Math.round((Date.now() - t0) / 1000));
-    const window = stats.takeWindow();
+    const window = sample();
     onProgress?.({ elapsedSec: Math.round((Date.now() - t0) / 1000), totalSec, connected: stats.connections, clients: options.clients, eventsPerSec: window.acked, ackP99Ms: window.p99 });
   }, 1000);
 
@@ -130,7 +156,9 @@ export async function runClients(options: ClientRunOptions, onProgress?: (sample
   const seconds = (Date.now() - t0) / 1000;
   clearInterval(scheduler);
   clearInterval(sampler);
+  sample(); // the last part-second, so the timeline accounts for every ack
   loopDelay.disable();
+  secondDelay.disable();
   for (const c of clients) if (c.state !== 'done') c.abandon();
   if (options.serverPid) peakRss = Math.max(peakRss, rssMB(options.serverPid));
 
@@ -149,6 +177,8 @@ export async function runClients(options: ClientRunOptions, onProgress?: (sample
     errorsByCode: stats.errorsByCode,
     reconnects: stats.reconnects,
     serverRssMB: options.serverPid ? Math.round(peakRss) : null,
+    startedAt: new Date(t0).toISOString(),
+    timeline,
     generatorDelayMs: { p99: Math.round(loopDelay.percentile(99) / 1e6), max: Math.round(loopDelay.max / 1e6) },
     seconds: Math.round(seconds * 10) / 10,
     completedSessions: clients.filter((c) => c.state === 'done').length,

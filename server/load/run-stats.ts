@@ -43,9 +43,9 @@ export class RunStats {
     this.errorsByCode[code] = (this.errorsByCode[code] ?? 0) + 1;
   }
 
-  /** Events acked and p99 ack latency since the last call (for the progress line). */
-  takeWindow(): { acked: number; p99: number } {
-    const result = { acked: this.windowAcked, p99: this.window.totalCount ? this.window.getValueAtPercentile(99) : 0 };
+  /** Events acked and p99 and max ack latency since the last call (progress and timeline). */
+  takeWindow(): { acked: number; p99: number; max: number } {
+    const result = { acked: this.windowAcked, p99: this.window.totalCount ? this.window.getValueAtPercentile(99) : 0, max: this.window.totalCount ? this.window.maxValue : 0 };
     this.windowAcked = 0;
     this.window.reset();
     return result;

@@ -45,6 +45,9 @@ for (const transport of ['ws', 'socketio'] as const) {
     assert.is(report.unacked, 0);
     assert.ok(report.ackLatencyMs.p50 > 0 && report.ackLatencyMs.p99 >= report.ackLatencyMs.p50);
     assert.ok((report.serverRssMB ?? 0) > 0);
+    assert.ok(report.timeline.length >= 4, `a timeline of ${report.timeline.length} seconds`);
+    assert.is(report.timeline.reduce((n, p) => n + p.eventsPerSec, 0), report.acked, 'the timeline accounts for every ack');
+    assert.ok(report.timeline.every((p) => p.ackMaxMs >= p.ackP99Ms));
     const ended = await db.pool.query("SELECT count(*)::int AS n FROM typing_sessions WHERE ended_at IS NOT NULL AND config->>'source' = 'loadtest'");
     assert.ok(ended.rows[0].n >= report.clients);
   });
