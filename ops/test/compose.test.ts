@@ -7,6 +7,7 @@ import path from 'node:path';
 import { loadConfig } from '../../server/config/index.ts';
 import { InterpolationError, loadCompose, rawCompose, route, routers, type ComposeFile } from './compose-model.ts';
 import { REPO_ROOT } from './support.ts';
+import { INGEST_POSTGRES_SETTINGS } from '../../server/db/open-database.ts';
 
 const DOMAIN = 'typing.example.org';
 /** A filled-in .env: the four required values and nothing else. */
@@ -169,6 +170,13 @@ test('the node services get production settings that the configuration accepts',
   }
   // The postgres service is created with the same role, database and password.
   assert.equal(services.postgres!.environment, { POSTGRES_USER: 'fingerflow', POSTGRES_DB: 'fingerflow', POSTGRES_PASSWORD: ENV.POSTGRES_PASSWORD });
+});
+
+test('PostgreSQL runs with the write-heavy settings of the embedded one', () => {
+  const command = services.postgres!.command as string[];
+  const settings = Object.fromEntries(command.filter((_, i) => command[i - 1] === '-c').map((kv) => kv.split('=') as [string, string]));
+  for (const [name, value] of Object.entries(INGEST_POSTGRES_SETTINGS)) assert.is(settings[name], value, name);
+  assert.is(settings.max_connections, '200');
 });
 
 test('every variable compose reads is documented in .env.production.template', () => {

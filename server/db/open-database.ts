@@ -12,6 +12,22 @@ export interface OpenedDatabase {
 const DATABASE_NAME = 'fingerflow';
 
 /**
+ * Settings for a write-heavy keystroke store; production's PostgreSQL gets the same
+ * (docker-compose.prod.yml). With the defaults (128 MB of shared buffers, a background
+ * writer cleaning at most 500 pages a second, while 5,000 typists dirty ~750) the
+ * keystrokes table outgrew the buffers half-way through a 5,000-typist run and the flushing
+ * backends wrote 104,426 pages out themselves; with these, 32,768 (COPY's own ring buffer).
+ * A larger max_wal_size keeps bursts from forcing checkpoints.
+ */
+export const INGEST_POSTGRES_SETTINGS: Readonly<Record<string, string>> = {
+  shared_buffers: '512MB',
+  bgwriter_delay: '20ms',
+  bgwriter_lru_maxpages: '1000',
+  bgwriter_lru_multiplier: '4',
+  max_wal_size: '4GB',
+};
+
+/**
  * The database FingerFlow uses: DATABASE_URL when set, otherwise an embedded PostgreSQL 15
  * whose cluster lives in the data folder. An embedded server orphaned by an earlier run that
  * was killed (-9) is stopped and taken over; one still owned by a live process is an error.
@@ -21,6 +37,7 @@ export async function openDatabase(config: Config, log: Logger, options: { previ
   const embedded = new EmbeddedPostgres({
     dataDir: config.dataDir,
     port: config.embeddedPgPort,
+    settings: { ...INGEST_POSTGRES_SETTINGS },
     onLog: (line) => log.debug({ event: 'postgres_log', line }, line),
   });
   let started: { initialised: boolean; relocated: boolean };
