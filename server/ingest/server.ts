@@ -87,9 +87,9 @@ export async function startIngestServer(deps: IngestServerDeps): Promise<IngestS
     error: (error) => log.warn({ event: 'live_bus_error', err: error }, 'live bus connection failed'),
   });
   const refresher = new AnalyticsRefreshQueue(deps.pool, {
-    batchSize: 50,
+    batchSize: 10,
     gatherMs: 250,
-    dutyCycle: 0.5,
+    dutyCycle: 0.25,
     maxPending: 100_000,
     onRefreshed: (stats) => log.debug({ event: 'analytics_refreshed', ...stats }, 'analytics of ended sessions computed'),
     onError: (sessionIds, error) => log.warn({ event: 'analytics_refresh_failed', sessions: sessionIds.length, sessionIds: sessionIds.slice(0, 5), err: error }, 'analytics of ended sessions could not be computed; they will be on first read'),
