@@ -91,21 +91,15 @@ else
 	psql "$$(node --import tsx server/bin/database-url.ts)"
 endif
 
-loadtest: ## [local] run the load test (npm run load; options in ARGS="...")
+loadtest: ## [local] run the load test against npm start (npm run load; options in ARGS="...")
 	$(call local_only)
-	@if [ "$$(npm pkg get scripts.load)" = "{}" ]; then \
-	  echo "make loadtest: package.json has no \"load\" script yet (npm run load); it comes with the load-test tool" >&2; exit 2; \
-	fi
 	npm run load -- $(ARGS)
 
-bench: ## [local] run the benchmarks (bench:ingest, and bench:analytics when present)
+bench: ## [local] run the benchmarks: side by side (npm run bench), ingest path, analytics
 	$(call local_only)
+	npm run bench -- $(ARGS)
 	npm run bench:ingest
-	@if [ "$$(npm pkg get scripts.bench:analytics)" = "{}" ]; then \
-	  echo "make bench: no bench:analytics script yet; skipped"; \
-	else \
-	  npm run bench:analytics; \
-	fi
+	npm run bench:analytics
 
 deploy: ## [compose] pull, back up, build, start, wait for health (ops/scripts/deploy.sh)
 	ops/scripts/deploy.sh
