@@ -82,8 +82,9 @@ test('forgotten events leave nothing behind: a client inventing key codes and po
     live.push({ type: 0, code: `Invented${i}`, key: 'x', offsetUs: i * 1000, textPos: i, isError: false, flags: 0 });
     if (i % 1000 === 999) live.trim(i * 1000 - WINDOW_US, 1000);
   }
-  const maps = live as unknown as { down: Map<string, unknown>; lastAt: Map<number, unknown>; entries: unknown[] };
-  assert.ok(maps.down.size <= 2000 && maps.lastAt.size <= 2000 && maps.entries.length <= 4000, `${maps.down.size} / ${maps.lastAt.size} / ${maps.entries.length}`);
+  const inside = live as unknown as { down: Map<string, unknown>; lastAt: Map<number, unknown>; offsetUs: Float64Array; codes: string[] };
+  const sizes = `${inside.down.size} / ${inside.lastAt.size} / ${inside.offsetUs.length} / ${inside.codes.length}`;
+  assert.ok(inside.down.size <= 2000 && inside.lastAt.size <= 2000 && inside.offsetUs.length <= 4096 && inside.codes.length <= 4096, sizes);
 });
 
 test.run();
