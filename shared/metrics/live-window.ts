@@ -17,10 +17,7 @@
  * differ slightly from liveFigures (speed, accuracy and keystrokes never do; tested).
  */
 import { isAutoRepeat, isCharacterKeystroke, isModifierCode } from './key-classes.ts';
-import type { LiveFigures, TimedKey } from './live.ts';
-import { CHARS_PER_WORD } from './speed.ts';
-
-const MIN_SPAN_US = 1_000_000; // as in live.ts
+import { figuresFromCounts, type LiveFigures, type TimedKey } from './live.ts';
 
 const enum Kind {
   KeyUp,
@@ -158,17 +155,7 @@ export class LiveWindow {
           if (this.textPos[i]! < 0 || this.isLastInWindow(i, from, nowUs)) correctCharacters++;
       }
     }
-    const spanUs = keystrokes === 0 ? windowUs : Math.max(MIN_SPAN_US, Math.min(windowUs, nowUs - firstUs));
-    const minutes = spanUs / 60_000_000;
-    return {
-      windowSec: round(spanUs / 1_000_000, 2),
-      wpm: round(correctCharacters / CHARS_PER_WORD / minutes, 1),
-      rawWpm: round(typed / CHARS_PER_WORD / minutes, 1),
-      accuracy: typed === 0 ? 1 : round(correctKeystrokes / typed, 4),
-      dwellMs: dwellCount === 0 ? 0 : round(dwellSum / dwellCount / 1000, 1),
-      flightMs: flightCount === 0 ? 0 : round(flightSum / flightCount / 1000, 1),
-      keystrokes,
-    };
+    return figuresFromCounts({ keystrokes, typed, correctKeystrokes, correctCharacters, firstUs, dwellSum, dwellCount, flightSum, flightCount }, nowUs, windowUs);
   }
 
   /**
@@ -217,9 +204,4 @@ function kindOf(event: TimedKey): Kind {
   if (isAutoRepeat(event.type, event.flags)) return Kind.Repeat;
   if (isModifierCode(event.code)) return Kind.Modifier;
   return isCharacterKeystroke(event) ? Kind.Character : Kind.Keystroke;
-}
-
-function round(value: number, digits: number): number {
-  const f = 10 ** digits;
-  return Math.round(value * f) / f;
 }

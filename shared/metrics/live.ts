@@ -100,17 +100,35 @@ export function liveFigures(events: readonly TimedKey[], nowUs: number, windowUs
   }
   let correctCharacters = correctUnplaced;
   for (const wasError of lastAtPosition.values()) if (!wasError) correctCharacters++;
-  const keystrokes = sequence.length;
-  const spanUs = keystrokes === 0 ? windowUs : Math.max(MIN_SPAN_US, Math.min(windowUs, nowUs - firstUs));
+  return figuresFromCounts({ keystrokes: sequence.length, typed, correctKeystrokes, correctCharacters, firstUs, dwellSum, dwellCount, flightSum, flightCount }, nowUs, windowUs);
+}
+
+/** What one pass over a window counts; the figures follow from these alone. */
+export interface WindowCounts {
+  keystrokes: number;
+  typed: number;
+  correctKeystrokes: number;
+  correctCharacters: number;
+  /** Earliest offset in the window (Infinity when empty). */
+  firstUs: number;
+  dwellSum: number;
+  dwellCount: number;
+  flightSum: number;
+  flightCount: number;
+}
+
+/** The figures from a window's counts: shared by this definition and LiveWindow. */
+export function figuresFromCounts(c: WindowCounts, nowUs: number, windowUs: number): LiveFigures {
+  const spanUs = c.keystrokes === 0 ? windowUs : Math.max(MIN_SPAN_US, Math.min(windowUs, nowUs - c.firstUs));
   const minutes = spanUs / 60_000_000;
   return {
     windowSec: round(spanUs / 1_000_000, 2),
-    wpm: round(correctCharacters / CHARS_PER_WORD / minutes, 1),
-    rawWpm: round(typed / CHARS_PER_WORD / minutes, 1),
-    accuracy: typed === 0 ? 1 : round(correctKeystrokes / typed, 4),
-    dwellMs: dwellCount === 0 ? 0 : round(dwellSum / dwellCount / 1000, 1),
-    flightMs: flightCount === 0 ? 0 : round(flightSum / flightCount / 1000, 1),
-    keystrokes,
+    wpm: round(c.correctCharacters / CHARS_PER_WORD / minutes, 1),
+    rawWpm: round(c.typed / CHARS_PER_WORD / minutes, 1),
+    accuracy: c.typed === 0 ? 1 : round(c.correctKeystrokes / c.typed, 4),
+    dwellMs: c.dwellCount === 0 ? 0 : round(c.dwellSum / c.dwellCount / 1000, 1),
+    flightMs: c.flightCount === 0 ? 0 : round(c.flightSum / c.flightCount / 1000, 1),
+    keystrokes: c.keystrokes,
   };
 }
 
