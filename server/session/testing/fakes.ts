@@ -4,9 +4,7 @@
  * Every message the core sends is round-tripped through the real codec, so a message a client
  * could not decode fails the test that caused it.
  */
-import type { Test } from 'uvu';
-import * as assert from 'uvu/assert';
-import { decodeMessage, encodeMessage } from '../../../shared/protocol/codec.ts';
+import { encodeMessage } from '../../../shared/protocol/codec.ts';
 import type { KeyEvent } from '../../../shared/protocol/key-event.ts';
 import { MessageType, type HelloMessage, type ServerMessage, type StatsMessage } from '../../../shared/protocol/messages.ts';
 import { PROTOCOL_VERSION } from '../../../shared/protocol/version.ts';
@@ -14,6 +12,9 @@ import type { BatchWriter, LiveBus, SessionStore } from '../hub.ts';
 import { IngestHub, type HubOptions } from '../hub.ts';
 import { IngestConnection, type ConnectionLimits } from '../ingest-connection.ts';
 import type { BufferLevel, ClaimResult, ConnectionIdentity, ConnectionPorts, EndResult } from '../ports.ts';
+import { watchedClientView, type ClientView } from './client-view.ts';
+
+export { ClientView, protocolTest, takeViolations, type Close } from './client-view.ts';
 
 export const SESSION_A = '0b7f2c1e-4a5d-4c3b-9e8f-1a2b3c4d5e6f';
 export const SESSION_B = '5d1c9a40-7e2b-4f6a-8c3d-9b0e1f2a3b4c';
@@ -83,99 +84,6 @@ export function sleep(ms: number): Promise<void> {
   return new Promise((resolve) => setTimeout(resolve, ms));
 }
 
-// What a client sees -------------------------------------------------------------------
-
-export interface Close {
-  code: number;
-  reason: string;
-}
-
-/** The client's side of one connection: every message and close, in order. */
-export class ClientView {
-  readonly received: ServerMessage[] = [];
-  readonly closes: Close[] = [];
-  /** Protocol violations by the server: a message after close, an undecodable message, a second close. */
-  readonly violations: string[] = [];
-  /** Every event, in order, as 'welcome', 'ack:3', 'error:CODE', 'close:4107', ... */
-  readonly log: string[] = [];
-  /** The log entries of each corked write (one socket write), in order. */
-  readonly corked: string[][] = [];
-
-  cork(fn: () => void): void {
-    const from = this.log.length;
-    fn();
-    this.corked.push(this.log.slice(from));
-  }
-
-  deliver(message: ServerMessage): void {
-    if (this.closes.length > 0) this.violations.push(`sent ${JSON.stringify(message)} after close ${this.closes[0]!.code}`);
-    const decoded = decodeMessage(encodeMessage(message));
-    if (!decoded.ok) this.violations.push(`sent an undecodable message ${JSON.stringify(message)}: ${decoded.message}`);
-    this.received.push(message);
-    this.log.push(describe(message));
-  }
-
-  close(code: number, reason: string): void {
-    if (this.closes.length > 0) this.violations.push(`closed twice: ${this.closes[0]!.code} then ${code}`);
-    this.closes.push({ code, reason });
-    this.log.push(`close:${code}`);
-  }
-
-  get closeCode(): number | undefined {
-    return this.closes[0]?.code;
-  }
-
-  get isClosed(): boolean {
-    return this.closes.length > 0;
-  }
-
-  of<T extends ServerMessage['t']>(t: T): Array<Extract<ServerMessage, { t: T }>> {
-    return this.received.filter((m): m is Extract<ServerMessage, { t: T }> => m.t === t);
-  }
-
-  /** The codes of the error messages received. */
-  get errors(): string[] {
-    return this.of(MessageType.Error).map((m) => m.code);
-  }
-
-  get acks(): number[] {
-    return this.of(MessageType.Ack).map((m) => m.seq);
-  }
-}
-
-function describe(message: ServerMessage): string {
-  switch (message.t) {
-    case MessageType.Welcome: return `welcome:${message.committedSeq}`;
-    case MessageType.Ack: return `ack:${message.seq}`;
-    case MessageType.Error: return `error:${message.code}`;
-    case MessageType.Stats: return `stats:${message.keystrokes}`;
-    case MessageType.Ended: return `ended:${message.committedSeq}`;
-    case MessageType.Throttle: return `throttle:${message.retryAfterMs}`;
-  }
-}
-
-/** Every ClientView made since the last check, to assert that none saw a protocol violation. */
-const views: ClientView[] = [];
-
-export function takeViolations(): string[] {
-  const all = views.flatMap((v) => v.violations);
-  views.length = 0;
-  return all;
-}
-
-/**
- * uvu's `test`, with a check at the end of every test that no client saw a protocol violation.
- * The check runs inside the test, not in an after.each hook: uvu lets a hook that throws after
- * a failed test end the whole run silently, with exit code 0.
- */
-export function protocolTest(uvuTest: Test): (name: string, body: () => void | Promise<void>) => void {
-  return (name, body) => uvuTest(name, async () => {
-    takeViolations();
-    await body();
-    assert.equal(takeViolations(), [], 'the server broke the protocol towards a client');
-  });
-}
-
 // Fake ports for one IngestConnection --------------------------------------------------
 
 export interface StoredBatch {
@@ -188,7 +96,7 @@ export interface StoredBatch {
 
 /** ConnectionPorts with a scripted database: claims and ends answer what the test says. */
 export class FakePorts implements ConnectionPorts {
-  readonly client = new ClientView();
+  readonly client = watchedClientView();
   readonly stored: StoredBatch[] = [];
   readonly claims: Array<{ sessionId: string; userId: string; connectionId: string }> = [];
   readonly ends: Array<{ sessionId: string; connectionId: string; lastSeq: number }> = [];
@@ -200,10 +108,6 @@ export class FakePorts implements ConnectionPorts {
   endResult: EndResult | Deferred<EndResult> = { ok: true, committedSeq: 0 };
   /** Set by the connection when the test closes its "socket". */
   onClose: (() => void) | undefined;
-
-  constructor() {
-    views.push(this.client);
-  }
 
   claim(sessionId: string, userId: string, connectionId: string): Promise<ClaimResult> {
     this.claims.push({ sessionId, userId, connectionId });
@@ -368,8 +272,7 @@ export function hubRig(options: Partial<HubOptions> = {}): HubRig {
   let n = 0;
   const open = (overrides: Partial<ConnectionIdentity> = {}, limits: Partial<ConnectionLimits> = {}): HubClient => {
     const id = overrides.connectionId ?? `ingest-1:c${++n}`;
-    const client = new ClientView();
-    views.push(client);
+    const client = watchedClientView();
     let conn!: IngestConnection;
     const gone = () => {
       conn.closed();
