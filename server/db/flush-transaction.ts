@@ -122,7 +122,7 @@ export interface StoreOutcome {
   rejected: Array<{ sessionId: string; ownerId: string; reason: Rejection; seq: number }>;
   rows: number;
   redone: boolean;
-  /** Which plan stored it: 'optimistic' (one conditional UPDATE) or 'locked' (row locks first). */
+  /** Which plan stored it: 'optimistic' (advance_committed and COPY in one query) or 'locked' (row locks first). */
   path: 'optimistic' | 'locked';
 }
 

@@ -57,29 +57,28 @@ export class LiveWindows {
   /** Figures of every session that received events within the window; idle ones are dropped. */
   figures(nowMs: number, wanted: (sessionId: string) => boolean = () => true): Array<[string, LiveFigures]> {
     const out: Array<[string, LiveFigures]> = [];
-    for (const sessionId of this.windows.keys()) {
-      if (this.expire(sessionId, nowMs) || !wanted(sessionId)) continue;
-      out.push([sessionId, this.compute(sessionId, nowMs)]);
+    for (const [sessionId, w] of this.windows) {
+      if (this.expire(sessionId, w, nowMs) || !wanted(sessionId)) continue;
+      out.push([sessionId, this.compute(w, nowMs)]);
     }
     return out;
   }
 
   /** One session's figures, or undefined when it has no events within the window. */
   figuresOf(sessionId: string, nowMs: number): LiveFigures | undefined {
-    if (!this.windows.has(sessionId) || this.expire(sessionId, nowMs)) return undefined;
-    return this.compute(sessionId, nowMs);
+    const w = this.windows.get(sessionId);
+    if (!w || this.expire(sessionId, w, nowMs)) return undefined;
+    return this.compute(w, nowMs);
   }
 
   /** Drops the window of a session idle for longer than the window; true if dropped. */
-  private expire(sessionId: string, nowMs: number): boolean {
-    const w = this.windows.get(sessionId)!;
+  private expire(sessionId: string, w: Window, nowMs: number): boolean {
     if ((nowMs - w.lastArrivalMs) * 1000 <= this.windowUs) return false;
     this.windows.delete(sessionId);
     return true;
   }
 
-  private compute(sessionId: string, nowMs: number): LiveFigures {
-    const w = this.windows.get(sessionId)!;
+  private compute(w: Window, nowMs: number): LiveFigures {
     const nowUs = w.lastOffsetUs + Math.max(0, nowMs - w.lastArrivalMs) * 1000;
     w.events.trim(nowUs - this.windowUs, MAX_WINDOW_EVENTS);
     return w.events.figures(nowUs, this.windowUs);
