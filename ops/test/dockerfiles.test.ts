@@ -10,6 +10,7 @@ import { freePort } from '../../server/test/support/test-postgres.ts';
 import { pollUntil } from '../../server/test/support/processes.ts';
 import { rawCompose } from './compose-model.ts';
 import { REPO_ROOT, run } from './support.ts';
+import { NGINX_TOOL, toolPath } from '../../server/test/support/system-tools.ts';
 
 interface Instruction {
   op: string;
@@ -129,8 +130,8 @@ test('nginx.conf: every location that sets headers repeats the security headers'
   }
 });
 
-const nginx = ['/usr/sbin/nginx', '/usr/bin/nginx'].find((p) => fs.existsSync(p));
-(nginx ? test : test.skip)('nginx.conf served for real: SPA fallback, asset caching, health, headers (skipped without nginx)', async () => {
+const nginxTool = NGINX_TOOL();
+nginxTool.test('nginx.conf served for real: SPA fallback, asset caching, health, headers', async () => {
   const dist = path.join(REPO_ROOT, 'client', 'dist');
   assert.ok(fs.existsSync(path.join(dist, 'index.html')), 'client/dist is not built (npm run build:client)');
   const asset = fs.readdirSync(path.join(dist, 'assets')).find((f) => f.endsWith('.js'))!;
@@ -152,9 +153,9 @@ const nginx = ['/usr/sbin/nginx', '/usr/bin/nginx'].find((p) => fs.existsSync(p)
     }`);
   let child: ChildProcess | undefined;
   try {
-    const syntax = await run(nginx!, ['-t', '-p', dir, '-c', path.join(dir, 'nginx.conf')]);
+    const syntax = await run(toolPath(nginxTool), ['-t', '-p', dir, '-c', path.join(dir, 'nginx.conf')]);
     assert.is(syntax.code, 0, syntax.stderr);
-    child = spawn(nginx!, ['-p', dir, '-c', path.join(dir, 'nginx.conf')], { stdio: ['ignore', 'ignore', 'pipe'] });
+    child = spawn(toolPath(nginxTool), ['-p', dir, '-c', path.join(dir, 'nginx.conf')], { stdio: ['ignore', 'ignore', 'pipe'] });
     let stderr = '';
     child.stderr!.on('data', (c: Buffer) => (stderr += c.toString()));
     const base = `http://127.0.0.1:${port}`;

@@ -10,6 +10,9 @@ import path from 'node:path';
 import type { AddressInfo } from 'node:net';
 import { freePort } from '../../server/test/support/test-postgres.ts';
 import { REPO_ROOT, run, runScript } from './support.ts';
+import { SHELLCHECK_TOOL, toolPath } from '../../server/test/support/system-tools.ts';
+
+const shellcheck = SHELLCHECK_TOOL();
 
 const SCRIPTS_DIR = path.join(REPO_ROOT, 'ops', 'scripts');
 const scripts = fs.readdirSync(SCRIPTS_DIR).filter((f) => f.endsWith('.sh')).sort();
@@ -30,17 +33,11 @@ async function healthServer(answers: Array<{ status: number; body: string }>): P
   };
 }
 
-test('shellcheck passes on every script in ops/scripts', async () => {
+shellcheck.test('shellcheck passes on every script in ops/scripts', async () => {
   assert.ok(scripts.length >= 5, `found ${scripts.join(', ')}`);
-  let version: string;
-  try {
-    version = execFileSync('shellcheck', ['--version'], { encoding: 'utf8' });
-  } catch {
-    assert.unreachable('shellcheck is not installed: apt-get install -y shellcheck (.ci/run installs it in CI)');
-    return;
-  }
+  const version = execFileSync(toolPath(shellcheck), ['--version'], { encoding: 'utf8' });
   assert.match(version, /version: \d/);
-  const result = await run('shellcheck', ['--external-sources', '--severity=style', ...scripts.map((s) => path.join('ops/scripts', s))]);
+  const result = await run(toolPath(shellcheck), ['--external-sources', '--severity=style', ...scripts.map((s) => path.join('ops/scripts', s))]);
   assert.is(result.code, 0, result.stdout + result.stderr);
 });
 

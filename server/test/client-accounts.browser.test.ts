@@ -10,16 +10,19 @@ import * as assert from 'uvu/assert';
 import { Secret, TOTP } from 'otpauth';
 import type { Page } from 'playwright-core';
 import { API_ROUTES } from '../http/api-routes.ts';
-import { buildClientInto, CHROMIUM, launchChromium, type TestBrowser } from './support/browser.ts';
+import { buildClientInto, launchChromium, type TestBrowser } from './support/browser.ts';
 import { typeStrokes } from './support/browser-typist.ts';
 import { freshDatabase } from './support/database.ts';
+import { CHROMIUM_TOOL, requireCi } from './support/system-tools.ts';
 import { startTestIngest } from './support/ingest-fixtures.ts';
 import { REPO_ROOT } from './support/processes.ts';
 import { startTestSidecar, type TestSidecar } from './support/sidecar-fixtures.ts';
 import { freePort } from './support/test-postgres.ts';
 
 const ARTIFACTS = path.join(REPO_ROOT, 'test-artifacts');
-const hasChromium = fs.existsSync(CHROMIUM);
+const chromiumTool = CHROMIUM_TOOL();
+const hasChromium = chromiumTool.path !== undefined || requireCi();
+const run = chromiumTool.test;
 const TEXT = 'the quick brown fox jumps over the lazy dog while the kind coach watches';
 const EMAIL = `typist${Date.now()}@example.com`;
 const PASSWORD = 'Typing-Flow-42';
@@ -66,7 +69,7 @@ test.after(async () => {
   await db?.drop();
 });
 
-test('register, confirm through the emailed link, and sign in (a wrong password is a form error)', async () => {
+run('register, confirm through the emailed link, and sign in (a wrong password is a form error)', async () => {
   if (!db) return console.warn('chromium missing: skipped');
   await page.goto(`${origin}/register`);
   await page.getByTestId('register-email').fill(EMAIL);
@@ -105,7 +108,7 @@ test('register, confirm through the emailed link, and sign in (a wrong password 
   await page.getByTestId('typing-page').waitFor();
 });
 
-test('a coach watches the session live from another browser while it is typed', async () => {
+run('a coach watches the session live from another browser while it is typed', async () => {
   if (!db) return;
   await page.getByTestId('mode-custom').click();
   await page.getByTestId('custom-text').fill(TEXT);
@@ -133,7 +136,7 @@ test('a coach watches the session live from another browser while it is typed', 
   await shot('results');
 });
 
-test('the session is in history; its detail draws every chart with data; analytics too', async () => {
+run('the session is in history; its detail draws every chart with data; analytics too', async () => {
   if (!db) return;
   await page.getByRole('link', { name: 'history' }).click();
   await page.locator(`tr[data-session="${sessionId}"]`).waitFor();
@@ -163,7 +166,7 @@ test('the session is in history; its detail draws every chart with data; analyti
   await page.waitForSelector('[data-testid="typing-page"][data-phase="ready"]');
 });
 
-test('sessions and events export as CSV and JSON with the Bearer token', async () => {
+run('sessions and events export as CSV and JSON with the Bearer token', async () => {
   if (!db) return;
   await page.goto(`${origin}/settings`);
   await page.getByTestId('data-panel').waitFor();
@@ -181,7 +184,7 @@ test('sessions and events export as CSV and JSON with the Bearer token', async (
   await shot('settings');
 });
 
-test('two-factor: set up with the QR code, then sign in again with a code', async () => {
+run('two-factor: set up with the QR code, then sign in again with a code', async () => {
   if (!db) return;
   await page.getByTestId('two-factor-setup').click();
   await page.getByTestId('two-factor-qr').waitFor();

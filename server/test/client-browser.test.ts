@@ -11,16 +11,18 @@ import * as assert from 'uvu/assert';
 import type { Page } from 'playwright-core';
 import { fingerOf } from '../../shared/metrics/fingers.ts';
 import { API_ROUTES } from '../http/api-routes.ts';
-import { buildClientInto, CHROMIUM, launchChromium, type TestBrowser } from './support/browser.ts';
+import { buildClientInto, launchChromium, type TestBrowser } from './support/browser.ts';
 import { strokeFor, typeStrokes, type SentKey } from './support/browser-typist.ts';
 import { freshDatabase } from './support/database.ts';
+import { CHROMIUM_TOOL, requireCi } from './support/system-tools.ts';
 import { startTestIngest } from './support/ingest-fixtures.ts';
 import { pollUntil, REPO_ROOT } from './support/processes.ts';
 import { startTestSidecar } from './support/sidecar-fixtures.ts';
 import { freePort } from './support/test-postgres.ts';
 
 const ARTIFACTS = path.join(REPO_ROOT, 'test-artifacts');
-const hasChromium = fs.existsSync(CHROMIUM);
+const chromiumTool = CHROMIUM_TOOL();
+const hasChromium = chromiumTool.path !== undefined || requireCi();
 
 // 200 characters with capitals (Shift), punctuation and the whole alphabet.
 const TEXT_200 = 'The quick brown fox jumps over the lazy dog. Pack my box with five dozen liquor jugs; Sphinx of black quartz, judge my vow! How vexingly quick daft zebras jump, and bright vixens jump over dozy fowl too.';
@@ -192,7 +194,7 @@ function percentile(values: number[], fraction: number): number {
   return sorted[Math.min(sorted.length - 1, Math.floor(fraction * sorted.length))] ?? NaN;
 }
 
-const run = hasChromium ? test : test.skip;
+const run = chromiumTool.test;
 
 run('200 characters at ~100 wpm: every keydown and keyup stored once, with codes and fingers', async () => {
   await page.evaluate(() => performance.clearMeasures());

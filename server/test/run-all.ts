@@ -9,7 +9,9 @@ import { externalTestDatabaseUrl, inheritedEnv, TEST_ENV } from '../config/test-
 import { migrate } from '../db/migrations.ts';
 import { withDatabase } from './support/database.ts';
 import { startTestPostgres, type TestPostgres } from './support/test-postgres.ts';
-import { discoverTestFiles, parseUvuSummary, type FileResult } from './runner-support.ts';
+import fs from 'node:fs';
+import { discoverTestFiles, findOnly, parseUvuSummary, skipReasons, type FileResult } from './runner-support.ts';
+import { SKIP_MARK } from './support/system-tools.ts';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
 const FILE_TIMEOUT_MS = 240_000;
@@ -47,6 +49,10 @@ const passed = results.reduce((n, r) => n + r.passed, 0);
 const failed = results.reduce((n, r) => n + r.failed, 0);
 const skipped = results.reduce((n, r) => n + r.skipped, 0);
 const failures = results.filter((r) => r.failed > 0);
+const skips = results.flatMap((r) => skipReasons(r.output, SKIP_MARK).map((reason) => `  ${r.name}: ${reason}`));
+if (skipped > 0) {
+  process.stdout.write(`\nSkipped (${skipped}):\n${skips.length ? skips.join('\n') : '  (no reason printed)'}\n`);
+}
 if (failures.length) {
   process.stdout.write(`\nFailed:\n${failures.map((r) => `  ${r.name} (${r.failed})`).join('\n')}\n`);
 }
@@ -84,6 +90,15 @@ function runJob(job: Job): Promise<FileResult> {
         return;
       }
       const summary = parseUvuSummary(output);
+      const onlyLines = findOnly(fs.readFileSync(path.join(root, job.name), 'utf8'));
+      if (onlyLines.length) {
+        resolve({ name: job.name, passed: 0, failed: 1, skipped: 0, ms, output: `${output}\n[runner] .only( on line ${onlyLines.join(', ')}: it would hide every other test of the file` });
+        return;
+      }
+      if (summary && summary.total === 0 && summary.skipped === 0) {
+        resolve({ name: job.name, passed: 0, failed: 1, skipped: 0, ms, output: `${output}\n[runner] the file registers no test` });
+        return;
+      }
       if (!summary) {
         resolve({ name: job.name, passed: 0, failed: 1, skipped: 0, ms, output: `${output}\n[runner] no uvu summary (exit code ${code}): the file crashed or never ran its tests` });
         return;

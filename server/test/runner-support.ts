@@ -34,3 +34,18 @@ export function parseUvuSummary(output: string): { total: number; passed: number
   if (!total || !passed || !skipped) return undefined;
   return { total: Number(total[1]), passed: Number(passed[1]), skipped: Number(skipped[1]) };
 }
+
+/** Lines like `test.only(` or `suite.only(`: uvu would then run that test alone and hide the rest. */
+export function findOnly(source: string): number[] {
+  const lines: number[] = [];
+  source.split('\n').forEach((line, i) => {
+    if (/^\s*(\/\/|\*)/.test(line)) return;
+    if (/\b[A-Za-z_$][\w$]*\.only\s*\(/.test(line)) lines.push(i + 1);
+  });
+  return lines;
+}
+
+/** The reasons a file printed for its skips (see server/test/support/system-tools.ts). */
+export function skipReasons(output: string, mark: string): string[] {
+  return output.split('\n').filter((l) => l.startsWith(mark)).map((l) => l.slice(mark.length).trim());
+}
