@@ -2,11 +2,16 @@ import { bodyParser } from '@koa/bodyparser';
 import type { Context, Next } from 'koa';
 import { HttpError } from './errors.ts';
 
-/** JSON bodies only, at most 64 KB: nothing the API takes is larger. */
-export function jsonBody() {
+/**
+ * JSON bodies only, at most 64 KB: nothing the API takes is larger, except the paths in
+ * `largeBodies` (path -> byte limit), such as an import that must arrive in one request.
+ */
+export function jsonBody(largeBodies: Readonly<Record<string, number>> = {}) {
   const parse = bodyParser({ enableTypes: ['json'], jsonLimit: '64kb', encoding: 'utf-8' });
+  const large = new Map(Object.entries(largeBodies).map(([path, limit]) => [path, bodyParser({ enableTypes: ['json'], jsonLimit: limit, encoding: 'utf-8' })]));
   return async function parseJson(ctx: Context, next: Next): Promise<void> {
-    await parse(ctx, async () => {
+    const parser = large.get(ctx.path) ?? parse;
+    await parser(ctx, async () => {
       // PostgreSQL text cannot hold U+0000: refused here, once, rather than a database error
       // (a 500) wherever a field forgot to check.
       const field = nulField((ctx.request as { body?: unknown }).body, '');
