@@ -54,7 +54,12 @@ export function authSessionRoutes(deps: SidecarDeps): Router {
 
   router.post('/refresh', async (ctx) => {
     const token = readCookie(ctx, REFRESH_COOKIE);
-    if (!token) throw new HttpError(401, 'REFRESH_MISSING', 'not signed in on this device');
+    // No cookie is the ordinary first visit, not a failure: answering 401 would put a red
+    // error in every new visitor's console. 204 says "no sign-in here" (API.md).
+    if (!token) {
+      ctx.status = 204;
+      return;
+    }
     const family = await deps.refreshTokens.familyOf(token);
     if (family) deps.csrf.check(ctx, family.familyId);
     const result = await deps.refreshTokens.rotate(token, { userAgent: ctx.get('user-agent'), ip: ip(ctx) });
