@@ -159,6 +159,30 @@ test('signed in, at 390x844: history, a session, analytics, settings and the glo
   await browsers.pop()!.close();
 });
 
+test('forms: the meter agrees with the rules, and an error clears as soon as its field is edited', async () => {
+  if (!db) return;
+  const { page, problems } = await freshPage();
+  await visit(page, '/register');
+  await page.getByTestId('register-email').fill('someone@example.com');
+  await page.getByTestId('register-password').fill('Abcdefg1'); // every rule, nothing more
+  assert.is(await page.locator('.meter li:not(.ok)').count(), 0, 'every rule ticked');
+  assert.ok(await page.getByTestId('register-submit').isEnabled());
+  assert.match((await page.getByTestId('password-strength-word').textContent()) ?? '', /^(good|strong)$/);
+  await page.getByTestId('register-password').fill('abcdefgh');
+  assert.is(await page.getByTestId('password-strength-word').textContent(), 'not yet');
+
+  await visit(page, '/login');
+  await page.getByTestId('login-email').fill(owner.email);
+  await page.getByTestId('login-password').fill('Wrong-Password-1');
+  await page.getByTestId('login-submit').click();
+  await page.getByTestId('form-error').waitFor();
+  await page.getByTestId('login-password').fill(owner.password);
+  await page.getByTestId('form-error').waitFor({ state: 'detached' });
+  // The wrong password's 401 is the answer the form shows: the one failed request expected here.
+  assert.equal(problems.filter((p) => !/401.*\/auth\/login|status of 401/.test(p)), []);
+  await browsers.pop()!.close();
+});
+
 test('settings follow the account the moment you sign in, without a reload', async () => {
   if (!db) return;
   const saved = await owner.browser.request('PATCH', '/api/settings', { json: { theme: 'paper' } });
