@@ -1,16 +1,16 @@
 import Router from '@koa/router';
 import { z } from 'zod';
-import { IMPORT_MAX_EVENTS, IMPORT_MAX_SESSIONS } from '../../shared/api/import-limits.ts';
+import { IMPORT_MAX_BYTES, IMPORT_MAX_EVENTS, IMPORT_MAX_SESSIONS } from '../../shared/api/import-limits.ts';
 import { importFiles } from '../db/import-files.ts';
 import type { ImportedEvent } from '../db/import-sessions.ts';
 import { requireUser, userIdOf } from './authenticate.ts';
-import { bodyOf } from './body.ts';
+import { bodyOf, largeJsonBody } from './body.ts';
 import { HttpError } from './errors.ts';
 import { exportedEvent } from './import-routes.ts';
 import type { SidecarDeps } from './sidecar-deps.ts';
 import { parseInput } from './validation.ts';
 
-/** The route whose body may be larger than the API's usual 64 KB (see body.ts). */
+/** The route whose body may be larger than the API's usual 64 KB; it parses its own (see body.ts). */
 export const IMPORT_FILES_PATH = '/api/import/files';
 
 const sessionRow = z.object({
@@ -36,7 +36,8 @@ const importFilesInput = z.object({
  */
 export function importFilesRoutes(deps: SidecarDeps): Router {
   const router = new Router();
-  router.post(IMPORT_FILES_PATH, requireUser(deps.tokens), async (ctx) => {
+  // Signed in first, then the body: a stranger's 32 MB is refused unread.
+  router.post(IMPORT_FILES_PATH, requireUser(deps.tokens), largeJsonBody(IMPORT_MAX_BYTES), async (ctx) => {
     const userId = userIdOf(ctx);
     const input = parseInput(importFilesInput, bodyOf(ctx));
     const events = new Map<string, ImportedEvent[]>();

@@ -130,4 +130,12 @@ test('the import takes bodies far over the API\'s usual 64 KB, and only this rou
   assert.is(elsewhere.status, 413);
 });
 
+test('a caller who is not signed in is refused before the body is read', async () => {
+  const stranger = env.sidecar.browser();
+  const answer = await stranger.post('/api/import/files', { sessions: [], events: [] });
+  assert.is(answer.status, 401);
+  const malformed = await stranger.request('POST', '/api/import/files', { headers: { 'content-type': 'application/json' }, json: undefined });
+  assert.is(malformed.status, 401, 'not a 400 about the body: it was never parsed');
+});
+
 test.run();
