@@ -156,6 +156,14 @@ test('signed in, at 390x844: history, a session, analytics, settings and the glo
   await visit(page, `/sessions/${ownerSessions[0]}`);
   await page.getByTestId('chart-speed').waitFor();
   assert.ok(await page.locator('[data-testid="measure-notes"] a[href="/glossary#flight"]').count() >= 1, 'flight is explained');
+  const chart = page.getByTestId('chart-speed');
+  assert.is(await chart.getAttribute('aria-label'), 'speed and errors per second; across: time into the session (s); up: speed (wpm); right: errors per second');
+  await chart.locator('.u-over').hover(); // scrolled into view, the pointer in its middle
+  // the legend shows the value under the pointer, with its unit (it redraws on the next frame)
+  await page.waitForFunction(() => /\d+ wpm/.test(document.querySelector('[data-testid="chart-speed"] .u-legend')?.textContent ?? ''));
+  await page.locator('[data-testid="measure-notes"] a[href="/glossary#flight"]').first().click();
+  await page.getByTestId('glossary-page').waitFor();
+  assert.match((await page.locator('#flight').textContent()) ?? '', /negative/);
   await browsers.pop()!.close();
 });
 
