@@ -130,6 +130,16 @@ test('the import takes bodies far over the API\'s usual 64 KB, and only this rou
   assert.is(elsewhere.status, 413);
 });
 
+test('the older chunk route (POST /api/import) also recognises the account\'s own sessions', async () => {
+  const source = await accountWithSessions(1);
+  const own = source.sessions[0]!;
+  const events = source.events.map(({ sessionId: _, ...e }) => e).slice(0, 50);
+  const answer = await source.browser.post('/api/import', { session: { sourceId: own.sessionId, mode: own.mode, startedAt: own.startedAt }, events });
+  assert.is(answer.status, 200, JSON.stringify(answer.body));
+  assert.equal([answer.body.created, answer.body.inserted, answer.body.sessionId], [false, 0, own.sessionId]);
+  assert.is((await exported(source.browser, '/api/export/sessions.json')).length, 1);
+});
+
 test('a caller who is not signed in is refused before the body is read', async () => {
   const stranger = env.sidecar.browser();
   const answer = await stranger.post('/api/import/files', { sessions: [], events: [] });
