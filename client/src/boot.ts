@@ -50,7 +50,8 @@ export function createServices(): AppServices {
     userId: () => auth.userId,
   });
   const account = new AccountState(auth);
-  auth.onchange = () => void account.reload();
+  // Who is signed in changed: the account header and the settings follow at once (no reload).
+  auth.onchange = () => void account.reload().then(() => settings.attach(auth, account.user?.isAnonymous ?? true)).catch((error) => console.warn('settings not loaded', error));
   return { auth, sessions, settings, wordSets, connection, delivery, sounds, test, account, router: new Router() };
 }
 
@@ -71,8 +72,7 @@ export async function connectInBackground(services: AppServices): Promise<void> 
     }
   }
   await Promise.allSettled([
-    account.reload(),
-    settings.attach(auth),
+    account.reload().then(() => settings.attach(auth, account.user?.isAnonymous ?? true)),
     wordSets.attach(auth).then(() => wordSets.choose(settings.value.wordSetId)),
   ]).then((results) => results.forEach((r) => r.status === 'rejected' && console.warn('background load failed', r.reason)));
   await delivery.drainEarlier(auth.userId);

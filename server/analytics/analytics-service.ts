@@ -2,6 +2,7 @@ import type pg from 'pg';
 import type { KeyModel, RangeAnalytics, SessionAnalytics, TrendPoint } from '../../shared/metrics/analytics-types.ts';
 import { ownsSession, queryKeyModel, queryTrend, sessionsInRange } from '../db/analytics/history-query.ts';
 import { queryRangeAnalytics } from '../db/analytics/range-query.ts';
+import { queryKeyProgress, type KeyProgressPoint } from '../db/analytics/key-progress-sql.ts';
 import { refreshSessions } from '../db/analytics/refresh.ts';
 import { cachedSessionAnalytics, computeSessionAnalytics, storeSessionAnalytics } from '../db/analytics/session-query.ts';
 
@@ -54,6 +55,12 @@ export class AnalyticsService {
   async keyModel(userId: string, targetWpm?: number): Promise<KeyModel> {
     await this.refresh(await sessionsInRange(this.pool, userId));
     return queryKeyModel(this.pool, userId, targetWpm);
+  }
+
+  /** One letter's speed and accuracy, a point per session that typed it. */
+  async keyProgress(userId: string, letter: string): Promise<KeyProgressPoint[]> {
+    await this.refresh(await sessionsInRange(this.pool, userId));
+    return queryKeyProgress(this.pool, userId, letter);
   }
 
   /** Brings the per-session cache of the user's sessions up to date (the exports need it). */

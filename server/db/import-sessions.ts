@@ -29,7 +29,12 @@ const COLUMNS = 10;
 export async function importSessionChunk(pool: pg.Pool, userId: string, meta: ImportedSessionMeta, events: readonly ImportedEvent[]): Promise<{ sessionId: string; created: boolean; inserted: number }> {
   return inTransaction(pool, async (client) => {
     await client.query('SELECT pg_advisory_xact_lock(hashtext($1))', [`import:${userId}:${meta.sourceId}`]);
-    const found = await client.query<{ id: string }>("SELECT id FROM typing_sessions WHERE user_id = $1 AND config->>'importedFrom' = $2", [userId, meta.sourceId]);
+    // The session's own id counts too: an account importing its own export has them all.
+    const found = await client.query<{ id: string; imported: boolean }>(
+      "SELECT id, config ? 'importedFrom' AS imported FROM typing_sessions WHERE user_id = $1 AND (config->>'importedFrom' = $2 OR id = $3::uuid)",
+      [userId, meta.sourceId, meta.sourceId],
+    );
+    if (found.rows[0] && !found.rows[0].imported) return { sessionId: found.rows[0].id, created: false, inserted: 0 }; // typed here: never written by an import
     let sessionId = found.rows[0]?.id;
     const created = sessionId === undefined;
     if (!sessionId) {

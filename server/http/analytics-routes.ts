@@ -1,5 +1,6 @@
 import Router from '@koa/router';
 import { AnalyticsService } from '../analytics/analytics-service.ts';
+import { z } from 'zod';
 import { keyModelQuery, noQuery, rangeQuery, sessionAnalyticsQuery } from './analytics-input.ts';
 import { requireUser, userIdOf } from './authenticate.ts';
 import { sessionIdOf, sessionNotFound } from './session-params.ts';
@@ -37,6 +38,13 @@ export function analyticsRoutes(deps: SidecarDeps): Router {
   router.get('/analytics/keys', signedIn, async (ctx) => {
     const query = parseInput(keyModelQuery, ctx.query);
     ctx.body = { model: await service.keyModel(userIdOf(ctx), query.targetWpm) };
+  });
+
+  // One letter over time: the per-key progress chart (a letter as the per-key model names it).
+  router.get('/analytics/keys/:letter', signedIn, async (ctx) => {
+    parseInput(noQuery, ctx.query);
+    const { letter } = parseInput(z.object({ letter: z.string().min(1).max(4) }), ctx.params);
+    ctx.body = { letter, points: await service.keyProgress(userIdOf(ctx), letter) };
   });
 
   return router;

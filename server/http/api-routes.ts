@@ -11,6 +11,7 @@ import { loadtestRoutes } from './loadtest-routes.ts';
 import { analyticsRoutes } from './analytics-routes.ts';
 import { exportRoutes } from './export-routes.ts';
 import { importRoutes } from './import-routes.ts';
+import { importFilesRoutes } from './import-files-routes.ts';
 
 /** The /api route groups, in the order they are mounted. */
 export const API_ROUTES: RouteGroup[] = [
@@ -28,4 +29,5 @@ export const API_ROUTES: RouteGroup[] = [
   analyticsRoutes,
   exportRoutes,
   importRoutes,
+  importFilesRoutes,
 ];

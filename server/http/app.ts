@@ -5,6 +5,7 @@ import { securityHeaders } from './security-headers.ts';
 import { staticClient } from './static-client.ts';
 import { httpsRedirect } from './https-redirect.ts';
 import { jsonBody } from './body.ts';
+import { IMPORT_FILES_PATH } from './import-files-routes.ts';
 import { requireJson } from './csrf.ts';
 import { rateLimit } from './rate-limit.ts';
 import { clientIp } from './client-ip.ts';
@@ -44,7 +45,7 @@ export function createHttpApp(deps: SidecarDeps, options: HttpAppOptions, extraR
   const limitGeneral = rateLimit(deps.limiter, general, log, (ctx) => clientIp(ctx, deps.trustedProxies), config.security.authRateLimit);
   app.use(async (ctx, next) => (apiOnly(ctx) ? limitGeneral(ctx, next) : next()));
   app.use(requireJson());
-  app.use(jsonBody());
+  app.use(jsonBody([IMPORT_FILES_PATH]));
   for (const group of [authSessionRoutes, authAccountRoutes, twoFactorRoutes, googleOAuthRoutes, ...extraRoutes]) {
     const router = group(deps);
     app.use(router.routes()).use(router.allowedMethods());

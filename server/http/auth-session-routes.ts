@@ -11,6 +11,7 @@ import { clearSignInCookies, completeSignIn, issueCookies } from './sign-in.ts';
 import { parseInput } from './validation.ts';
 import { bodyOf } from './body.ts';
 import type { SidecarDeps } from './sidecar-deps.ts';
+import { describeDevice } from '../auth/device-label.ts';
 
 const loginInput = z.object({ email: z.string().trim().min(3).max(320), password: z.string().min(1).max(1024) });
 
@@ -54,7 +55,12 @@ export function authSessionRoutes(deps: SidecarDeps): Router {
 
   router.post('/refresh', async (ctx) => {
     const token = readCookie(ctx, REFRESH_COOKIE);
-    if (!token) throw new HttpError(401, 'REFRESH_MISSING', 'not signed in on this device');
+    // No cookie is the ordinary first visit, not a failure: answering 401 would put a red
+    // error in every new visitor's console. 204 says "no sign-in here" (API.md).
+    if (!token) {
+      ctx.status = 204;
+      return;
+    }
     const family = await deps.refreshTokens.familyOf(token);
     if (family) deps.csrf.check(ctx, family.familyId);
     const result = await deps.refreshTokens.rotate(token, { userAgent: ctx.get('user-agent'), ip: ip(ctx) });
@@ -96,7 +102,7 @@ export function authSessionRoutes(deps: SidecarDeps): Router {
     const current = token ? (await deps.refreshTokens.familyOf(token))?.familyId : undefined;
     const devices = await deps.refreshTokens.devices(userId);
     ctx.body = {
-      devices: devices.map((d) => ({ id: d.family_id, userAgent: d.user_agent, ip: d.ip, signedInAt: d.signed_in_at.toISOString(), lastUsedAt: d.last_used_at.toISOString(), current: d.family_id === current })),
+      devices: devices.map((d) => ({ id: d.family_id, userAgent: d.user_agent, device: describeDevice(d.user_agent), ip: d.ip, signedInAt: d.signed_in_at.toISOString(), lastUsedAt: d.last_used_at.toISOString(), current: d.family_id === current })),
     };
   });
 

@@ -2,9 +2,27 @@ import { bodyParser } from '@koa/bodyparser';
 import type { Context, Next } from 'koa';
 import { HttpError } from './errors.ts';
 
-/** JSON bodies only, at most 64 KB: nothing the API takes is larger. */
-export function jsonBody() {
-  const parse = bodyParser({ enableTypes: ['json'], jsonLimit: '64kb', encoding: 'utf-8' });
+/**
+ * JSON bodies only, at most 64 KB: nothing the API takes is larger, except the `deferred`
+ * paths, whose routes parse a larger body themselves with largeJsonBody() AFTER checking
+ * who is asking, so nobody can make the server read megabytes without signing in.
+ */
+export function jsonBody(deferred: readonly string[] = []) {
+  const parse = parserWithNulCheck('64kb');
+  const skip = new Set(deferred);
+  return async function parseJson(ctx: Context, next: Next): Promise<void> {
+    if (skip.has(ctx.path)) return next();
+    await parse(ctx, next);
+  };
+}
+
+/** A route's own JSON body parser for a body larger than the API's 64 KB (bytes). */
+export function largeJsonBody(limitBytes: number) {
+  return parserWithNulCheck(limitBytes);
+}
+
+function parserWithNulCheck(limit: string | number) {
+  const parse = bodyParser({ enableTypes: ['json'], jsonLimit: limit, encoding: 'utf-8' });
   return async function parseJson(ctx: Context, next: Next): Promise<void> {
     await parse(ctx, async () => {
       // PostgreSQL text cannot hold U+0000: refused here, once, rather than a database error

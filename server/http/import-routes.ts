@@ -9,7 +9,7 @@ import type { SidecarDeps } from './sidecar-deps.ts';
 /** Events per request: ~250 fit the 64 KB body limit; the schema allows a little headroom. */
 export const IMPORT_MAX_EVENTS = 400;
 
-const exportedEvent = z.object({
+export const exportedEvent = z.object({
   batchSeq: z.number().int().min(1).max(2 ** 31 - 1),
   batchIdx: z.number().int().min(0).max(32_767),
   offsetUs: z.number().int().min(0).max(Number.MAX_SAFE_INTEGER),

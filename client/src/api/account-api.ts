@@ -14,6 +14,8 @@ export interface PublicUser {
 export interface Device {
   id: string;
   userAgent: string | null;
+  /** Parsed by the server (server/auth/device-label.ts). */
+  device: { browser: string | null; os: string | null; type: string };
   ip: string | null;
   signedInAt: string;
   lastUsedAt: string;

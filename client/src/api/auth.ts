@@ -88,7 +88,10 @@ export class Auth {
   private async renewNow(): Promise<void> {
     try {
       const csrf = readCookie(CSRF_COOKIE);
-      this.accept(await requestJson<TokenAnswer>('/auth/refresh', { method: 'POST', headers: csrf ? { 'x-csrf-token': csrf } : {} }));
+      // 204 (no body): no sign-in on this device at all.
+      const answer = await requestJson<TokenAnswer | undefined>('/auth/refresh', { method: 'POST', headers: csrf ? { 'x-csrf-token': csrf } : {} });
+      if (answer) return this.accept(answer);
+      this.accept(await requestJson<TokenAnswer>('/api/anonymous', { method: 'POST' }));
     } catch (error) {
       if (!(error instanceof ApiError) || error.status !== 401) throw error;
       // No sign-in on this device (or it was revoked): type as an anonymous typist.

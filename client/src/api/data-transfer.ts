@@ -1,6 +1,5 @@
 import type { Auth } from './auth.ts';
 import { ApiError, NetworkError } from './http.ts';
-import type { ExportedEvent } from './history-api.ts';
 
 /**
  * The export routes need the Bearer token, which a plain link cannot carry: fetch the file,
@@ -31,51 +30,38 @@ export async function downloadExport(auth: Auth, path: string): Promise<{ name: 
   return { name, bytes: blob.size };
 }
 
-/** One session of the sessions export (export-sql.ts). */
-export interface ExportedSession {
-  sessionId: string;
-  mode: string;
-  startedAt: string;
-  endedAt: string | null;
-}
-
-// The sidecar caps JSON bodies at 64 KB; an exported event is ~200 bytes as JSON.
-const EVENTS_PER_CHUNK = 250;
-
 /**
- * Imports exported JSON files (the sessions file and the events file, in any order or
- * together) into the signed-in account, one request per chunk of a session's events. The
- * server keys each session by its exported id and skips events it already has, so running
- * an import twice, or resuming one that stopped halfway, adds nothing twice.
+ * Sends an import in one request (the server stores it all or nothing) with XMLHttpRequest,
+ * which, unlike fetch, reports upload progress: a 30 MB import takes a while on a slow line.
+ * `progress` gets the fraction sent, then 1 while the server stores it.
  */
-export async function importExport(auth: Auth, files: readonly unknown[], progress: (done: number, total: number) => void): Promise<{ sessions: number; created: number; events: number }> {
-  const sessions = new Map<string, ExportedSession>();
-  const events = new Map<string, ExportedEvent[]>();
-  for (const file of files) {
-    if (!Array.isArray(file)) throw new Error('this is not a FingerFlow JSON export (expected an array)');
-    for (const row of file as Record<string, unknown>[]) {
-      if (typeof row.sessionId !== 'string') throw new Error('this is not a FingerFlow JSON export (rows without sessionId)');
-      if ('batchSeq' in row) {
-        const list = events.get(row.sessionId) ?? [];
-        list.push(row as unknown as ExportedEvent);
-        events.set(row.sessionId, list);
-      } else sessions.set(row.sessionId, row as unknown as ExportedSession);
-    }
+export async function uploadImport<T>(auth: Auth, path: string, body: unknown, progress: (sent: number) => void): Promise<T> {
+  const payload = JSON.stringify(body);
+  const send = async () => {
+    const token = await auth.token();
+    return new Promise<{ status: number; text: string }>((resolve, reject) => {
+      const xhr = new XMLHttpRequest();
+      xhr.open('POST', path);
+      xhr.setRequestHeader('content-type', 'application/json');
+      xhr.setRequestHeader('accept', 'application/json');
+      xhr.setRequestHeader('authorization', `Bearer ${token}`);
+      xhr.upload.onprogress = (event) => event.lengthComputable && progress(event.loaded / event.total);
+      xhr.onload = () => resolve({ status: xhr.status, text: xhr.responseText });
+      xhr.onerror = () => reject(new NetworkError(new Error('the upload was interrupted')));
+      xhr.send(payload);
+    });
+  };
+  let answer = await send();
+  if (answer.status === 401) {
+    await auth.renew();
+    answer = await send();
   }
-  const ids = [...new Set([...sessions.keys(), ...events.keys()])];
-  let created = 0;
-  let inserted = 0;
-  for (const [i, id] of ids.entries()) {
-    const meta = sessions.get(id);
-    const own = events.get(id) ?? [];
-    const session = { sourceId: id, mode: meta?.mode ?? 'custom', startedAt: meta?.startedAt ?? null, endedAt: meta?.endedAt ?? null };
-    for (let at = 0; at === 0 || at < own.length; at += EVENTS_PER_CHUNK) {
-      const chunk = own.slice(at, at + EVENTS_PER_CHUNK).map(({ sessionId: _, ...event }) => event);
-      const answer = await auth.request<{ created: boolean; inserted: number }>('/api/import', { method: 'POST', body: { session, events: chunk } });
-      if (answer.created) created++;
-      inserted += answer.inserted;
-    }
-    progress(i + 1, ids.length);
+  let parsed: { error?: { code?: string; message?: string } } | undefined;
+  try {
+    parsed = answer.text ? JSON.parse(answer.text) : undefined;
+  } catch {
+    throw new ApiError(502, 'BAD_GATEWAY', `the answer was not JSON (${answer.status})`);
   }
-  return { sessions: ids.length, created, events: inserted };
+  if (answer.status < 200 || answer.status >= 300) throw new ApiError(answer.status, parsed?.error?.code ?? `HTTP_${answer.status}`, parsed?.error?.message ?? `HTTP ${answer.status}`);
+  return parsed as T;
 }

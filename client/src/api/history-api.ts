@@ -70,10 +70,24 @@ export class HistoryApi {
     return (await this.auth.request<{ model: KeyModel }>('/api/analytics/keys')).model;
   }
 
+  /** One letter's figures per session, oldest first (GET /api/analytics/keys/:letter). */
+  async keyProgress(letter: string): Promise<KeyProgressPoint[]> {
+    return (await this.auth.request<{ points: KeyProgressPoint[] }>(`/api/analytics/keys/${encodeURIComponent(letter)}`)).points;
+  }
+
   watchTicket(id: string): Promise<{ ticket: string; ingestUrl: string }> {
     return this.auth.request(`/api/sessions/${encodeURIComponent(id)}/watch-ticket`, { method: 'POST' });
   }
 }
 
 /** One row of the events export (export-sql.ts): a stored keystroke with its session. */
+export interface KeyProgressPoint {
+  sessionId: string;
+  startedAt: string;
+  hits: number;
+  misses: number;
+  /** Mean transition time of the letter's hits, ms. */
+  meanMs: number | null;
+}
+
 export type ExportedEvent = StoredKeystroke & { sessionId: string };

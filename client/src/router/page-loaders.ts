@@ -18,6 +18,7 @@ export const PAGE_LOADERS: Record<Exclude<RouteName, 'typing'>, () => Promise<Pa
   history: () => import('../pages/history/HistoryPage.svelte'),
   session: () => import('../pages/history/SessionPage.svelte'),
   analytics: () => import('../pages/history/AnalyticsPage.svelte'),
+  glossary: () => import('../pages/history/GlossaryPage.svelte'),
   watch: () => import('../pages/WatchPage.svelte'),
   'not-found': () => import('../pages/NotFoundPage.svelte'),
 };

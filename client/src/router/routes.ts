@@ -13,6 +13,7 @@ export const ROUTES = [
   ['history', '/history'],
   ['session', '/sessions/:id'],
   ['analytics', '/analytics'],
+  ['glossary', '/glossary'],
   ['settings', '/settings'],
   ['watch', '/watch/:id'],
 ] as const;

@@ -1,14 +1,18 @@
 import type { Auth } from '../api/auth.ts';
 import { DEFAULT_SETTINGS, sanitiseSettings, type SettingKey, type Settings } from './settings-model.ts';
+import { settingsForIdentity } from './settings-owner.ts';
 
 const STORAGE_KEY = 'ff-settings';
 const DIRTY_KEY = 'ff-settings-unsynced';
 const CUSTOM_TEXT_KEY = 'ff-custom-text';
+// Whose settings this device last saved: tells a sign-in or sign-out from a page load.
+const OWNER_KEY = 'ff-settings-owner';
 
 /**
  * The typist's settings. They apply at once from localStorage (no flash of the default
- * theme), then follow the account: on start the server's values win, except keys changed
- * here that never reached the server (kept in a list that survives reloads), which are sent.
+ * theme), then follow the account (settings-owner.ts has the rule): on start the server's
+ * values win, except keys changed here that never reached the server (kept in a list that
+ * survives reloads), which are sent; at sign-in the account's replace them at once.
  * Every change is saved locally at once and sent with PATCH /api/settings shortly after.
  */
 export class SettingsState {
@@ -39,15 +43,21 @@ export class SettingsState {
     this.storage.setItem(CUSTOM_TEXT_KEY, text);
   }
 
-  /** Signed in (an anonymous typist is too): take the account's settings, send ours. */
-  async attach(auth: Auth): Promise<void> {
+  /**
+   * Signed in (an anonymous typist is too), at page load and again whenever the identity
+   * changes (sign-in, sign-out): take that identity's settings by the rule of
+   * settings-owner.ts, applied at once, without a reload.
+   */
+  async attach(auth: Auth, anonymous: boolean): Promise<void> {
     this.auth = auth;
     const { settings } = await auth.request<{ settings: unknown }>('/api/settings');
+    const userId = auth.userId;
+    const owner = this.storage.getItem(OWNER_KEY);
     const local = $state.snapshot(this.value);
-    const server = sanitiseSettings(settings, local);
-    const merged = { ...server } as Record<SettingKey, unknown>;
-    for (const key of this.unsynced) merged[key] = local[key];
-    this.value = merged as unknown as Settings;
+    const next = settingsForIdentity({ sameIdentity: owner === null || owner === userId, anonymous, local, server: sanitiseSettings(settings, local), unsynced: this.unsynced });
+    this.value = next.value;
+    this.unsynced = new Set(next.send);
+    if (userId) this.storage.setItem(OWNER_KEY, userId);
     this.save();
     if (this.unsynced.size > 0) await this.sync();
   }

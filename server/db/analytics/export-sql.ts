@@ -15,6 +15,9 @@ const AS_CSV = "(FORMAT csv, HEADER true)";
 const AS_JSON_LINES = "(FORMAT csv, QUOTE E'\\x01', DELIMITER E'\\x02')";
 const ENDED_AT_ISO = `to_char(t.ended_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"')`;
 
+// A session's stable identity across accounts: the id it was first typed under. An import
+// recognises a session it already has by it (server/db/import-files.ts).
+const ORIGIN_ID = "coalesce(t.config->>'importedFrom', t.id::text)";
 const figure = (path: string) => `(s.summary${path})::float8`;
 const SESSION_COLUMNS: ReadonlyArray<[column: string, sql: string]> = [
   ['session_id', 't.id'], ['mode', 't.mode'], ['started_at', STARTED_AT_ISO], ['ended_at', ENDED_AT_ISO], ['event_count', 't.event_count'],
@@ -26,15 +29,15 @@ const SESSION_COLUMNS: ReadonlyArray<[column: string, sql: string]> = [
   ['first_try_accuracy', figure("->'accuracy'->>'firstTryAccuracy'")], ['consistency', figure("->'consistency'->>'speed'")],
   ['key_consistency', figure("->'consistency'->>'keys'")], ['dwell_mean_ms', figure("->'dwell'->>'meanMs'")],
   ['flight_mean_ms', figure("->'flight'->>'meanMs'")], ['transition_mean_ms', figure("->'transition'->>'meanMs'")],
-  ['rollover_ratio', figure("->'rollover'->>'ratio'")],
+  ['rollover_ratio', figure("->'rollover'->>'ratio'")], ['origin_id', ORIGIN_ID],
 ];
 
 /** The user's sessions with their summary figures, oldest first (the cache must be fresh). */
 export function sessionsExportSql(userLiteral: string, format: ExportFormat): string {
   const from = `FROM typing_sessions t JOIN session_summaries s ON s.session_id = t.id WHERE t.user_id = ${userLiteral} ORDER BY t.started_at, t.id`;
   if (format === 'csv') return `COPY (SELECT ${SESSION_COLUMNS.map(([c, sql]) => `${sql} AS ${c}`).join(', ')} ${from}) TO STDOUT ${AS_CSV}`;
-  return `COPY (SELECT json_build_object('sessionId', t.id, 'mode', t.mode, 'startedAt', ${STARTED_AT_ISO}, 'endedAt', ${ENDED_AT_ISO},
-    'eventCount', t.event_count, 'summary', s.summary) ${from}) TO STDOUT ${AS_JSON_LINES}`;
+  return `COPY (SELECT json_build_object('sessionId', t.id, 'originId', ${ORIGIN_ID}, 'mode', t.mode, 'startedAt', ${STARTED_AT_ISO}, 'endedAt', ${ENDED_AT_ISO},
+    'eventCount', t.event_count, 'noKeystrokes', t.config ? 'noKeystrokes', 'summary', s.summary) ${from}) TO STDOUT ${AS_JSON_LINES}`;
 }
 
 const EVENT_CSV = 'k.session_id, k.batch_seq, k.batch_idx, k.offset_us, k.event_type, k.key_code, k.key_value, k.text_pos, k.finger, k.is_error, k.flags';
