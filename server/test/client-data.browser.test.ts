@@ -12,15 +12,18 @@ import type { Page } from 'playwright-core';
 import { generateSession, REALISTIC } from '../../shared/metrics/testing/keystroke-streams.ts';
 import { API_ROUTES } from '../http/api-routes.ts';
 import { storeSession } from './support/analytics-fixtures.ts';
-import { buildClientInto, CHROMIUM, launchChromium, type TestBrowser } from './support/browser.ts';
+import { buildClientInto, launchChromium, type TestBrowser } from './support/browser.ts';
 import { freshDatabase } from './support/database.ts';
+import { CHROMIUM_TOOL, requireCi } from './support/system-tools.ts';
 import { startTestIngest } from './support/ingest-fixtures.ts';
 import { REPO_ROOT } from './support/processes.ts';
 import { signedInBrowser, startTestSidecar, type TestSidecar } from './support/sidecar-fixtures.ts';
 import { freePort } from './support/test-postgres.ts';
 
 const ARTIFACTS = path.join(REPO_ROOT, 'test-artifacts');
-const hasChromium = fs.existsSync(CHROMIUM);
+const chromiumTool = CHROMIUM_TOOL();
+const hasChromium = chromiumTool.path !== undefined || requireCi();
+const run = chromiumTool.test;
 const PHONE = { width: 390, height: 844 };
 const SESSIONS = 8;
 // Every page a signed-out visitor can open (the ids are well-formed but unknown: those
@@ -117,7 +120,7 @@ async function visit(page: Page, route: string): Promise<void> {
   await page.waitForLoadState('networkidle');
 }
 
-test('a signed-out first visit of every route: no console error, no failed request, nothing wider than a 390 px screen', async () => {
+run('a signed-out first visit of every route: no console error, no failed request, nothing wider than a 390 px screen', async () => {
   if (!db) return console.warn('chromium missing: skipped');
   const report: string[] = [];
   for (const route of FIRST_VISIT_ROUTES) {
@@ -131,7 +134,7 @@ test('a signed-out first visit of every route: no console error, no failed reque
   assert.equal(report, []);
 });
 
-test('signed in, at 390x844: history, a session, analytics, settings and the glossary fit the screen, without console errors', async () => {
+run('signed in, at 390x844: history, a session, analytics, settings and the glossary fit the screen, without console errors', async () => {
   if (!db) return;
   const { page, problems } = await freshPage();
   await page.goto(`${origin}/login`);
@@ -167,7 +170,7 @@ test('signed in, at 390x844: history, a session, analytics, settings and the glo
   await browsers.pop()!.close();
 });
 
-test('forms: the meter agrees with the rules, and an error clears as soon as its field is edited', async () => {
+run('forms: the meter agrees with the rules, and an error clears as soon as its field is edited', async () => {
   if (!db) return;
   const { page, problems } = await freshPage();
   await visit(page, '/register');
@@ -191,7 +194,7 @@ test('forms: the meter agrees with the rules, and an error clears as soon as its
   await browsers.pop()!.close();
 });
 
-test('settings follow the account the moment you sign in, without a reload', async () => {
+run('settings follow the account the moment you sign in, without a reload', async () => {
   if (!db) return;
   const saved = await owner.browser.request('PATCH', '/api/settings', { json: { theme: 'paper' } });
   assert.is(saved.status, 200, JSON.stringify(saved.body));
@@ -241,7 +244,7 @@ async function importFiles(page: Page, files: Parameters<Page['setInputFiles']>[
 
 const sessionTotal = async () => (await owner.browser.get('/api/sessions?limit=1')).body.total as number;
 
-test('devices are named (browser, system, type), with the last use and "this device"', async () => {
+run('devices are named (browser, system, type), with the last use and "this device"', async () => {
   if (!db) return;
   const { page, problems } = await settingsOf(owner);
   const mine = page.getByTestId('device').filter({ has: page.getByTestId('this-device') });
@@ -255,7 +258,7 @@ test('devices are named (browser, system, type), with the last use and "this dev
   await browsers.pop()!.close();
 });
 
-test('an export imported back twice adds nothing: "0 new, 8 already present", counts unchanged', async () => {
+run('an export imported back twice adds nothing: "0 new, 8 already present", counts unchanged', async () => {
   if (!db) return;
   const { page, problems } = await settingsOf(owner);
   const files = [await download(page, 'sessions-json'), await download(page, 'events-json')];
@@ -272,7 +275,7 @@ test('an export imported back twice adds nothing: "0 new, 8 already present", co
   await browsers.pop()!.close();
 });
 
-test('a sessions file without its events is refused, then imported on request and marked "no keystrokes"; Monkeytype CSV gets a reason', async () => {
+run('a sessions file without its events is refused, then imported on request and marked "no keystrokes"; Monkeytype CSV gets a reason', async () => {
   if (!db) return;
   const other = await signedInBrowser(sidecar);
   const { page, problems } = await settingsOf(other);
