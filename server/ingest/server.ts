@@ -44,6 +44,7 @@ export async function startIngestServer(deps: IngestServerDeps): Promise<IngestS
   const flushPool = createPool(deps.databaseUrl, {
     max: config.ingest.flushers,
     applicationName: 'fingerflow-ingest-writer',
+    statementTimeoutMs: config.databaseTimeouts.backgroundMs,
     onError: (error) => log.warn({ event: 'ingest_writer_connection_error', err: error }, 'writer connection failed'),
   });
 
@@ -86,7 +87,15 @@ export async function startIngestServer(deps: IngestServerDeps): Promise<IngestS
     watch: (sessionId) => hub?.remoteWatch(sessionId),
     error: (error) => log.warn({ event: 'live_bus_error', err: error }, 'live bus connection failed'),
   });
-  const refresher = new AnalyticsRefreshQueue(deps.pool, {
+  // The background analytics get one connection of their own with the long timeout: the
+  // shared pool's shorter one is for requests, and its connections for the session claims.
+  const backgroundPool = createPool(deps.databaseUrl, {
+    max: 1,
+    applicationName: 'fingerflow-analytics-queue',
+    statementTimeoutMs: config.databaseTimeouts.backgroundMs,
+    onError: (error) => log.warn({ event: 'analytics_queue_connection_error', err: error }, 'analytics queue connection failed'),
+  });
+  const refresher = new AnalyticsRefreshQueue(backgroundPool, {
     batchSize: 10,
     gatherMs: 250,
     dutyCycle: 0.25,
@@ -95,7 +104,7 @@ export async function startIngestServer(deps: IngestServerDeps): Promise<IngestS
     onError: (sessionIds, error) => log.warn({ event: 'analytics_refresh_failed', sessions: sessionIds.length, sessionIds: sessionIds.slice(0, 5), err: error }, 'analytics of ended sessions could not be computed; they will be on first read'),
     onDropped: (sessionId) => log.warn({ event: 'analytics_refresh_dropped', sessionId }, 'too many ended sessions wait for analytics; this one is computed on first read'),
   });
-  const sessions = new PgSessionStore(deps.pool, (sessionId) => refresher.add(sessionId));
+  const sessions = new PgSessionStore(deps.pool, (sessionId) => refresher.add(sessionId), { eventsPerUserPerDay: config.quotas.eventsPerUserPerDay });
   hub = new IngestHub(sessions, batchWriter, bus, { bufferCapBytes: config.ingest.bufferCapBytes, throttleAt: 0.5, endTimeoutMs: 10_000, liveWindowMs: 10_000 });
   const liveHub = hub;
   await bus.start();
@@ -146,6 +155,7 @@ export async function startIngestServer(deps: IngestServerDeps): Promise<IngestS
       await bus.stop();
       io.close();
       await flushPool.end().catch(() => undefined);
+      await backgroundPool.end().catch(() => undefined);
       (app as unknown as { close(): void }).close();
     },
   };
