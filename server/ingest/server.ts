@@ -18,6 +18,11 @@ import { UpgradeGate } from './upgrade-gate.ts';
 import { ingestLimits } from './limits.ts';
 import { attachWsRoute } from './ws-route.ts';
 import { attachSocketIo } from './socketio-route.ts';
+import { ConnectionCaps, trustedProxyList } from './connection-caps.ts';
+import { ProtocolLog } from './protocol-log.ts';
+import { ingestHealth } from './ingest-health.ts';
+import { createProtectionMetrics } from '../obs/protection-metrics.ts';
+import { DatabaseHealthMonitor } from '../db/health-monitor.ts';
 
 export interface IngestServerDeps {
   config: Config;
@@ -109,7 +114,20 @@ export async function startIngestServer(deps: IngestServerDeps): Promise<IngestS
   const liveHub = hub;
   await bus.start();
 
+  const protection = createProtectionMetrics(deps.registry, { oldestUnflushedBatchAgeMs: () => writer.oldestPendingAgeMs() });
+  const protocolLog = new ProtocolLog(log, protection);
+  // A real round trip on a new connection every second (see DatabaseHealthMonitor): the
+  // writer's own view only changes when a flush fails, and a stalled flush never fails.
+  const database = new DatabaseHealthMonitor(deps.databaseUrl, {
+    timeoutMs: 1500,
+    onChange: (state, error) => log[state === 'connected' ? 'info' : 'error']({ event: `ingest_database_${state === 'connected' ? 'answering' : 'not_answering'}`, err: error }, `PostgreSQL ${state === 'connected' ? 'answers' : 'does not answer'} the health probe`),
+  });
+  await database.start();
+  const caps = new ConnectionCaps({ perTicket: config.quotas.connectionsPerTicket, perUser: config.quotas.connectionsPerUser, perIp: config.quotas.connectionsPerIp });
+  const capped = { caps, trustedProxies: trustedProxyList(config.security.trustedProxies), capRefused: (cap: string) => protection.connectionCapped(cap) };
+
   const portsFor = (_identity: ConnectionIdentity) => ({
+    report: protocolLog.report.bind(protocolLog),
     claim: liveHub.claim.bind(liveHub),
     store: liveHub.store.bind(liveHub),
     bufferLevel: liveHub.bufferLevel.bind(liveHub),
@@ -128,10 +146,18 @@ export async function startIngestServer(deps: IngestServerDeps): Promise<IngestS
     });
   });
   app.get('/ingest/health', (res) => {
-    res.writeHeader('Content-Type', 'application/json').end(JSON.stringify({ status: 'ok', serverId, connections: liveHub.connectionCount, databaseAvailable: writer.databaseAvailable }));
+    const health = ingestHealth({ serverId, connections: liveHub.connectionCount, database: database.current, writerAvailable: writer.databaseAvailable, oldestUnflushedBatchAgeMs: writer.oldestPendingAgeMs() });
+    res.writeHeader('Content-Type', 'application/json').writeHeader('Cache-Control', 'no-store').end(JSON.stringify(health));
   });
-  attachWsRoute(app, { hub: liveHub, gate, limits, metrics, portsFor });
-  const io = attachSocketIo(app, { hub: liveHub, gate, limits, metrics, portsFor });
+  attachWsRoute(app, { hub: liveHub, gate, limits, metrics, portsFor, ...capped });
+  const io = attachSocketIo(app, { hub: liveHub, gate, limits, metrics, portsFor, ...capped });
+  // Anything else, a WebSocket upgrade on another path included, is a plain 404: a client
+  // that mistyped the path learns it at once instead of waiting for a timeout.
+  app.any('/*', (res, req) => {
+    const path = req.getUrl();
+    res.writeStatus('404 Not Found').writeHeader('Content-Type', 'application/json')
+      .end(JSON.stringify({ error: { code: 'NOT_FOUND', message: `no route for ${path}; keystrokes go to /ws` } }));
+  });
 
   // Every 100 ms a slice of sessions is due (each once a second): see IngestHub.tick.
   const ticker = setInterval(() => liveHub.tick(Date.now()), 100);
@@ -152,6 +178,7 @@ export async function startIngestServer(deps: IngestServerDeps): Promise<IngestS
       log.info({ event: 'ingest_drained', flushed, pendingBatches: writer.queuedBatches }, flushed ? 'all buffered batches committed and acknowledged' : 'drain timed out; unacknowledged batches stay with their clients');
       writer.stop();
       refresher.stop();
+      await database.stop();
       await bus.stop();
       io.close();
       await flushPool.end().catch(() => undefined);
