@@ -120,7 +120,10 @@ export async function startIngestServer(deps: IngestServerDeps): Promise<IngestS
   // writer's own view only changes when a flush fails, and a stalled flush never fails.
   const database = new DatabaseHealthMonitor(deps.databaseUrl, {
     timeoutMs: 1500,
-    onChange: (state, error) => log[state === 'connected' ? 'info' : 'error']({ event: `ingest_database_${state === 'connected' ? 'answering' : 'not_answering'}`, err: error }, `PostgreSQL ${state === 'connected' ? 'answers' : 'does not answer'} the health probe`),
+    onChange: (state, error) => {
+      if (state === 'connected') log.info({ event: 'ingest_database_answering' }, 'PostgreSQL answers the health probe');
+      else log.error({ event: 'ingest_database_not_answering', err: error }, 'PostgreSQL does not answer the health probe (new connection and query within 1.5 s)');
+    },
   });
   await database.start();
   const caps = new ConnectionCaps({ perTicket: config.quotas.connectionsPerTicket, perUser: config.quotas.connectionsPerUser, perIp: config.quotas.connectionsPerIp });
