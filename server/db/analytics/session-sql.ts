@@ -1,6 +1,6 @@
 import { CONFUSION_JSON, DIGRAPHS_SQL, GROUPS_SQL, digraphsJson, groupsJson } from './breakdown-sql.ts';
 import { deriveFactsCtes } from './derive-sql.ts';
-import { fatigueCtes, FATIGUE_COLUMNS } from './fatigue-sql.ts';
+import { fatigueCtes, fatigueWidthCte, FATIGUE_COLUMNS, FATIGUE_WIDTH } from './fatigue-sql.ts';
 import { SCOPE_AGGREGATES, scopeSummaryPairs } from './summary-sql.ts';
 import { consistencySql } from './timing-sql.ts';
 
@@ -45,7 +45,8 @@ secs AS (
 agg AS (SELECT ${SCOPE_AGGREGATES} FROM f),
 groups AS (${GROUPS_SQL}),
 digraphs AS (${DIGRAPHS_SQL}),
-${fatigueCtes('sc', '$4::int')}
+${fatigueWidthCte('sc', '$4::int')},
+${fatigueCtes('sc', FATIGUE_WIDTH)}
 SELECT
   json_build_object(${scopeSummaryPairs('a', 'CASE WHEN sc.has_bounds THEN greatest(0, sc.end_us - sc.start_us) END',
     `(SELECT ${consistencySql('s.chars')} FROM secs s WHERE s.full_second)`)}) AS summary,
