@@ -14,12 +14,14 @@ import type { IngestServer } from '../ingest/server.ts';
 let db: TestDatabase;
 let sidecar: TestSidecar;
 let strict: TestSidecar;
+let tight: TestSidecar;
 let ingest: { server: IngestServer; url: string };
 
 test.before(async () => {
   db = await freshDatabase();
   sidecar = await startTestSidecar(db.url, db.pool, { AUTH_RATE_LIMIT_ENABLED: 'false', ANALYTICS_STATEMENT_TIMEOUT_MS: '1000', RATE_LIMIT_PER_MINUTE: '100000' });
   strict = await startTestSidecar(db.url, db.pool, { AUTH_RATE_LIMIT_ENABLED: 'false', QUOTA_ANONYMOUS_SESSIONS_PER_HOUR: '2', QUOTA_OPEN_SESSIONS_PER_USER: '3' });
+  tight = await startTestSidecar(db.url, db.pool, { AUTH_RATE_LIMIT_ENABLED: 'false', ANALYTICS_STATEMENT_TIMEOUT_MS: '100' });
   ingest = await startTestIngest(db.url, db.pool);
 });
 
@@ -27,6 +29,7 @@ test.after(async () => {
   await ingest.server.drain();
   await sidecar.close();
   await strict.close();
+  await tight.close();
   await db.drop();
 });
 
@@ -52,12 +55,21 @@ async function legacyHugeSession(userId: string): Promise<string> {
 }
 
 test('a 1e12 us session with fatigueWindowSec=1: 503 ANALYTICS_TIMEOUT within its statement timeout, logged, never a 500', async () => {
-  const { browser, userId } = await anonymous();
+  const { browser, userId } = await anonymous(tight);
   const id = await legacyHugeSession(userId);
   const answer = await browser.get(`/api/sessions/${id}/analytics?fatigueWindowSec=1`);
   assert.is(answer.status, 503, JSON.stringify(answer.body).slice(0, 300));
   assert.is(answer.body.error.code, 'ANALYTICS_TIMEOUT');
-  assert.ok(sidecar.logs.some((l) => l.includes('"event":"analytics_timeout"') && l.includes(userId)), 'the timeout was not logged');
+  assert.ok(tight.logs.some((l) => l.includes('"event":"analytics_timeout"') && l.includes(userId)), 'the timeout was not logged');
+});
+
+test('the same session with a timeout long enough: 200 with a bounded answer (coarser series, capped windows)', async () => {
+  const { browser, userId } = await anonymous(strict);
+  const id = await legacyHugeSession(userId);
+  const answer = await browser.get(`/api/sessions/${id}/analytics?fatigueWindowSec=1`);
+  assert.is(answer.status, 200, JSON.stringify(answer.body).slice(0, 300));
+  assert.ok(answer.body.analytics.series.length <= 21_600, String(answer.body.analytics.series.length));
+  assert.ok(answer.body.analytics.fatigue.windows.length <= 720, String(answer.body.analytics.fatigue.windows.length));
 });
 
 test('12 heavy analytics requests in parallel: each answered 503 (never 500) while another user creates a session and streams', async () => {
@@ -79,8 +91,8 @@ test('12 heavy analytics requests in parallel: each answered 503 (never 500) whi
 
   const answers = await Promise.all(requests);
   for (const a of answers) {
-    assert.is(a.status, 503, JSON.stringify(a.body).slice(0, 200));
-    assert.ok(['ANALYTICS_TIMEOUT', 'ANALYTICS_BUSY'].includes(a.body.error.code), a.body.error.code);
+    // Answered, or refused with a documented code; never a 500 or a hang.
+    assert.ok(a.status === 200 || (a.status === 503 && ['ANALYTICS_TIMEOUT', 'ANALYTICS_BUSY'].includes(a.body.error.code)), `${a.status} ${JSON.stringify(a.body).slice(0, 200)}`);
   }
 });
 
