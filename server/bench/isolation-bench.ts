@@ -1,4 +1,4 @@
-// `npm run bench:isolation -- [--json FILE] [--typists 200] [--analytics 20] [--seconds 20]`
+// `npm run bench:isolation -- [--json FILE] [--typists 200] [--analytics 20] [--seconds 20] [--analytics-pool N]`
 // Issue 15, in one run on this machine: the sidecar and an ingest server as their own
 // processes on a durable PostgreSQL; `typists` stream keystrokes while a sign-in loop
 // measures sign-in latency. Phase A: nothing else. Phase B: the same, plus `analytics`
@@ -22,7 +22,7 @@ import { JwtTokens } from '../auth/jwt-tokens.ts';
 import { PasswordHasher } from '../auth/passwords.ts';
 import { writeIsolationSection } from './isolation-md.ts';
 
-const { values: args } = parseArgs({ options: { json: { type: 'string' }, typists: { type: 'string', default: '200' }, analytics: { type: 'string', default: '20' }, seconds: { type: 'string', default: '20' }, 'no-report': { type: 'boolean', default: false } } });
+const { values: args } = parseArgs({ options: { json: { type: 'string' }, typists: { type: 'string', default: '200' }, analytics: { type: 'string', default: '20' }, seconds: { type: 'string', default: '20' }, 'analytics-pool': { type: 'string' }, 'no-report': { type: 'boolean', default: false } } });
 const typists = Number(args.typists);
 const heavyCount = Number(args.analytics);
 const seconds = Number(args.seconds);
@@ -36,7 +36,7 @@ const processes: Spawned[] = [];
 try {
   const httpPort = await freePort();
   const ingestPort = await freePort();
-  const env = { DATABASE_URL: url, SECRET_KEY: TEST_SECRET, NODE_ENV: 'test', LOG_LEVEL: 'info', ALLOWED_ORIGINS: 'http://localhost:8080', PORT: String(httpPort), INGEST_PORT: String(ingestPort), AUTH_RATE_LIMIT_ENABLED: 'false', RATE_LIMIT_PER_MINUTE: '1000000', BCRYPT_ROUNDS: String(BCRYPT_ROUNDS) };
+  const env = { DATABASE_URL: url, SECRET_KEY: TEST_SECRET, NODE_ENV: 'test', LOG_LEVEL: 'info', ALLOWED_ORIGINS: 'http://localhost:8080', PORT: String(httpPort), INGEST_PORT: String(ingestPort), AUTH_RATE_LIMIT_ENABLED: 'false', RATE_LIMIT_PER_MINUTE: '1000000', BCRYPT_ROUNDS: String(BCRYPT_ROUNDS), ...(args['analytics-pool'] ? { ANALYTICS_POOL_SIZE: args['analytics-pool'] } : {}) };
   const sidecar = spawnTs('server/bin/sidecar.ts', env);
   processes.push(sidecar);
   await sidecar.waitFor('"event":"sidecar_ready"', 60_000);
@@ -125,7 +125,7 @@ try {
     writeIsolationSection(path.join(REPO_ROOT, 'BENCHMARKS.md'), {
       date: new Date().toISOString().slice(0, 10), machine: `${os.cpus().length} cores, Node ${process.version}`, table,
       summary: `Analytics answers in phase B: ${answers}. Target: B within 2x of A for ack p99 and sign-in (ack p99 ${result.ratios.ackP99}x, sign-in p50 ${result.ratios.signInP50}x, p95 ${result.ratios.signInP95}x).`,
-      command: `npm run bench:isolation -- --typists ${typists} --analytics ${heavyCount} --seconds ${seconds}`,
+      command: `npm run bench:isolation -- --typists ${typists} --analytics ${heavyCount} --seconds ${seconds}${args['analytics-pool'] ? ` --analytics-pool ${args['analytics-pool']}` : ''}`,
     });
   }
 } finally {
