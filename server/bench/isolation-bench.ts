@@ -61,9 +61,17 @@ try {
     );
     heavy.push({ token: tokens.sign('access', user).token, sessionId: session });
   }
-  const typistUser = (await db.query<{ id: string }>("INSERT INTO users (email) VALUES ('typists@example.com') RETURNING id")).rows[0]!.id;
-  const sessionsFor = async () => (await db.query<{ id: string }>("INSERT INTO typing_sessions (user_id, mode) SELECT $1, 'timed' FROM generate_series(1, $2) RETURNING id", [typistUser, typists])).rows
-    .map((r) => ({ sessionId: r.id, ticket: signer.sign({ userId: typistUser, sessionId: r.id, audience: 'ingest', ttlSeconds: 600 }) }));
+  // One user per typist, as in life: the per-user connection cap and event quota apply.
+  const owners = new Map<string, string>();
+  const sessionsFor = async () => {
+    const { rows } = await db.query<{ id: string; user_id: string }>(
+      `WITH u AS (INSERT INTO users (email) SELECT 'typist-' || gen_random_uuid() || '@example.com' FROM generate_series(1, $1) RETURNING id)
+       INSERT INTO typing_sessions (user_id, mode) SELECT id, 'timed' FROM u RETURNING id, user_id`,
+      [typists],
+    );
+    for (const r of rows) owners.set(r.id, r.user_id);
+    return rows.map((r) => ({ sessionId: r.id, ticket: signer.sign({ userId: r.user_id, sessionId: r.id, audience: 'ingest', ttlSeconds: 600 }) }));
+  };
 
   const phase = async (name: string, withAnalytics: boolean) => {
     say(`phase ${name}: ${typists} typists for ${seconds} s${withAnalytics ? `, ${heavyCount} worst-case analytics requests in flight` : ''}, sign-ins every 250 ms`);
@@ -90,14 +98,14 @@ try {
       }
     }) : [];
     const { report } = await runClients({
-      sessions: await sessionsFor(), ingestUrl: `ws://127.0.0.1:${ingestPort}/ws`, freshTicket: async (id) => signer.sign({ userId: typistUser, sessionId: id, audience: 'ingest', ttlSeconds: 600 }),
+      sessions: await sessionsFor(), ingestUrl: `ws://127.0.0.1:${ingestPort}/ws`, freshTicket: async (id) => signer.sign({ userId: owners.get(id)!, sessionId: id, audience: 'ingest', ttlSeconds: 600 }),
       clients: typists, rampUpSec: 2, durationSec: seconds, transport: 'ws', seed: 15, batchMs: 150, databaseUrl: url, graceSec: 30,
     });
     running = false;
     await Promise.all([signInLoop, ...analyticsLoops]);
     const signIn = percentiles(signIns);
     say(`  ack p99 ${report.ackLatencyMs.p99} ms, sign-in p50/p95 ${signIn.p50}/${percentile(signIns, 0.95)} ms, lost ${report.lost}, duplicates ${report.duplicates}${withAnalytics ? `, analytics answers ${[...analytics].map(([k, n]) => `${k} x${n}`).join(', ')}` : ''}`);
-    return { ackP99Ms: report.ackLatencyMs.p99, ackP50Ms: report.ackLatencyMs.p50, acked: report.acked, lost: report.lost, duplicates: report.duplicates, signInP50Ms: signIn.p50, signInP95Ms: percentile(signIns, 0.95), signIns: signIns.length, signInErrors: signInErrors.length, analytics: Object.fromEntries(analytics) };
+    return { reconnects: report.reconnects, errorsByCode: report.errorsByCode, ackP99Ms: report.ackLatencyMs.p99, ackP50Ms: report.ackLatencyMs.p50, acked: report.acked, lost: report.lost, duplicates: report.duplicates, signInP50Ms: signIn.p50, signInP95Ms: percentile(signIns, 0.95), signIns: signIns.length, signInErrors: signInErrors.length, analytics: Object.fromEntries(analytics) };
   };
 
   const quiet = await phase('A (baseline)', false);
