@@ -35,7 +35,7 @@ export function buildSidecarDeps(input: { config: Config; log: Logger; pool: Poo
     trustedProxies: new TrustedProxies(config.security.trustedProxies),
     databaseState: input.databaseState,
     analyticsPool: analyticsPool(pool, config, log),
-    analyticsGate: new AnalyticsGate({ concurrency: config.databaseTimeouts.analyticsPoolSize, perUser: 2, maxWaiting: 32, maxWaitMs: 10_000 }, log),
+    analyticsGate: new AnalyticsGate({ concurrency: config.databaseTimeouts.analyticsPoolSize, perUser: 6, maxWaiting: 32, maxWaitMs: 10_000 }, log),
   };
 }
 
