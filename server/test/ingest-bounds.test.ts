@@ -155,6 +155,21 @@ test('connection caps: per ticket and per user, answered 429 TOO_MANY_CONNECTION
   later.ws.close();
 });
 
+test('the per-address cap: a third socket from 127.0.0.1 on a server allowing two is refused 429, whoever asks', async () => {
+  const narrow = await startTestIngest(db.url, db.pool, { INGEST_MAX_CONNECTIONS_PER_IP: '2' });
+  try {
+    const [a, b, c] = [await newSession(), await newSession(), await newSession()];
+    const open = [await connectRaw(narrow.url, a.ticket), await connectRaw(narrow.url, b.ticket)];
+    const third = await connectRaw(narrow.url, c.ticket).then(() => undefined, (e: unknown) => e);
+    assert.ok(third instanceof UpgradeRefused && third.status === 429, String(third));
+    assert.match(JSON.parse(third.body).error.message, /address/);
+    for (const o of open) o.ws.close();
+    await Promise.all(open.map((o) => o.closed));
+  } finally {
+    await narrow.server.drain();
+  }
+});
+
 test('the daily event quota: the batch that would pass it is EVENT_QUOTA_EXCEEDED 4115; new sessions are refused 429', async () => {
   const s = await newSession();
   const { client } = await helloRaw(capped.url, s.ticket, s.sessionId);
