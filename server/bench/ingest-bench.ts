@@ -44,7 +44,9 @@ try {
   await db.query('CHECKPOINT');
 
   const port = await freePort();
-  child = spawnTs('server/bin/ingest.ts', { DATABASE_URL: url, INGEST_PORT: String(port), SECRET_KEY: TEST_SECRET, NODE_ENV: 'production', HOST: '127.0.0.1', LOG_LEVEL: 'info', ALLOWED_ORIGINS: 'http://localhost' });
+  child = spawnTs('server/bin/ingest.ts', { DATABASE_URL: url, INGEST_PORT: String(port), SECRET_KEY: TEST_SECRET, NODE_ENV: 'production', HOST: '127.0.0.1', LOG_LEVEL: 'info', ALLOWED_ORIGINS: 'http://localhost',
+    // All bench sessions belong to one user: lift the per-user cap and quota (issue 15).
+    INGEST_MAX_CONNECTIONS_PER_USER: '1000000', QUOTA_EVENTS_PER_USER_PER_DAY: '1000000000' });
   await child.waitFor('"event":"ingest_ready"', 30_000);
   const target = `ws://127.0.0.1:${port}`;
   const user = (await db.query<{ id: string }>("INSERT INTO users (email) VALUES ('bench@example.com') RETURNING id")).rows[0]!.id;

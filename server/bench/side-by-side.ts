@@ -56,7 +56,9 @@ try {
   };
 
   const ingestPort = await freePort();
-  server = spawnTs('server/bin/ingest.ts', { DATABASE_URL: url, INGEST_PORT: String(ingestPort), SECRET_KEY: TEST_SECRET, NODE_ENV: 'production', HOST: '127.0.0.1', LOG_LEVEL: 'info', ALLOWED_ORIGINS: 'http://localhost' });
+  server = spawnTs('server/bin/ingest.ts', { DATABASE_URL: url, INGEST_PORT: String(ingestPort), SECRET_KEY: TEST_SECRET, NODE_ENV: 'production', HOST: '127.0.0.1', LOG_LEVEL: 'info', ALLOWED_ORIGINS: 'http://localhost',
+    // All bench sessions belong to one user: lift the per-user cap and quota (issue 15).
+    INGEST_MAX_CONNECTIONS_PER_USER: '1000000', QUOTA_EVENTS_PER_USER_PER_DAY: '1000000000' });
   await server.waitFor('"event":"ingest_ready"', 30_000);
   say(`(b) ingest over ws: ${clients} clients, 50 events per batch, ${args.seconds} s`);
   await phase('ws', `ws://127.0.0.1:${ingestPort}`);

@@ -35,6 +35,7 @@ export async function bootService(service: string, run: (booted: BootedService) 
     const pool = createPool(databaseUrl, {
       max: config.databasePoolSize,
       applicationName: service,
+      statementTimeoutMs: config.databaseTimeouts.requestMs,
       onError: (error) => log.warn({ event: 'database_idle_client_error', err: error }, 'idle database connection failed'),
     });
     shutdown.add('database pool', () => pool.end());

@@ -50,6 +50,7 @@ try {
   const pool = createPool(database.url, {
     max: config.databasePoolSize,
     applicationName: 'fingerflow',
+    statementTimeoutMs: config.databaseTimeouts.requestMs,
     onError: (error) => log.warn({ event: 'database_idle_client_error', err: error }, 'idle database connection failed'),
   });
   shutdown.add('database pool', () => pool.end());

@@ -55,6 +55,8 @@ export class ChaosEnv {
     const process = spawnTs('server/bin/ingest.ts', {
       DATABASE_URL: this.url, INGEST_PORT: String(listenPort), SECRET_KEY: TEST_SECRET, NODE_ENV: 'test', LOG_LEVEL: 'info',
       ALLOWED_ORIGINS: 'http://localhost:8080', INGEST_FLUSH_MS: '10', SHUTDOWN_TIMEOUT_MS: '8000',
+      // Every chaos session belongs to one user: lift the per-user cap and quota (issue 15).
+      INGEST_MAX_CONNECTIONS_PER_USER: '1000000', QUOTA_EVENTS_PER_USER_PER_DAY: '1000000000',
       ...(nodeArgs.length ? { NODE_OPTIONS: nodeArgs.join(' ') } : {}), ...extraEnv,
     });
     await process.waitFor('"event":"ingest_ready"', 30_000);

@@ -9,6 +9,8 @@ import { hostileFrames } from './scenarios/hostile-frames.ts';
 import { transportAbuse } from './scenarios/transport-abuse.ts';
 import { upgradeAuth } from './scenarios/upgrade-auth.ts';
 import { sidecarAttacks } from './scenarios/sidecar-attacks.ts';
+import { boundedInput } from './scenarios/bounded-input.ts';
+import { postmasterStopped } from './scenarios/postmaster-stopped.ts';
 
 /** Every scenario, in the order of the reliability report. */
-export const SCENARIOS: Scenario[] = [killIngest, sigtermIngest, postgresDown, lostAck, networkFaults, twoProcesses, hostileFrames, transportAbuse, upgradeAuth, sidecarAttacks];
+export const SCENARIOS: Scenario[] = [killIngest, sigtermIngest, postgresDown, lostAck, networkFaults, twoProcesses, hostileFrames, transportAbuse, upgradeAuth, sidecarAttacks, boundedInput, postmasterStopped];

@@ -72,6 +72,17 @@ export interface Config {
     maxBackpressureBytes: number;
     idleTimeoutSec: number;
   };
+  /** Caps and quotas per ticket, user and address (PROTOCOL.md §1, API.md). */
+  quotas: {
+    connectionsPerTicket: number;
+    connectionsPerUser: number;
+    connectionsPerIp: number;
+    eventsPerUserPerDay: number;
+    anonymousSessionsPerHour: number;
+    openSessionsPerUser: number;
+  };
+  /** statement_timeout of each pool, and the analytics pool's size. */
+  databaseTimeouts: { analyticsMs: number; requestMs: number; backgroundMs: number; analyticsPoolSize: number };
   shutdownTimeoutMs: number;
   /** Set when the load-test endpoints are enabled; their callers must present it. */
   loadtestToken: string | undefined;
@@ -175,6 +186,20 @@ export function loadConfig(source: Record<string, string | undefined>, options: 
       maxEventsPerBatch: env.INGEST_MAX_EVENTS_PER_BATCH,
       maxBackpressureBytes: env.INGEST_MAX_BACKPRESSURE_KB * 1024,
       idleTimeoutSec: env.INGEST_IDLE_TIMEOUT_S,
+    },
+    quotas: {
+      connectionsPerTicket: env.INGEST_MAX_CONNECTIONS_PER_TICKET,
+      connectionsPerUser: env.INGEST_MAX_CONNECTIONS_PER_USER,
+      connectionsPerIp: env.INGEST_MAX_CONNECTIONS_PER_IP,
+      eventsPerUserPerDay: env.QUOTA_EVENTS_PER_USER_PER_DAY,
+      anonymousSessionsPerHour: env.QUOTA_ANONYMOUS_SESSIONS_PER_HOUR,
+      openSessionsPerUser: env.QUOTA_OPEN_SESSIONS_PER_USER,
+    },
+    databaseTimeouts: {
+      analyticsMs: env.ANALYTICS_STATEMENT_TIMEOUT_MS,
+      requestMs: env.DATABASE_STATEMENT_TIMEOUT_MS,
+      backgroundMs: env.BACKGROUND_STATEMENT_TIMEOUT_MS,
+      analyticsPoolSize: env.ANALYTICS_POOL_SIZE,
     },
     shutdownTimeoutMs: env.SHUTDOWN_TIMEOUT_MS,
     loadtestToken: env.LOADTEST_TOKEN,

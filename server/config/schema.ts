@@ -126,6 +126,20 @@ export const envSchema = z.object({
   INGEST_MAX_BACKPRESSURE_KB: int(1024, 16, 1_048_576),
   INGEST_IDLE_TIMEOUT_S: int(120, 8, 960),
   SHUTDOWN_TIMEOUT_MS: int(8000, 100, 60_000),
+  // Caps and quotas against one client exhausting the server (issue 15; codes in PROTOCOL.md
+  // and API.md). Generous: far above what a person typing produces.
+  INGEST_MAX_CONNECTIONS_PER_TICKET: int(4, 1, 1_000_000),
+  INGEST_MAX_CONNECTIONS_PER_USER: int(64, 1, 1_000_000),
+  INGEST_MAX_CONNECTIONS_PER_IP: int(20_000, 1, 10_000_000),
+  QUOTA_EVENTS_PER_USER_PER_DAY: int(2_000_000, 1, 1_000_000_000),
+  QUOTA_ANONYMOUS_SESSIONS_PER_HOUR: int(120, 1, 1_000_000),
+  QUOTA_OPEN_SESSIONS_PER_USER: int(500, 1, 10_000_000),
+  // Statement timeouts (ms): request-path analytics run on a small pool of their own with the
+  // shortest; the writer and the background analytics queue get the longest.
+  ANALYTICS_POOL_SIZE: int(2, 1, 50),
+  ANALYTICS_STATEMENT_TIMEOUT_MS: int(5000, 100, 600_000),
+  DATABASE_STATEMENT_TIMEOUT_MS: int(30_000, 100, 3_600_000),
+  BACKGROUND_STATEMENT_TIMEOUT_MS: int(120_000, 100, 3_600_000),
   // Off unless set: the bulk session endpoint that load tests use instead of 5,000 sign-ups.
   LOADTEST_TOKEN: text(),
 });

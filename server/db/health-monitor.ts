@@ -9,9 +9,13 @@ export interface HealthMonitorOptions {
 }
 
 /**
- * Probes PostgreSQL once a second on a connection of its own, so that /health answers at
- * once from the last probe and turns to "disconnected" within a few seconds of the database
- * going away, even when every pooled connection is busy or hung.
+ * Probes PostgreSQL once a second, so that /health answers at once from the last probe and
+ * turns to "disconnected" within a few seconds of the database going away, even when every
+ * pooled connection is busy or hung. Each probe opens a NEW connection and runs a query on
+ * it within the timeout: a connection kept open would go on answering while the postmaster
+ * is stopped (SIGSTOP) or refuses new connections after a smart shutdown, because its
+ * backend is a process of its own; the pools, which do open connections, would then hang or
+ * fail while /health said healthy. One short-lived backend a second is the price.
  */
 export class DatabaseHealthMonitor {
   private state: DatabaseState = 'disconnected';
@@ -57,13 +61,12 @@ export class DatabaseHealthMonitor {
   }
 
   private async check(): Promise<void> {
-    if (!this.client) {
-      const client = new pg.Client({ connectionString: this.connectionString, connectionTimeoutMillis: this.timeoutMs, application_name: 'fingerflow-health' });
-      client.on('error', () => undefined); // reported by the next failed probe
-      this.client = client;
-      await client.connect();
-    }
-    await this.client.query('SELECT 1');
+    const client = new pg.Client({ connectionString: this.connectionString, connectionTimeoutMillis: this.timeoutMs, application_name: 'fingerflow-health' });
+    client.on('error', () => undefined); // reported by the failing probe
+    this.client = client;
+    await client.connect();
+    await client.query('SELECT 1');
+    await this.dropClient();
   }
 
   private async dropClient(): Promise<void> {

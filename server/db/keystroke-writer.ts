@@ -60,6 +60,7 @@ export class KeystrokeWriter {
   private available = true;
   private stopped = false;
   private idleWaiters: Array<() => void> = [];
+  private readonly inFlight = new Set<PendingBatch[]>();
 
   constructor(private readonly options: WriterOptions) {}
 
@@ -74,6 +75,17 @@ export class KeystrokeWriter {
 
   get databaseAvailable(): boolean {
     return this.available;
+  }
+
+  /**
+   * How long the oldest batch not yet committed has waited (0 when none): what an operator
+   * alerts on, since a stalled PostgreSQL shows here within seconds, long before the buffer
+   * fills. Chunks keep queue order, so each one's first batch is its oldest.
+   */
+  oldestPendingAgeMs(now = Date.now()): number {
+    let oldest = this.queue[0]?.receivedAt ?? Number.POSITIVE_INFINITY;
+    for (const chunk of this.inFlight) oldest = Math.min(oldest, chunk[0]?.receivedAt ?? oldest);
+    return Number.isFinite(oldest) ? Math.max(0, now - oldest) : 0;
   }
 
   enqueue(batch: PendingBatch): void {
@@ -176,6 +188,7 @@ export class KeystrokeWriter {
     const started = Date.now();
     const bytes = chunk.reduce((n, b) => n + b.rows.byteLength, 0);
     const sessions = [...new Set(chunk.map((b) => b.sessionId))];
+    this.inFlight.add(chunk);
     try {
       const outcome = await this.store(chunk);
       this.markAvailable();
@@ -193,6 +206,7 @@ export class KeystrokeWriter {
         await this.isolate(chunk, error as Error);
       }
     } finally {
+      this.inFlight.delete(chunk);
       this.inFlightBytes -= bytes;
       for (const id of sessions) this.busySessions.delete(id);
     }

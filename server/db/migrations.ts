@@ -46,6 +46,8 @@ export interface MigrationResult {
  * refuses to run when a migration already applied was edited or removed since.
  */
 export async function migrate(client: pg.ClientBase, migrations = readMigrations()): Promise<MigrationResult> {
+  // A migration may rewrite a large table: the pool's statement timeout is for requests.
+  await client.query('SET statement_timeout = 0');
   await client.query('SELECT pg_advisory_lock($1)', [MIGRATION_LOCK_KEY]);
   try {
     await client.query(`CREATE TABLE IF NOT EXISTS schema_migrations (
@@ -78,5 +80,6 @@ export async function migrate(client: pg.ClientBase, migrations = readMigrations
     return { applied, version: migrations.length };
   } finally {
     await client.query('SELECT pg_advisory_unlock($1)', [MIGRATION_LOCK_KEY]);
+    await client.query('RESET statement_timeout');
   }
 }

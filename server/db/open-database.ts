@@ -25,6 +25,9 @@ export const INGEST_POSTGRES_SETTINGS: Readonly<Record<string, string>> = {
   bgwriter_lru_maxpages: '1000',
   bgwriter_lru_multiplier: '4',
   max_wal_size: '4GB',
+  // No query may fill the disk with temp files (issue 15: two analytics statements once wrote
+  // ~78 GB): past this, PostgreSQL cancels the statement. A real report needs a few MB.
+  temp_file_limit: '2GB',
 };
 
 /**

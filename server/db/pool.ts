@@ -5,11 +5,21 @@ pg.types.setTypeParser(pg.types.builtins.INT8, (value) => Number(value));
 
 export type Pool = pg.Pool;
 
+export interface PoolOptions {
+  max?: number;
+  applicationName: string;
+  onError?: (error: Error) => void;
+  /** statement_timeout of every statement on the pool's connections; unset: PostgreSQL's (none). */
+  statementTimeoutMs?: number;
+  /** Let the process exit while idle connections remain (pools a test does not end). */
+  allowExitOnIdle?: boolean;
+}
+
 /**
  * A pool whose client errors (PostgreSQL restarted, connection cut), idle or checked out,
  * are reported instead of crashing the process: the pool replaces the client on next use.
  */
-export function createPool(connectionString: string, options: { max?: number; applicationName: string; onError?: (error: Error) => void }): pg.Pool {
+export function createPool(connectionString: string, options: PoolOptions): pg.Pool {
   const pool = new pg.Pool({
     connectionString,
     max: options.max ?? 10,
@@ -17,6 +27,12 @@ export function createPool(connectionString: string, options: { max?: number; ap
     connectionTimeoutMillis: 3000,
     idleTimeoutMillis: 30_000,
     keepAlive: true,
+    // Every statement is bounded (issue 15): PostgreSQL cancels a statement past its pool's
+    // timeout (SQLSTATE 57014) and ends a session idle inside a transaction, so no request,
+    // however shaped, holds a core or a lock for longer. Sent as startup parameters, they
+    // hold for every statement on the connection, whoever runs it.
+    ...(options.statementTimeoutMs ? { statement_timeout: options.statementTimeoutMs, idle_in_transaction_session_timeout: Math.max(options.statementTimeoutMs, 10_000) } : {}),
+    allowExitOnIdle: options.allowExitOnIdle ?? false,
   });
   pool.on('error', (error) => options.onError?.(error));
   // pg-pool removes its error listener from a client while it is checked out, and a pg

@@ -1,5 +1,6 @@
 import type pg from 'pg';
 import type { ClaimResult } from '../session/ports.ts';
+import type { StreamStart } from '../session/stream-guard.ts';
 import { isConnectionError } from './pg-errors.ts';
 import { inTransaction } from './transaction.ts';
 
@@ -10,7 +11,11 @@ import { inTransaction } from './transaction.ts';
  */
 export class PgSessionStore {
   /** `ended` hears of every session this store ended (the analytics refresh queue). */
-  constructor(private readonly pool: pg.Pool, private readonly ended: (sessionId: string) => void = () => undefined) {}
+  constructor(
+    private readonly pool: pg.Pool,
+    private readonly ended: (sessionId: string) => void = () => undefined,
+    private readonly quota: { eventsPerUserPerDay?: number } = {},
+  ) {}
 
   async claim(sessionId: string, userId: string, connectionId: string): Promise<ClaimResult> {
     try {
@@ -24,7 +29,7 @@ export class PgSessionStore {
         if (row.user_id !== userId) return { ok: false, code: 'SESSION_FORBIDDEN', committedSeq: 0 };
         if (row.ended_at) return { ok: false, code: 'SESSION_ENDED', committedSeq: row.committed_seq };
         await client.query('UPDATE typing_sessions SET ingest_owner = $2, ingest_owner_since = now() WHERE id = $1', [sessionId, connectionId]);
-        return { ok: true, committedSeq: row.committed_seq };
+        return { ok: true, committedSeq: row.committed_seq, ...(await streamStart(client, sessionId, userId, row.committed_seq, this.quota.eventsPerUserPerDay)) };
       });
     } catch (error) {
       if (isConnectionError(error)) return { ok: false, code: 'DATABASE_UNAVAILABLE', committedSeq: 0 };
@@ -45,4 +50,19 @@ export class PgSessionStore {
     this.ended(sessionId);
     return 'ended';
   }
+}
+
+/**
+ * Where the session's clock stands (the last offset of its last committed batch, read through
+ * the primary key) and how many events its owner may still store today: the sessions started
+ * in the last 24 hours, by the (user_id, started_at) index.
+ */
+async function streamStart(client: pg.PoolClient, sessionId: string, userId: string, committedSeq: number, eventsPerDay: number | undefined): Promise<StreamStart> {
+  const { rows } = await client.query<{ last_offset: number; today: number }>(
+    `SELECT (SELECT coalesce(max(offset_us), 0) FROM keystrokes WHERE session_id = $1 AND batch_seq = $2) AS last_offset,
+            (SELECT coalesce(sum(event_count), 0) FROM typing_sessions WHERE user_id = $3 AND started_at > now() - interval '1 day') AS today`,
+    [sessionId, committedSeq, userId],
+  );
+  const row = rows[0]!;
+  return { lastOffsetUs: Number(row.last_offset), eventsLeft: eventsPerDay === undefined ? undefined : Math.max(0, eventsPerDay - Number(row.today)) };
 }

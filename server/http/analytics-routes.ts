@@ -14,30 +14,36 @@ import { parseInput } from './validation.ts';
  */
 export function analyticsRoutes(deps: SidecarDeps): Router {
   const router = new Router({ prefix: '/api' });
-  const service = new AnalyticsService(deps.pool);
+  // Own pool, own timeout, turns per user (AnalyticsGate): issue 15.
+  const service = new AnalyticsService(deps.analyticsPool);
+  const gate = deps.analyticsGate;
   const signedIn = requireUser(deps.tokens);
 
   router.get('/sessions/:id/analytics', signedIn, async (ctx) => {
     const id = sessionIdOf(ctx);
     const query = parseInput(sessionAnalyticsQuery, ctx.query);
-    const analytics = await service.session(userIdOf(ctx), id, { fromSec: query.from, toSec: query.to, fatigueWindowSec: query.fatigueWindowSec });
+    const userId = userIdOf(ctx);
+    const analytics = await gate.run(userId, 'session', () => service.session(userId, id, { fromSec: query.from, toSec: query.to, fatigueWindowSec: query.fatigueWindowSec }));
     if (!analytics) throw sessionNotFound();
     ctx.body = { analytics };
   });
 
   router.get('/analytics', signedIn, async (ctx) => {
     const query = parseInput(rangeQuery, ctx.query);
-    ctx.body = { analytics: await service.range(userIdOf(ctx), query.from, query.to) };
+    const userId = userIdOf(ctx);
+    ctx.body = { analytics: await gate.run(userId, 'range', () => service.range(userId, query.from, query.to)) };
   });
 
   router.get('/analytics/trend', signedIn, async (ctx) => {
     parseInput(noQuery, ctx.query);
-    ctx.body = { trend: await service.trend(userIdOf(ctx)) };
+    const userId = userIdOf(ctx);
+    ctx.body = { trend: await gate.run(userId, 'trend', () => service.trend(userId)) };
   });
 
   router.get('/analytics/keys', signedIn, async (ctx) => {
     const query = parseInput(keyModelQuery, ctx.query);
-    ctx.body = { model: await service.keyModel(userIdOf(ctx), query.targetWpm) };
+    const userId = userIdOf(ctx);
+    ctx.body = { model: await gate.run(userId, 'keys', () => service.keyModel(userId, query.targetWpm)) };
   });
 
   // One letter over time: the per-key progress chart (a letter as the per-key model names it).

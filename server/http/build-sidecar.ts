@@ -1,6 +1,6 @@
 import type { Config } from '../config/index.ts';
 import type { Logger } from '../obs/logger.ts';
-import type { Pool } from '../db/pool.ts';
+import { createPool, type Pool } from '../db/pool.ts';
 import type { DatabaseState } from '../db/health-monitor.ts';
 import { KeyRing } from '../auth/keys.ts';
 import { JwtTokens } from '../auth/jwt-tokens.ts';
@@ -13,6 +13,7 @@ import { CsrfGuard } from './csrf.ts';
 import { RateLimiter } from './rate-limit.ts';
 import { TrustedProxies } from './trusted-proxies.ts';
 import type { SidecarDeps } from './sidecar-deps.ts';
+import { AnalyticsGate } from './analytics-gate.ts';
 
 /** Builds the sidecar's collaborators from the configuration (tests may swap the mailer). */
 export function buildSidecarDeps(input: { config: Config; log: Logger; pool: Pool; databaseState: () => DatabaseState; mailer?: Mailer }): SidecarDeps {
@@ -33,5 +34,24 @@ export function buildSidecarDeps(input: { config: Config; log: Logger; pool: Poo
     secondFactor: createSecondFactor(pool, keys),
     trustedProxies: new TrustedProxies(config.security.trustedProxies),
     databaseState: input.databaseState,
+    analyticsPool: analyticsPool(pool, config, log),
+    analyticsGate: new AnalyticsGate({ concurrency: config.databaseTimeouts.analyticsPoolSize, perUser: 6, maxWaiting: 32, maxWaitMs: 10_000 }, log),
   };
+}
+
+/**
+ * The pool request-path analytics run on, beside the main one: ANALYTICS_POOL_SIZE
+ * connections with the shortest statement timeout, so heavy reports can never take the
+ * connections sign-in, sessions and the ingest claims use (issue 15). It lets the process
+ * exit while idle, so a composition root need not end it.
+ */
+function analyticsPool(main: Pool, config: Config, log: Logger): Pool {
+  const connectionString = (main as unknown as { options: { connectionString: string } }).options.connectionString;
+  return createPool(connectionString, {
+    max: config.databaseTimeouts.analyticsPoolSize,
+    applicationName: 'fingerflow-analytics',
+    statementTimeoutMs: config.databaseTimeouts.analyticsMs,
+    allowExitOnIdle: true,
+    onError: (error) => log.warn({ event: 'analytics_connection_error', err: error }, 'analytics database connection failed'),
+  });
 }

@@ -41,6 +41,14 @@ export function errorHandler(log: Logger) {
         ctx.body = { error: { code: 'DATABASE_UNAVAILABLE', message: 'the database cannot be reached right now; try again shortly' } };
         return;
       }
+      // statement_timeout fired (SQLSTATE 57014): the work was too heavy for now, not a bug.
+      if ((error as { code?: unknown })?.code === '57014') {
+        log.warn({ event: 'http_statement_timeout', method: ctx.method, path: ctx.path, err: error }, 'a statement ran past its timeout');
+        ctx.status = 503;
+        ctx.set('Retry-After', '5');
+        ctx.body = { error: { code: 'DATABASE_TIMEOUT', message: 'this request took too long to answer; try again shortly' } };
+        return;
+      }
       // A PostgreSQL data exception (class 22: bad text, out of range...) comes from input a
       // route did not check well enough: the client's fault, answered as 400, logged to fix.
       if (isDataException(error)) {

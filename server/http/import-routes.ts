@@ -4,6 +4,7 @@ import { importSessionChunk } from '../db/import-sessions.ts';
 import { requireUser, userIdOf } from './authenticate.ts';
 import { bodyOf } from './body.ts';
 import { parseInput } from './validation.ts';
+import { assertImportTimeRules } from './import-time-rules.ts';
 import type { SidecarDeps } from './sidecar-deps.ts';
 
 /** Events per request: ~250 fit the 64 KB body limit; the schema allows a little headroom. */
@@ -44,6 +45,7 @@ export function importRoutes(deps: SidecarDeps): Router {
   router.post('/import', requireUser(deps.tokens), async (ctx) => {
     const userId = userIdOf(ctx);
     const input = parseInput(importInput, bodyOf(ctx));
+    assertImportTimeRules(input.events);
     const toDate = (iso: string | null | undefined) => (iso ? new Date(iso) : null);
     const result = await importSessionChunk(deps.pool, userId, { ...input.session, startedAt: toDate(input.session.startedAt), endedAt: toDate(input.session.endedAt) }, input.events);
     if (result.created) deps.log.info({ event: 'session_imported', userId, sessionId: result.sessionId }, 'session imported');

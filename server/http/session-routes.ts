@@ -8,6 +8,7 @@ import { encodeCursor } from './session-cursor.ts';
 import { createSessionInput, listSessionsQuery } from './session-input.ts';
 import { sessionJson, sessionSummaryJson } from './session-json.ts';
 import { sessionIdOf, sessionNotFound } from './session-params.ts';
+import { sessionQuotaRefusal } from '../db/session-quota.ts';
 import { parseInput } from './validation.ts';
 import type { SidecarDeps } from './sidecar-deps.ts';
 
@@ -24,6 +25,8 @@ export function sessionRoutes(deps: SidecarDeps): Router {
   router.post('/', async (ctx) => {
     const userId = userIdOf(ctx);
     const input = parseInput(createSessionInput, bodyOf(ctx));
+    const refusal = await sessionQuotaRefusal(pool, userId, deps.config.quotas);
+    if (refusal) throw new HttpError(429, refusal.code, refusal.message);
     const result = await insertSession(pool, { userId, ...input });
     if (!result.ok && result.reason === 'user_not_found') throw new HttpError(401, 'TOKEN_INVALID', 'the account no longer exists');
     if (!result.ok) throw new HttpError(400, 'VALIDATION_FAILED', 'some fields are missing or invalid', { fields: { wordSetId: 'no such word set' } });

@@ -12,6 +12,7 @@ import type { RateLimiter } from './rate-limit.ts';
 import type { CsrfGuard } from './csrf.ts';
 import type { SecondFactor } from '../auth/second-factor.ts';
 import type { TrustedProxies } from './trusted-proxies.ts';
+import type { AnalyticsGate } from './analytics-gate.ts';
 
 /** Everything the sidecar's routes use, built once by the composition root. */
 export interface SidecarDeps {
@@ -29,4 +30,7 @@ export interface SidecarDeps {
   secondFactor: SecondFactor;
   trustedProxies: TrustedProxies;
   databaseState: () => DatabaseState;
+  /** Request-path analytics: a small pool of their own with a short statement timeout, and turns. */
+  analyticsPool: Pool;
+  analyticsGate: AnalyticsGate;
 }

@@ -18,6 +18,11 @@ import { UpgradeGate } from './upgrade-gate.ts';
 import { ingestLimits } from './limits.ts';
 import { attachWsRoute } from './ws-route.ts';
 import { attachSocketIo } from './socketio-route.ts';
+import { ConnectionCaps, trustedProxyList } from './connection-caps.ts';
+import { ProtocolLog } from './protocol-log.ts';
+import { ingestHealth } from './ingest-health.ts';
+import { createProtectionMetrics } from '../obs/protection-metrics.ts';
+import { DatabaseHealthMonitor } from '../db/health-monitor.ts';
 
 export interface IngestServerDeps {
   config: Config;
@@ -44,6 +49,7 @@ export async function startIngestServer(deps: IngestServerDeps): Promise<IngestS
   const flushPool = createPool(deps.databaseUrl, {
     max: config.ingest.flushers,
     applicationName: 'fingerflow-ingest-writer',
+    statementTimeoutMs: config.databaseTimeouts.backgroundMs,
     onError: (error) => log.warn({ event: 'ingest_writer_connection_error', err: error }, 'writer connection failed'),
   });
 
@@ -86,7 +92,15 @@ export async function startIngestServer(deps: IngestServerDeps): Promise<IngestS
     watch: (sessionId) => hub?.remoteWatch(sessionId),
     error: (error) => log.warn({ event: 'live_bus_error', err: error }, 'live bus connection failed'),
   });
-  const refresher = new AnalyticsRefreshQueue(deps.pool, {
+  // The background analytics get one connection of their own with the long timeout: the
+  // shared pool's shorter one is for requests, and its connections for the session claims.
+  const backgroundPool = createPool(deps.databaseUrl, {
+    max: 1,
+    applicationName: 'fingerflow-analytics-queue',
+    statementTimeoutMs: config.databaseTimeouts.backgroundMs,
+    onError: (error) => log.warn({ event: 'analytics_queue_connection_error', err: error }, 'analytics queue connection failed'),
+  });
+  const refresher = new AnalyticsRefreshQueue(backgroundPool, {
     batchSize: 10,
     gatherMs: 250,
     dutyCycle: 0.25,
@@ -95,12 +109,28 @@ export async function startIngestServer(deps: IngestServerDeps): Promise<IngestS
     onError: (sessionIds, error) => log.warn({ event: 'analytics_refresh_failed', sessions: sessionIds.length, sessionIds: sessionIds.slice(0, 5), err: error }, 'analytics of ended sessions could not be computed; they will be on first read'),
     onDropped: (sessionId) => log.warn({ event: 'analytics_refresh_dropped', sessionId }, 'too many ended sessions wait for analytics; this one is computed on first read'),
   });
-  const sessions = new PgSessionStore(deps.pool, (sessionId) => refresher.add(sessionId));
+  const sessions = new PgSessionStore(deps.pool, (sessionId) => refresher.add(sessionId), { eventsPerUserPerDay: config.quotas.eventsPerUserPerDay });
   hub = new IngestHub(sessions, batchWriter, bus, { bufferCapBytes: config.ingest.bufferCapBytes, throttleAt: 0.5, endTimeoutMs: 10_000, liveWindowMs: 10_000 });
   const liveHub = hub;
   await bus.start();
 
+  const protection = createProtectionMetrics(deps.registry, { oldestUnflushedBatchAgeMs: () => writer.oldestPendingAgeMs() });
+  const protocolLog = new ProtocolLog(log, protection);
+  // A real round trip on a new connection every second (see DatabaseHealthMonitor): the
+  // writer's own view only changes when a flush fails, and a stalled flush never fails.
+  const database = new DatabaseHealthMonitor(deps.databaseUrl, {
+    timeoutMs: 1500,
+    onChange: (state, error) => {
+      if (state === 'connected') log.info({ event: 'ingest_database_answering' }, 'PostgreSQL answers the health probe');
+      else log.error({ event: 'ingest_database_not_answering', err: error }, 'PostgreSQL does not answer the health probe (new connection and query within 1.5 s)');
+    },
+  });
+  await database.start();
+  const caps = new ConnectionCaps({ perTicket: config.quotas.connectionsPerTicket, perUser: config.quotas.connectionsPerUser, perIp: config.quotas.connectionsPerIp });
+  const capped = { caps, trustedProxies: trustedProxyList(config.security.trustedProxies), capRefused: (cap: string) => protection.connectionCapped(cap) };
+
   const portsFor = (_identity: ConnectionIdentity) => ({
+    report: protocolLog.report.bind(protocolLog),
     claim: liveHub.claim.bind(liveHub),
     store: liveHub.store.bind(liveHub),
     bufferLevel: liveHub.bufferLevel.bind(liveHub),
@@ -119,10 +149,18 @@ export async function startIngestServer(deps: IngestServerDeps): Promise<IngestS
     });
   });
   app.get('/ingest/health', (res) => {
-    res.writeHeader('Content-Type', 'application/json').end(JSON.stringify({ status: 'ok', serverId, connections: liveHub.connectionCount, databaseAvailable: writer.databaseAvailable }));
+    const health = ingestHealth({ serverId, connections: liveHub.connectionCount, database: database.current, writerAvailable: writer.databaseAvailable, oldestUnflushedBatchAgeMs: writer.oldestPendingAgeMs() });
+    res.writeHeader('Content-Type', 'application/json').writeHeader('Cache-Control', 'no-store').end(JSON.stringify(health));
   });
-  attachWsRoute(app, { hub: liveHub, gate, limits, metrics, portsFor });
-  const io = attachSocketIo(app, { hub: liveHub, gate, limits, metrics, portsFor });
+  attachWsRoute(app, { hub: liveHub, gate, limits, metrics, portsFor, ...capped });
+  const io = attachSocketIo(app, { hub: liveHub, gate, limits, metrics, portsFor, ...capped });
+  // Anything else, a WebSocket upgrade on another path included, is a plain 404: a client
+  // that mistyped the path learns it at once instead of waiting for a timeout.
+  app.any('/*', (res, req) => {
+    const path = req.getUrl();
+    res.writeStatus('404 Not Found').writeHeader('Content-Type', 'application/json')
+      .end(JSON.stringify({ error: { code: 'NOT_FOUND', message: `no route for ${path}; keystrokes go to /ws` } }));
+  });
 
   // Every 100 ms a slice of sessions is due (each once a second): see IngestHub.tick.
   const ticker = setInterval(() => liveHub.tick(Date.now()), 100);
@@ -143,9 +181,11 @@ export async function startIngestServer(deps: IngestServerDeps): Promise<IngestS
       log.info({ event: 'ingest_drained', flushed, pendingBatches: writer.queuedBatches }, flushed ? 'all buffered batches committed and acknowledged' : 'drain timed out; unacknowledged batches stay with their clients');
       writer.stop();
       refresher.stop();
+      await database.stop();
       await bus.stop();
       io.close();
       await flushPool.end().catch(() => undefined);
+      await backgroundPool.end().catch(() => undefined);
       (app as unknown as { close(): void }).close();
     },
   };

@@ -9,6 +9,8 @@ import type { IngestMetrics } from '../obs/ingest-metrics.ts';
 import type { UpgradeGate } from './upgrade-gate.ts';
 import type { IngestLimits } from './limits.ts';
 import { countOutgoing } from './ws-route.ts';
+import { clientAddress, type ConnectionCaps } from './connection-caps.ts';
+import type net from 'node:net';
 
 export interface SocketIoRouteDeps {
   hub: IngestHub;
@@ -16,6 +18,9 @@ export interface SocketIoRouteDeps {
   limits: IngestLimits;
   metrics: IngestMetrics;
   portsFor: (identity: ConnectionIdentity) => Omit<ConnectionPorts, 'send' | 'close'>;
+  caps: ConnectionCaps;
+  trustedProxies: net.BlockList | undefined;
+  capRefused: (cap: string) => void;
 }
 
 type Reply = (message: ServerMessage | null) => void;
@@ -49,7 +54,18 @@ export function attachSocketIo(app: uWS.TemplatedApp, deps: SocketIoRouteDeps): 
       next(error);
       return;
     }
-    (socket.data as { identity?: ConnectionIdentity }).identity = decision.identity;
+    const forwarded = socket.handshake.headers['x-forwarded-for'];
+    const address = clientAddress(socket.handshake.address, typeof forwarded === 'string' ? forwarded : '', deps.trustedProxies);
+    const slot = deps.caps.acquire(ticket ?? '', decision.identity.userId, address);
+    if (!slot.ok) {
+      deps.capRefused(slot.cap);
+      next(Object.assign(new Error(slot.message), { data: { code: 'TOO_MANY_CONNECTIONS' } }));
+      return;
+    }
+    (socket.data as { identity?: ConnectionIdentity; releaseCaps?: () => void }).identity = decision.identity;
+    (socket.data as { releaseCaps?: () => void }).releaseCaps = slot.release;
+    // A handshake that never becomes a connection must not keep its slots.
+    socket.conn.once('close', slot.release);
     next();
   });
 
@@ -136,6 +152,7 @@ function serve(socket: Socket, deps: SocketIoRouteDeps): void {
   });
   socket.on('disconnect', () => {
     closed = true;
+    (socket.data as { releaseCaps?: () => void }).releaseCaps?.();
     connection.closed();
     deps.hub.remove(identity.connectionId);
     deps.metrics.connectionClosed(TRANSPORT);

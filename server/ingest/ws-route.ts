@@ -7,11 +7,15 @@ import type { ConnectionIdentity, ConnectionPorts } from '../session/ports.ts';
 import type { IngestMetrics } from '../obs/ingest-metrics.ts';
 import type { UpgradeGate } from './upgrade-gate.ts';
 import type { IngestLimits } from './limits.ts';
+import { clientAddress, type ConnectionCaps } from './connection-caps.ts';
+import type net from 'node:net';
 
 interface UserData {
   identity: ConnectionIdentity;
   connection?: IngestConnection;
   closed: boolean;
+  /** Gives this connection's slots back to the caps (ticket, user, address). */
+  releaseCaps: () => void;
 }
 
 export interface WsRouteDeps {
@@ -20,6 +24,10 @@ export interface WsRouteDeps {
   limits: IngestLimits;
   metrics: IngestMetrics;
   portsFor: (identity: ConnectionIdentity) => Omit<ConnectionPorts, 'send' | 'close'>;
+  caps: ConnectionCaps;
+  /** Reverse proxies whose X-Forwarded-For names the client (TRUSTED_PROXIES). */
+  trustedProxies: net.BlockList | undefined;
+  capRefused: (cap: string) => void;
 }
 
 const TRANSPORT = 'ws';
@@ -47,6 +55,7 @@ export function attachWsRoute(app: uWS.TemplatedApp, deps: WsRouteDeps): void {
         key: req.getHeader('sec-websocket-key'),
         protocol: req.getHeader('sec-websocket-protocol'),
         extensions: req.getHeader('sec-websocket-extensions'),
+        forwardedFor: req.getHeader('x-forwarded-for'),
       };
       const ticket = new URLSearchParams(req.getQuery() ?? '').get('ticket') ?? undefined;
       const decision = deps.gate.admit(headers.origin, ticket);
@@ -58,8 +67,18 @@ export function attachWsRoute(app: uWS.TemplatedApp, deps: WsRouteDeps): void {
         });
         return;
       }
+      const address = clientAddress(Buffer.from(res.getRemoteAddressAsText()).toString(), headers.forwardedFor, deps.trustedProxies);
+      const slot = deps.caps.acquire(ticket ?? '', decision.identity.userId, address);
+      if (!slot.ok) {
+        deps.capRefused(slot.cap);
+        res.cork(() => {
+          res.writeStatus('429 Too Many Requests').writeHeader('Content-Type', 'application/json').writeHeader('Retry-After', '5')
+            .end(JSON.stringify({ error: { code: 'TOO_MANY_CONNECTIONS', message: slot.message } }));
+        });
+        return;
+      }
       // Compression is off: the extensions header is not echoed, so none is negotiated.
-      res.upgrade<UserData>({ identity: decision.identity, closed: false }, headers.key, headers.protocol, '', context);
+      res.upgrade<UserData>({ identity: decision.identity, closed: false, releaseCaps: slot.release }, headers.key, headers.protocol, '', context);
     },
 
     open: (ws) => {
@@ -100,6 +119,7 @@ export function attachWsRoute(app: uWS.TemplatedApp, deps: WsRouteDeps): void {
     close: (ws) => {
       const data = ws.getUserData();
       data.closed = true;
+      data.releaseCaps();
       data.connection?.closed();
       deps.hub.remove(data.identity.connectionId);
       deps.metrics.connectionClosed(TRANSPORT);

@@ -66,7 +66,7 @@ test('figures ride with an ack, in the same write, when a second has passed sinc
   assert.equal(a.client.corked.at(-1), ['ack:1', 'stats:5'], 'ack and figures were not written together');
   assert.equal(watcher.client.of(MessageType.Stats).map((m) => m.keystrokes), [5]);
   // Within the second: the ack goes alone, and the ticker has nothing to send either.
-  a.conn.receive(frames.batch(2, typed('abc', 400)));
+  a.conn.receive(frames.batch(2, typed('abc', 1000)));
   rig.hub.committed(SESSION_A, a.id, 2);
   rig.hub.tick(Date.now());
   assert.equal(a.client.log.slice(-1), ['ack:2']);

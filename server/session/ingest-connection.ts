@@ -6,6 +6,8 @@ import { MessageType, type BatchMessage, type ClientMessage, type EndMessage, ty
 import { PROTOCOL_VERSION } from '../../shared/protocol/version.ts';
 import { fingerOf } from '../../shared/metrics/fingers.ts';
 import { FrameBudget } from './frame-budget.ts';
+import { StreamGuard } from './stream-guard.ts';
+import { BatchFingerprints } from './batch-fingerprints.ts';
 import type { ConnectionIdentity, ConnectionPorts } from './ports.ts';
 
 export interface ConnectionLimits extends DecodeLimits {
@@ -34,6 +36,8 @@ export class IngestConnection {
   private committedSeq = 0;
   private readonly budget: FrameBudget;
   private lastThrottleAt = Number.NEGATIVE_INFINITY;
+  private readonly guard = new StreamGuard();
+  private readonly fingerprints = new BatchFingerprints();
 
   constructor(
     readonly identity: ConnectionIdentity,
@@ -126,6 +130,10 @@ export class IngestConnection {
     }
     this.committedSeq = claim.committedSeq;
     this.highestReceivedSeq = claim.committedSeq;
+    this.guard.begin(claim);
+    if (message.lastAckedSeq > claim.committedSeq) {
+      this.ports.report?.({ kind: 'acked_data_lost', sessionId: this.sessionId, lastAckedSeq: message.lastAckedSeq, committedSeq: claim.committedSeq });
+    }
     this.state = 'streaming';
     this.sendWelcome(claim.committedSeq);
   }
@@ -140,6 +148,9 @@ export class IngestConnection {
   private batch(message: BatchMessage): void {
     if (this.state === 'awaiting_hello' || this.state === 'claiming') return this.fail('HELLO_REQUIRED', 'send hello and wait for welcome before batches');
     if (this.state !== 'streaming') return this.fail('UNEXPECTED_MESSAGE', this.state === 'watching' ? 'a spectator cannot send batches' : 'the session is ending');
+    if (message.seq <= this.highestReceivedSeq && this.fingerprints.conflicts(message.seq, message.events)) {
+      this.ports.report?.({ kind: 'seq_conflict', sessionId: this.sessionId, seq: message.seq });
+    }
     if (message.seq <= this.committedSeq) {
       this.ports.send({ t: MessageType.Ack, seq: this.committedSeq });
       return;
@@ -153,6 +164,10 @@ export class IngestConnection {
       // Not accepted, not acknowledged: the client keeps it and resends after reconnecting.
       return this.fail('SERVER_OVERLOADED', 'the server buffer is full; reconnect with backoff and resend', message.seq);
     }
+    const refusal = this.guard.refusal(message.events);
+    if (refusal) return this.fail(refusal.code, refusal.message, message.seq);
+    this.guard.accepted(message.events);
+    this.fingerprints.remember(message.seq, message.events);
     const fingers = new Uint8Array(message.events.length);
     for (let i = 0; i < message.events.length; i++) fingers[i] = fingerOf(message.events[i]!.code);
     this.highestReceivedSeq = message.seq;
@@ -199,6 +214,7 @@ export class IngestConnection {
   private fail(code: ErrorCode, message: string, seq = 0): void {
     if (this.state === 'closed') return;
     this.state = 'closed';
+    this.ports.report?.({ kind: 'violation', sessionId: this.sessionId, code, message });
     this.ports.send({ t: MessageType.Error, code, message, seq });
     this.ports.close(closeCodeFor(code), code);
   }

@@ -1,9 +1,11 @@
 import type { KeyEvent } from '../../shared/protocol/key-event.ts';
 import type { ServerMessage } from '../../shared/protocol/messages.ts';
+import type { ErrorCode } from '../../shared/protocol/codes.ts';
+import type { StreamStart } from './stream-guard.ts';
 
 /** What a connection learns about its session when it says hello. */
 export type ClaimResult =
-  | { ok: true; committedSeq: number }
+  | ({ ok: true; committedSeq: number } & StreamStart)
   | { ok: false; code: 'UNKNOWN_SESSION' | 'SESSION_FORBIDDEN' | 'SESSION_ENDED' | 'DATABASE_UNAVAILABLE'; committedSeq: number };
 
 export type EndResult = { ok: true; committedSeq: number } | { ok: false; code: 'DATABASE_UNAVAILABLE' | 'SESSION_TAKEN_OVER' | 'SERVER_SHUTDOWN'; committedSeq: number };
@@ -25,7 +27,19 @@ export interface ConnectionPorts {
   send(message: ServerMessage): void;
   close(code: number, reason: string): void;
   nowMs(): number;
+  /** Protocol events an operator should see in the logs (the adapter logs and counts them). */
+  report?(event: ProtocolReport): void;
 }
+
+/**
+ * What the core reports besides messages: a resend whose content differs from the batch
+ * first received under that seq, a hello whose lastAckedSeq is beyond what was stored
+ * (acknowledged data lost, PROTOCOL.md §4), and every refusal of the client's input.
+ */
+export type ProtocolReport =
+  | { kind: 'seq_conflict'; sessionId: string; seq: number }
+  | { kind: 'acked_data_lost'; sessionId: string; lastAckedSeq: number; committedSeq: number }
+  | { kind: 'violation'; sessionId: string; code: ErrorCode; message: string };
 
 /** Who the upgrade's ticket says is connecting. */
 export interface ConnectionIdentity {

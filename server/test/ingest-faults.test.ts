@@ -78,7 +78,7 @@ test('PostgreSQL down: buffer bounded, throttle then overload close, recovery on
   try {
     const ids = await createSession(pool);
     const first = await hello(ingest.url, ids);
-    for (let seq = 1; seq <= 5; seq++) first.socket.send({ t: MessageType.Batch, seq, events: makeEvents(100, seq * 10_000_000) });
+    for (let seq = 1; seq <= 5; seq++) first.socket.send({ t: MessageType.Batch, seq, events: makeEvents(100, seq * 40_000_000) });
     await first.socket.next((m) => m.t === MessageType.Ack && m.seq === 5);
 
     await cluster.server.stopImmediately();
@@ -86,7 +86,7 @@ test('PostgreSQL down: buffer bounded, throttle then overload close, recovery on
     let seq = 5;
     while (first.socket.ws.readyState === 1 && seq < 200) {
       seq++;
-      first.socket.send({ t: MessageType.Batch, seq, events: makeEvents(512, seq * 10_000_000) });
+      first.socket.send({ t: MessageType.Batch, seq, events: makeEvents(512, seq * 40_000_000) });
       await new Promise((r) => setTimeout(r, 2));
     }
     const closed = await first.socket.closed;
@@ -112,7 +112,7 @@ test('PostgreSQL down: buffer bounded, throttle then overload close, recovery on
     const last = seq + 3;
     // Paced as a client that honours throttle would be: the next batch once the last is acked.
     for (let next = committed + 1; next <= last; next++) {
-      resumed!.socket.send({ t: MessageType.Batch, seq: next, events: makeEvents(512, next * 10_000_000) });
+      resumed!.socket.send({ t: MessageType.Batch, seq: next, events: makeEvents(512, next * 40_000_000) });
       await resumed!.socket.next((m) => m.t === MessageType.Ack && m.seq === next, 10_000);
     }
     const stored = await storedCount(pool, ids.sessionId);

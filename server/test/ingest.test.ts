@@ -103,12 +103,12 @@ test('a second connection for the same session takes it over; the first is told 
 
 test('a client moving to another ingest process resumes exactly once, and the old connection is closed', async () => {
   const onA = await typist(ingest.url);
-  for (let seq = 1; seq <= 5; seq++) onA.socket.send({ t: MessageType.Batch, seq, events: makeEvents(20, seq * 1_000_000) });
+  for (let seq = 1; seq <= 5; seq++) onA.socket.send({ t: MessageType.Batch, seq, events: makeEvents(20, seq * 2_000_000) });
   // Moves before all acks arrived: what process A still holds is either committed there,
   // or refused as taken over and resent here. Never both.
   const onB = await typist(second.url, onA.ids);
   const from = onB.welcome.committedSeq + 1;
-  for (let seq = from; seq <= 7; seq++) onB.socket.send({ t: MessageType.Batch, seq, events: makeEvents(20, seq * 1_000_000) });
+  for (let seq = from; seq <= 7; seq++) onB.socket.send({ t: MessageType.Batch, seq, events: makeEvents(20, seq * 2_000_000) });
   await onB.socket.next(ackOf(7));
   const closedA = await onA.socket.closed;
   assert.is(closedA.code, 4106);

@@ -7,12 +7,26 @@ import { scopeSummary } from './summary.ts';
 const US_PER_SECOND = 1_000_000;
 
 /**
- * Fatigue: the scope cut into consecutive full windows of `windowSec` from its start (the
+ * Most fatigue windows in one answer (issue 15): a 6-hour session asked for 1-second windows
+ * made 21,600 windows and a 19 MB answer. Past this count the windows widen to
+ * ceil(span / MAX_FATIGUE_WINDOWS) seconds, and `windowSec` in the answer says so.
+ */
+export const MAX_FATIGUE_WINDOWS = 720;
+
+/** The window width used for a scope of [startUs, endUs): the one asked for, or wider. */
+export function effectiveWindowSec(requestedSec: number, startUs: number, endUs: number): number {
+  if (endUs <= startUs) return requestedSec;
+  return Math.max(requestedSec, Math.ceil((endUs - startUs) / (MAX_FATIGUE_WINDOWS * US_PER_SECOND)));
+}
+
+/**
+ * Fatigue: the scope cut into consecutive full windows of `windowSec` (effectiveWindowSec) from its start (the
  * remainder shorter than a window is left out: a 3-second tail would swing every trend),
  * each window summarised like any scope, then the least-squares slope of speed and dwell
  * against time in minutes, and the last window against the first.
  */
-export function fatigueFigures(facts: readonly KeydownFact[], startUs: number, endUs: number, windowSec: number): FatigueFigures {
+export function fatigueFigures(facts: readonly KeydownFact[], startUs: number, endUs: number, requestedSec: number): FatigueFigures {
+  const windowSec = effectiveWindowSec(requestedSec, startUs, endUs);
   const widthUs = windowSec * US_PER_SECOND;
   const count = endUs > startUs ? Math.floor((endUs - startUs) / widthUs) : 0;
   const windows: FatigueWindow[] = [];

@@ -28,6 +28,9 @@ export const ERROR_CODES = {
   RATE_LIMITED: 'too many connections or messages from this client',
   UNKNOWN_SESSION: 'no session with this id exists',
   UNEXPECTED_MESSAGE: 'the message type is not allowed in this direction or state',
+  SESSION_TOO_LONG: 'an event offset is beyond the longest session (MAX_SESSION_SPAN_US, 6 hours)',
+  OFFSET_DECREASED: 'an event offset is before the previous event of the session',
+  EVENT_QUOTA_EXCEEDED: 'the user stored as many events today as the server allows',
 } as const;
 export type ErrorCode = keyof typeof ERROR_CODES;
 
@@ -70,6 +73,9 @@ export const CLOSE_CODES = {
   RATE_LIMITED: 4110,
   UNKNOWN_SESSION: 4111,
   UNEXPECTED_MESSAGE: 4112,
+  SESSION_TOO_LONG: 4113,
+  OFFSET_DECREASED: 4114,
+  EVENT_QUOTA_EXCEEDED: 4115,
 } as const satisfies Record<Exclude<ErrorCode, 'INTERNAL_ERROR'>, number>;
 export type CloseCodeName = keyof typeof CLOSE_CODES;
 

@@ -9,6 +9,7 @@
  */
 import { type DecodeLimits } from './limits.ts';
 import { RecordTable } from './record-table.ts';
+import { isValidUtf8 } from './utf8.ts';
 import { keyScanFailure, lastRecordKeyCount, readLength, scanKey, scanRecordKeys } from './frame-scan-keys.ts';
 
 export type ScanResult =
@@ -72,7 +73,7 @@ export function scanFrame(
         children = token - 0x90;
         pos += 1;
       } else if (token < 0xc0) {
-        pos = skip(pos + 1, token - 0xa0, end);
+        pos = skipText(bytes, pos + 1, token - 0xa0, end);
       } else {
         switch (token) {
           case 0xc0: case 0xc2: case 0xc3:
@@ -113,11 +114,11 @@ export function scanFrame(
           case 0xd6: case 0xd7: case 0xd8:
             return reject(`extension type ${extType(bytes, pos + 1)} at byte ${pos} not accepted`);
           case 0xd9:
-            pos = skip(pos + 2, readLength(bytes, pos + 1, 1, end), end); break;
+            pos = skipText(bytes, pos + 2, readLength(bytes, pos + 1, 1, end), end); break;
           case 0xda:
-            pos = skip(pos + 3, readLength(bytes, pos + 1, 2, end), end); break;
+            pos = skipText(bytes, pos + 3, readLength(bytes, pos + 1, 2, end), end); break;
           case 0xdb:
-            pos = skip(pos + 5, readLength(bytes, pos + 1, 4, end), end); break;
+            pos = skipText(bytes, pos + 5, readLength(bytes, pos + 1, 4, end), end); break;
           case 0xdc: case 0xdd: case 0xde: case 0xdf: {
             const lengthBytes = token & 1 ? 4 : 2;
             const count = readLength(bytes, pos + 1, lengthBytes, end);
@@ -129,6 +130,7 @@ export function scanFrame(
           }
         }
       }
+      if (pos === BAD_UTF8) return reject('a string is not valid UTF-8');
       if (pos < 0) return reject('declared length runs past the end of the frame');
     }
 
@@ -161,6 +163,16 @@ function reject(message: string): ScanResult {
 /** Position after `length` bytes starting at `from`, or -1 if they overrun. */
 function skip(from: number, length: number, end: number): number {
   return length >= 0 && length <= end - from ? from + length : -1;
+}
+
+/** skipText's answer for a string whose bytes are not UTF-8 (PROTOCOL.md §2: str is UTF-8). */
+const BAD_UTF8 = -2;
+
+/** Like skip, for a str value: also -2 when its bytes are not strict UTF-8. */
+function skipText(bytes: Uint8Array, from: number, length: number, end: number): number {
+  const after = skip(from, length, end);
+  if (after < 0) return after;
+  return isValidUtf8(bytes, from, after) ? after : BAD_UTF8;
 }
 
 function extType(bytes: Uint8Array, at: number): string {

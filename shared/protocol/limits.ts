@@ -65,3 +65,11 @@ export function decodeLimits(overrides: Partial<DecodeLimits> = {}): DecodeLimit
 }
 
 export const DEFAULT_DECODE_LIMITS: Readonly<DecodeLimits> = Object.freeze(decodeLimits());
+
+/**
+ * Longest session, in microseconds of the session clock: 6 hours. `offsetUs` counts from the
+ * session's first keydown, so no offset may exceed this. Everything the analytics derive per
+ * second or per window of a session is bounded by it (at most 21,600 seconds), which is what
+ * keeps one session's report from costing minutes of CPU and gigabytes of temp files.
+ */
+export const MAX_SESSION_SPAN_US = 6 * 3600 * 1_000_000;

@@ -6,6 +6,9 @@ import type { ExportFormat } from './export-sql.ts';
 
 const LF = 0x0a;
 
+/** Longest an export's COPY may run (a download on a slow line included): 10 minutes. */
+export const EXPORT_STATEMENT_TIMEOUT_MS = 600_000;
+
 /**
  * Streams a COPY ... TO STDOUT to the caller without holding the result: rows flow from
  * PostgreSQL to the socket with backpressure. The client belongs to the stream until it
@@ -14,11 +17,20 @@ const LF = 0x0a;
  */
 export async function copyOut(pool: pg.Pool, build: (client: pg.PoolClient) => string, format: ExportFormat): Promise<Readable> {
   const client = await pool.connect();
+  // A COPY runs as long as the download does: the pool's request timeout would cut a large
+  // export on a slow line. It gets its own bound, and the connection, whose session setting
+  // was changed, is closed afterwards instead of going back to the pool.
+  try {
+    await client.query(`SET statement_timeout = ${EXPORT_STATEMENT_TIMEOUT_MS}`);
+  } catch (error) {
+    client.release(error as Error);
+    throw error;
+  }
   let released = false;
   const release = (error?: Error) => {
     if (released) return;
     released = true;
-    client.release(error);
+    client.release(error ?? true);
   };
   const out = new PassThrough();
   const source = client.query(copyTo(build(client)));

@@ -1,5 +1,6 @@
 import { SCOPE_AGGREGATES, scopeSummaryPairs, speedSql } from './summary-sql.ts';
 import { consistencySql } from './timing-sql.ts';
+import { MAX_FATIGUE_WINDOWS } from '../../../shared/metrics/fatigue.ts';
 
 /**
  * Fatigue in SQL (shared/metrics/fatigue.ts): full windows of `windowSec` from the scope's
@@ -39,16 +40,33 @@ fw_rows AS (
 )`;
 }
 
+/**
+ * `fw_sec`: the window width in seconds actually used, effectiveWindowSec in SQL: the one
+ * asked for, widened so that the scope holds at most MAX_FATIGUE_WINDOWS windows.
+ */
+export function fatigueWidthCte(sc: string, requestedSec: string): string {
+  const perWindowUs = MAX_FATIGUE_WINDOWS * 1_000_000;
+  return `fw_sec AS (
+  SELECT CASE WHEN sc.has_bounds AND sc.end_us > sc.start_us
+              THEN greatest(${requestedSec}, ((sc.end_us - sc.start_us + ${perWindowUs - 1}) / ${perWindowUs})::int)
+              ELSE ${requestedSec} END AS sec
+  FROM ${sc} sc
+)`;
+}
+
+/** The width fatigueWidthCte chose, as a scalar expression. */
+export const FATIGUE_WIDTH = '(SELECT sec FROM fw_sec)';
+
 function changeSql(column: string): string {
   const first = `CASE WHEN count(*) >= 2 THEN (array_agg(r.${column} ORDER BY r.k))[1] END`;
   const last = `CASE WHEN count(*) >= 2 THEN (array_agg(r.${column} ORDER BY r.k DESC))[1] END`;
   return `json_build_object('first', ${first}, 'last', ${last}, 'delta', ${last} - ${first}, 'percent', (${last} - ${first}) / nullif(${first}, 0) * 100)`;
 }
 
-/** The `fatigue` column: a FatigueFigures object (windowSec is the statement's $4). */
+/** The `fatigue` column: a FatigueFigures object (windowSec from fw_sec). */
 export const FATIGUE_COLUMNS = `(
   SELECT json_build_object(
-    'windowSec', $4::int,
+    'windowSec', ${FATIGUE_WIDTH},
     'windows', coalesce(json_agg(r.figures ORDER BY r.k), '[]'),
     'slopes', json_build_object('rawWpmPerMin', regr_slope(r.raw_wpm, r.minutes), 'productiveWpmPerMin', regr_slope(r.productive_wpm, r.minutes),
       'dwellMeanMsPerMin', regr_slope(r.dwell_mean_ms, r.minutes)),

@@ -1,4 +1,5 @@
 import { deriveFactsCtes } from './derive-sql.ts';
+import { MAX_SERIES_POINTS } from '../../../shared/metrics/series.ts';
 import { SCOPE_AGGREGATES, scopeSummaryPairs } from './summary-sql.ts';
 import { consistencySql } from './timing-sql.ts';
 
@@ -30,18 +31,22 @@ bounds AS (
   FROM facts GROUP BY session_id
 ),
 ss AS (
-  SELECT t.id AS session_id, t.committed_seq, t.event_count, b.start_us, b.end_us
+  SELECT t.id AS session_id, t.committed_seq, t.event_count, b.start_us, b.end_us,
+         b.start_us / 1000000 AS first_s, (b.end_us + 999999) / 1000000 - 1 AS last_s,
+         greatest(1, ((b.end_us + 999999) / 1000000 - b.start_us / 1000000 + ${MAX_SERIES_POINTS - 1}) / ${MAX_SERIES_POINTS}) AS k
   FROM typing_sessions t LEFT JOIN bounds b ON b.session_id = t.id WHERE t.id = ANY($1::uuid[])
 ),
--- Seconds of the session clock; the last one is closed at end_us (series.ts).
+-- Seconds of the session clock (k of them per point past MAX_SERIES_POINTS); the last one
+-- is closed at end_us (series.ts).
 buckets AS (
-  SELECT f.session_id, least(f.offset_us / 1000000, (ss.end_us + 999999) / 1000000 - 1) AS second, count(*) AS chars
+  SELECT f.session_id, ss.first_s + (least(f.offset_us / 1000000, ss.last_s) - ss.first_s) / ss.k * ss.k AS second, count(*) AS chars
   FROM facts f JOIN ss USING (session_id) WHERE f.is_char GROUP BY 1, 2
 ),
 full_seconds AS (
   SELECT ss.session_id, array_agg(coalesce(bk.chars, 0)::int ORDER BY g.second) AS chars
-  FROM ss CROSS JOIN LATERAL generate_series((ss.start_us + 999999) / 1000000, ss.end_us / 1000000 - 1) AS g(second)
+  FROM ss CROSS JOIN LATERAL generate_series(ss.first_s, ss.last_s, ss.k) AS g(second)
   LEFT JOIN buckets bk ON bk.session_id = ss.session_id AND bk.second = g.second
+  WHERE g.second * 1000000 >= ss.start_us AND (g.second + ss.k) * 1000000 <= ss.end_us
   GROUP BY ss.session_id
 ),
 agg AS (

@@ -34,7 +34,7 @@ export const LIMITS: ConnectionLimits = {
 export const frames = {
   hello: (sessionId = SESSION_A, fields: Partial<Omit<HelloMessage, 't' | 'sessionId'>> = {}): Uint8Array =>
     encodeMessage({ t: MessageType.Hello, v: PROTOCOL_VERSION, sessionId, lastAckedSeq: 0, client: 'test/1', ...fields }),
-  batch: (seq: number, events: KeyEvent[] = typed('ab')): Uint8Array => encodeMessage({ t: MessageType.Batch, seq, events }),
+  batch: (seq: number, events: KeyEvent[] = typed('ab', seq * 1000)): Uint8Array => encodeMessage({ t: MessageType.Batch, seq, events }),
   end: (seq: number): Uint8Array => encodeMessage({ t: MessageType.End, seq }),
   watch: (sessionId = SESSION_A): Uint8Array => encodeMessage({ t: MessageType.Watch, sessionId }),
 };
