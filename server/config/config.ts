@@ -75,6 +75,11 @@ export interface Config {
   shutdownTimeoutMs: number;
   /** Set when the load-test endpoints are enabled; their callers must present it. */
   loadtestToken: string | undefined;
+  loadtest: {
+    /** LOADTEST_TOKEN is set but NODE_ENV=production without LOADTEST_ALLOW_PRODUCTION. */
+    refusedInProduction: boolean;
+    retentionHours: number;
+  };
 }
 
 export interface LoadOptions {
@@ -177,7 +182,11 @@ export function loadConfig(source: Record<string, string | undefined>, options: 
       idleTimeoutSec: env.INGEST_IDLE_TIMEOUT_S,
     },
     shutdownTimeoutMs: env.SHUTDOWN_TIMEOUT_MS,
-    loadtestToken: env.LOADTEST_TOKEN,
+    loadtestToken: production && !env.LOADTEST_ALLOW_PRODUCTION ? undefined : env.LOADTEST_TOKEN,
+    loadtest: {
+      refusedInProduction: production && !env.LOADTEST_ALLOW_PRODUCTION && env.LOADTEST_TOKEN !== undefined,
+      retentionHours: env.LOADTEST_RETENTION_HOURS,
+    },
   };
 }
 
