@@ -1,5 +1,10 @@
-// The load tool end to end (sidecar load-test endpoint, ingest, PostgreSQL), both transports,
-// and proof that its report counts losses and duplicates when there are some.
+// The load tool end to end (sidecar load-test routes, ingest, PostgreSQL), both transports,
+// verified through the load-test route as against a remote deployment; proof that the
+// verification counts losses and duplicates; the command line's exit codes, outputs,
+// cleanup and hygiene; and the load-test door's rules (off, production, wrong tokens).
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { freshDatabase, type TestDatabase } from './support/database.ts';
@@ -7,6 +12,8 @@ import { startTestIngest } from './support/ingest-fixtures.ts';
 import { startTestSidecar, type TestSidecar } from './support/sidecar-fixtures.ts';
 import { loadtestRoutes } from '../http/loadtest-routes.ts';
 import { runLoadDetailed, type LoadOptions } from '../load/run-load.ts';
+import { LoadtestApi } from '../load/sidecar-api.ts';
+import { verifyThroughApi } from '../load/verify-remote.ts';
 import { verifyStored } from '../load/verify-stored.ts';
 import type { IngestServer } from '../ingest/server.ts';
 import { spawnTs } from './support/processes.ts';
@@ -15,15 +22,16 @@ const TOKEN = 'load-test-token-'.padEnd(40, 'z');
 let db: TestDatabase;
 let sidecar: TestSidecar;
 let ingest: { server: IngestServer; url: string };
+const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'ff-load-test-'));
 
 const options = (over: Partial<LoadOptions>): LoadOptions => ({
   sidecarUrl: sidecar.base, ingestUrl: `${ingest.url}/ws`, token: TOKEN, clients: 20, rampUpSec: 1, durationSec: 3,
-  transport: 'ws', seed: 7, batchMs: 250, databaseUrl: db.url, serverPid: process.pid, graceSec: 15, ...over,
+  transport: 'ws', seed: 7, batchMs: 150, batchEvents: 64, serverPid: process.pid, graceSec: 15, run: 'load-test-suite', ...over,
 });
 
 test.before(async () => {
   db = await freshDatabase();
-  sidecar = await startTestSidecar(db.url, db.pool, { LOADTEST_TOKEN: TOKEN }, [loadtestRoutes]);
+  sidecar = await startTestSidecar(db.url, db.pool, { LOADTEST_TOKEN: TOKEN, INGEST_PUBLIC_URL: 'ws://127.0.0.1:9/ws' }, [loadtestRoutes]);
   ingest = await startTestIngest(db.url, db.pool);
 });
 
@@ -31,11 +39,13 @@ test.after(async () => {
   await ingest.server.drain();
   await sidecar.close();
   await db.drop();
+  fs.rmSync(dir, { recursive: true, force: true });
 });
 
 for (const transport of ['ws', 'socketio'] as const) {
-  test(`a short run over ${transport}: every event sent is acked and stored exactly once`, async () => {
+  test(`a short run over ${transport}, verified through the load-test route: every event acked and stored exactly once`, async () => {
     const { report } = await runLoadDetailed(options({ transport, clients: transport === 'ws' ? 20 : 10 }));
+    assert.is(report.verification.method, 'api');
     assert.is(report.completedSessions, report.clients, JSON.stringify(report));
     assert.ok(report.sent > report.clients * 10, `only ${report.sent} events sent`);
     assert.is(report.acked, report.sent);
@@ -45,6 +55,7 @@ for (const transport of ['ws', 'socketio'] as const) {
     assert.is(report.unacked, 0);
     assert.ok(report.ackLatencyMs.p50 > 0 && report.ackLatencyMs.p99 >= report.ackLatencyMs.p50);
     assert.ok((report.serverRssMB ?? 0) > 0);
+    assert.ok(report.generator.cpuPercent > 0, 'the generator\'s CPU is measured');
     assert.ok(report.timeline.length >= 4, `a timeline of ${report.timeline.length} seconds`);
     assert.is(report.timeline.reduce((n, p) => n + p.eventsPerSec, 0), report.acked, 'the timeline accounts for every ack');
     assert.ok(report.timeline.every((p) => p.ackMaxMs >= p.ackP99Ms));
@@ -53,8 +64,8 @@ for (const transport of ['ws', 'socketio'] as const) {
   });
 }
 
-test('the report counts a lost batch and a duplicated batch', async () => {
-  const { report, clients } = await runLoadDetailed(options({ clients: 3, durationSec: 2 }));
+test('the load-test route and the database both count a lost batch and a duplicated batch', async () => {
+  const { report, clients } = await runLoadDetailed(options({ clients: 3, durationSec: 2, batchMs: 250 }));
   assert.is(report.lost, 0);
   const victim = clients[0]!;
   const lostBatch = victim.batches.get(1)!;
@@ -66,36 +77,121 @@ test('the report counts a lost batch and a duplicated batch', async () => {
      SELECT session_id, 9999, batch_idx, offset_us, event_type, key_code, key_value, text_pos, finger, is_error, flags FROM keystrokes WHERE session_id = $1 AND batch_seq = 2`,
     [donor.sessionId],
   );
-  const check = await verifyStored(db.url, clients);
-  assert.is(check.lost, lostBatch.count);
-  assert.is(check.duplicates, copied.count);
-  assert.is(check.stored, report.stored! - lostBatch.count + copied.count);
+  for (const check of [await verifyStored(db.url, clients), await verifyThroughApi(new LoadtestApi(sidecar.base, TOKEN), clients)]) {
+    assert.is(check.lost, lostBatch.count);
+    assert.is(check.duplicates, copied.count);
+    assert.is(check.stored, report.stored! - lostBatch.count + copied.count);
+  }
 });
 
-test('the load-test endpoint is off without a token, and refuses a wrong one', async () => {
+test('stages with session churn and a reconnect storm: more sessions than typists, still exactly once', async () => {
+  const { report } = await runLoadDetailed(options({
+    clients: 6, scenario: { stages: [{ durationSec: 1, target: 6 }, { durationSec: 4, target: 6 }, { durationSec: 1, target: 2 }], sessionSec: 2, maxTypists: 6, reconnectStormsAt: [2], soak: false },
+  }));
+  assert.ok(report.sessionsStarted > 6, `${report.sessionsStarted} sessions for 6 typists with 2 s sessions over 6 s`);
+  assert.ok(report.reconnects >= 1, 'the storm made clients reconnect');
+  assert.is(report.lost, 0);
+  assert.is(report.duplicates, 0);
+  assert.is(report.acked, report.sent);
+});
+
+test('the load-test door: off without a token, off in production unless allowed, wrong tokens logged with the address and throttled', async () => {
+  const post = (base: string, token: string) => fetch(`${base}/api/loadtest/sessions`, { method: 'POST', headers: { 'content-type': 'application/json', 'x-loadtest-token': token }, body: '{"count":1}' });
   const off = await startTestSidecar(db.url, db.pool, {}, [loadtestRoutes]);
+  const production = await startTestSidecar(db.url, db.pool, { LOADTEST_TOKEN: TOKEN, NODE_ENV: 'production', DOMAIN: 'example.com' }, [loadtestRoutes]);
+  const allowed = await startTestSidecar(db.url, db.pool, { LOADTEST_TOKEN: TOKEN, NODE_ENV: 'production', DOMAIN: 'example.com', LOADTEST_ALLOW_PRODUCTION: 'true' }, [loadtestRoutes]);
   try {
-    const response = await fetch(`${off.base}/api/loadtest/sessions`, { method: 'POST', headers: { 'content-type': 'application/json', 'x-loadtest-token': TOKEN }, body: '{"count":1}' });
-    assert.is(response.status, 404);
+    assert.is((await post(off.base, TOKEN)).status, 404);
+    assert.is((await post(production.base, TOKEN)).status, 404, 'production refuses load tests by default');
+    assert.is((await post(allowed.base, TOKEN)).status, 201, 'LOADTEST_ALLOW_PRODUCTION opens them');
+    const statuses: number[] = [];
+    for (let i = 0; i < 12; i++) statuses.push((await post(allowed.base, `wrong-${i}`)).status);
+    assert.equal(statuses.slice(0, 10), Array(10).fill(403));
+    assert.equal(statuses.slice(10), [429, 429], 'an address that keeps guessing is throttled');
+    assert.is((await post(allowed.base, TOKEN)).status, 429, 'even the right token, until the window passes');
+    const rejected = allowed.logs.filter((l) => l.includes('loadtest_token_rejected'));
+    assert.is(rejected.length, 10);
+    assert.match(rejected[0]!, /"ip":"127\.0\.0\.1"/);
+    assert.not.match(rejected.join('\n'), new RegExp(TOKEN));
   } finally {
     await off.close();
+    await production.close();
+    await allowed.close();
   }
-  const wrong = await fetch(`${sidecar.base}/api/loadtest/sessions`, { method: 'POST', headers: { 'content-type': 'application/json', 'x-loadtest-token': 'nope' }, body: '{"count":1}' });
-  assert.is(wrong.status, 403);
 });
 
-test('the load command refuses bad options and bad settings in one line, exit 2, no stack trace', async () => {
+const tokenFile = () => {
+  const file = path.join(dir, 'token');
+  fs.writeFileSync(file, `${TOKEN}\n`);
+  return file;
+};
+const cli = (args: string[], env: Record<string, string> = {}) => spawnTs('server/bin/load.ts', env, ['--url', sidecar.base, '--ingest', `${ingest.url}/ws`, ...args]);
+
+test('the command line: a verified run with thresholds, JSON, HTML and OpenMetrics, cleanup, and the token never shown', async () => {
+  const json = path.join(dir, 'run.json');
+  const html = path.join(dir, 'run.html');
+  const metrics = path.join(dir, 'run.prom');
+  const run = cli(['--token-file', tokenFile(), '--clients', '4', '--ramp-up', '0', '--duration', '2', '--json', json, '--html', html, '--openmetrics', metrics,
+    '--threshold', 'ack_p99<3600000', '--threshold', 'errors<100%', '--threshold', 'lost==0', '--run-tag', 'cli-run-1', '--cleanup']);
+  assert.is(await run.exited(90_000), 0, run.output());
+  const result = JSON.parse(fs.readFileSync(json, 'utf8'));
+  assert.is(result.tool.name, 'fingerflow-load');
+  assert.type(result.tool.version, 'string');
+  assert.type(result.serverVersion, 'string');
+  assert.is(result.settings.clients, 4);
+  assert.is(result.settings.batchMs, 150, 'browser-like batching by default');
+  assert.is(result.settings.batchEvents, 64);
+  assert.is(result.verification.method, 'api');
+  assert.is(result.lost, 0);
+  assert.equal(result.thresholds.map((t: { ok: boolean }) => t.ok), [true, true, true]);
+  assert.match(fs.readFileSync(html, 'utf8'), /<svg[^>]*>.*polyline/s);
+  assert.match(fs.readFileSync(metrics, 'utf8'), /fingerflow_load_events_acked_total\{run="cli-run-1",transport="ws"\} \d+\n[\s\S]*# EOF\n$/);
+  for (const text of [run.output(), fs.readFileSync(json, 'utf8'), fs.readFileSync(html, 'utf8')]) assert.not.ok(text.includes(TOKEN), 'the token leaked');
+  assert.match(run.output(), /cleanup: 4 sessions of run cli-run-1 removed/);
+  const left = await db.pool.query("SELECT count(*)::int AS n FROM users WHERE loadtest_run = 'cli-run-1'");
+  assert.is(left.rows[0].n, 0);
+});
+
+test('exit codes: 1 when a threshold fails, 3 when the stored events cannot be counted (the report is still written)', async () => {
+  const failing = cli(['--clients', '2', '--ramp-up', '0', '--duration', '1', '--threshold', 'ack_max<1', '--cleanup'], { LOADTEST_TOKEN: TOKEN });
+  assert.is(await failing.exited(90_000), 1, failing.output());
+  assert.match(failing.output(), /FAIL threshold ack_max<1/);
+  const json = path.join(dir, 'unverified.json');
+  const unverified = cli(['--clients', '2', '--ramp-up', '0', '--duration', '1', '--database-url', 'postgres://nobody@127.0.0.1:1/none', '--json', json, '--cleanup'], { LOADTEST_TOKEN: TOKEN });
+  assert.is(await unverified.exited(90_000), 3, unverified.output());
+  assert.match(unverified.output(), /NOT VERIFIED/);
+  assert.is(JSON.parse(fs.readFileSync(json, 'utf8')).lost, null);
+});
+
+test('an unreachable ingest server: the run still ends after its grace period, with a failure and errors counted by code', async () => {
+  const run = spawnTs('server/bin/load.ts', { LOADTEST_TOKEN: TOKEN }, ['--url', sidecar.base, '--ingest', 'ws://127.0.0.1:9/ws', '--clients', '3', '--ramp-up', '0', '--duration', '1', '--grace', '2', '--cleanup']);
+  assert.is(await run.exited(90_000), 1, run.output());
+  assert.match(run.output(), /CONNECT_ECONNREFUSED=\d+/);
+  assert.match(run.output(), /FAIL: no event was acknowledged/);
+});
+
+test('the command line refuses bad options in one line, exit 2, no stack trace; --help describes every flag', async () => {
   const cases: Array<[Record<string, string>, string[], RegExp]> = [
-    [{}, ['--clients', '0'], /--clients must be/],
-    [{}, ['--transport', 'carrier-pigeon'], /--transport must be ws or socketio/],
-    [{ LOADTEST_TOKEN: 'short' }, [], /^load: configuration error: LOADTEST_TOKEN: must be at least 32 characters/m],
+    [{ LOADTEST_TOKEN: TOKEN }, ['--clients', '0'], /--clients must be a whole number >= 1/],
+    [{ LOADTEST_TOKEN: TOKEN }, ['--transport', 'carrier-pigeon'], /--transport must be ws or socketio/],
+    [{ LOADTEST_TOKEN: TOKEN }, ['--model', 'replayy'], /--model must be human or replay, got "replayy"/],
+    [{ LOADTEST_TOKEN: TOKEN }, ['--model', 'replay', '--replay', '/nonexistent/log.tsv'], /--replay \/nonexistent\/log.tsv: no such file/],
+    [{ LOADTEST_TOKEN: TOKEN }, ['--threshold', 'p99 < fast'], /--threshold "p99 < fast"/],
+    [{}, [], /a load-test token is needed/],
+    // No server configuration is read: production without SECRET_KEY is no obstacle, a wrong token is the server's answer.
+    [{ NODE_ENV: 'production', LOADTEST_TOKEN: 'x'.repeat(40) }, ['--url', 'http://127.0.0.1:25089'], /cannot reach http:\/\/127\.0\.0\.1:25089\/api\/loadtest\/info: connect ECONNREFUSED/],
   ];
   for (const [env, args, message] of cases) {
-    const run = spawnTs('server/bin/load.ts', env, args);
-    assert.is(await run.exited(20_000), 2, run.output());
+    const run = spawnTs('server/bin/load.ts', { DATA_DIR: dir, ...env }, args);
+    assert.is(await run.exited(30_000), 2, run.output());
     assert.match(run.output(), message);
     assert.not.match(run.output(), /\n\s+at /, `a stack trace: ${run.output()}`);
   }
+  assert.not.ok(fs.existsSync(path.join(dir, 'secret_key')), 'the tool wrote into a data folder');
+  const help = spawnTs('server/bin/load.ts', {}, ['--help']);
+  assert.is(await help.exited(30_000), 0);
+  const { LOAD_OPTIONS } = await import('../load/cli/options.ts');
+  for (const name of Object.keys(LOAD_OPTIONS)) assert.match(help.output(), new RegExp(`--${name}\\b.*\\S`), `--help does not describe --${name}`);
 });
 
 test.run();
