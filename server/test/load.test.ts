@@ -2,6 +2,7 @@
 // verified through the load-test route as against a remote deployment; proof that the
 // verification counts losses and duplicates; the command line's exit codes, outputs,
 // cleanup and hygiene; and the load-test door's rules (off, production, wrong tokens).
+import { spawn } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -16,7 +17,7 @@ import { LoadtestApi } from '../load/sidecar-api.ts';
 import { verifyThroughApi } from '../load/verify-remote.ts';
 import { verifyStored } from '../load/verify-stored.ts';
 import type { IngestServer } from '../ingest/server.ts';
-import { spawnTs } from './support/processes.ts';
+import { REPO_ROOT, spawnTs } from './support/processes.ts';
 
 const TOKEN = 'load-test-token-'.padEnd(40, 'z');
 let db: TestDatabase;
@@ -192,6 +193,20 @@ test('the command line refuses bad options in one line, exit 2, no stack trace; 
   assert.is(await help.exited(30_000), 0);
   const { LOAD_OPTIONS } = await import('../load/cli/options.ts');
   for (const name of Object.keys(LOAD_OPTIONS)) assert.match(help.output(), new RegExp(`--${name}\\b.*\\S`), `--help does not describe --${name}`);
+});
+
+test('the standalone example typists (ws and Socket.IO) speak the protocol: their events are stored', async () => {
+  for (const script of ['examples/load/ws-typist.mjs', 'examples/load/socketio-typist.mjs']) {
+    const child = spawn(process.execPath, [path.join(REPO_ROOT, script)], { cwd: REPO_ROOT, env: { PATH: process.env.PATH, SIDECAR_URL: sidecar.base, INGEST_URL: `${ingest.url}/ws`, LOADTEST_TOKEN: TOKEN }, stdio: ['ignore', 'pipe', 'pipe'] });
+    let output = '';
+    child.stdout.on('data', (d: Buffer) => (output += d.toString()));
+    child.stderr.on('data', (d: Buffer) => (output += d.toString()));
+    const code = await new Promise((resolve) => child.on('exit', resolve));
+    assert.is(code, 0, `${script}: ${output}`);
+    const line = JSON.parse(output.trim().split('\n').pop()!);
+    assert.is(line.stored, 22, `${script}: ${output}`);
+    assert.is(line.committedSeq, 3);
+  }
 });
 
 test.run();
