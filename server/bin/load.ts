@@ -4,6 +4,7 @@
 // exactly once, and thresholds. Exit codes: 0 ok, 1 loss or a failed threshold, 2 usage or
 // cannot start, 3 could not verify. docs/LOAD-TESTING.md is the manual.
 import fs from 'node:fs';
+import net from 'node:net';
 import os from 'node:os';
 import { loadToolToken } from '../config/load-tool-env.ts';
 import { parseLoadArgs, usage } from '../load/cli/options.ts';
@@ -91,15 +92,29 @@ async function runHere(r: ResolvedRun): Promise<LoadResult> {
   }
 }
 
+/** A server the tool started (--server-cmd) is ready when the sidecar answers and the ingest port accepts. */
 async function waitForServer(): Promise<void> {
   const until = Date.now() + 120_000;
   for (;;) {
     try {
-      await api.info();
+      const info = await api.info();
+      await tcpConnect(new URL(settings.ingest ?? info.ingestUrl));
       return;
     } catch (error) {
       if (Date.now() > until) throw new Error(`the server started with --server-cmd did not answer in 120 s: ${(error as Error).message}`);
       await new Promise((r) => setTimeout(r, 500));
     }
   }
+}
+
+function tcpConnect(url: URL): Promise<void> {
+  return new Promise((resolve, reject) => {
+    const socket = net.connect(Number(url.port || (url.protocol === 'wss:' ? 443 : 80)), url.hostname);
+    socket.setTimeout(2000, () => socket.destroy(new Error(`no answer from ${url.host}`)));
+    socket.once('connect', () => {
+      socket.destroy();
+      resolve();
+    });
+    socket.once('error', reject);
+  });
 }

@@ -13,6 +13,8 @@ interface OutboxBatch {
   seq: number;
   events: KeyEvent[];
   firstSentAt: number;
+  /** When its oldest event was typed (waiting since then, e.g. through an outage). */
+  typedAt: number;
 }
 
 export interface ClientOptions {
@@ -49,6 +51,7 @@ export class LoadClient {
   private finishedTyping = false;
   private lostConnection = false;
   private retryTimer: NodeJS.Timeout | undefined;
+  private pendingSince = 0;
   /** A reconnect storm closed the connection on purpose: come back whatever the close code. */
   private dropping = false;
   /** When start() was called (ms since epoch): 0 until then. */
@@ -72,6 +75,7 @@ export class LoadClient {
     const elapsed = now - this.startedAt;
     if (!this.finishedTyping) {
       const due = this.script.take(Math.min(elapsed, this.options.durationMs));
+      if (due.length && this.pending.length === 0) this.pendingSince = now;
       if (due.length) this.pending.push(...due);
       if (elapsed >= this.options.durationMs) this.finishedTyping = true;
     }
@@ -128,7 +132,7 @@ export class LoadClient {
     this.lastFlush = now;
     while (this.pending.length) {
       const events = this.pending.splice(0, this.options.maxEventsPerBatch);
-      const batch = { seq: this.nextSeq++, events, firstSentAt: now };
+      const batch = { seq: this.nextSeq++, events, firstSentAt: now, typedAt: this.pendingSince || now };
       this.batches.set(batch.seq, { count: events.length, offsetSum: events.reduce((s, e) => s + e.offsetUs, 0) });
       this.outbox.push(batch);
       this.stats.sent(events.length);
@@ -191,7 +195,7 @@ export class LoadClient {
     if (seq <= this.ackedSeq) return;
     while (this.outbox.length && this.outbox[0]!.seq <= seq) {
       const batch = this.outbox.shift()!;
-      this.stats.acked(batch.events.length, now - batch.firstSentAt, batch.firstSentAt);
+      this.stats.acked(batch.events.length, now - batch.firstSentAt, batch.typedAt);
     }
     this.ackedSeq = seq;
   }

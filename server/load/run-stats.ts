@@ -12,7 +12,7 @@ export class RunStats {
   private window = hdr.build({ lowestDiscernibleValue: 1, highestTrackableValue: 3_600_000, numberOfSignificantValueDigits: 3 });
   private windowAcked = 0;
   private windowErrors = 0;
-  /** Outage measurement: acks of batches first sent before this time count as backlog. */
+  /** Outage measurement: acks of events typed before this time (the recovery) count as backlog. */
   private backlogBefore = 0;
   backlogDelivered = 0;
   lastBacklogAckAt = 0;
@@ -21,8 +21,8 @@ export class RunStats {
     this.sentEvents += events;
   }
 
-  acked(events: number, latencyMs: number, firstSentAt = 0): void {
-    if (this.backlogBefore && firstSentAt && firstSentAt < this.backlogBefore) {
+  acked(events: number, latencyMs: number, typedAt = 0): void {
+    if (this.backlogBefore && typedAt && typedAt < this.backlogBefore) {
       this.backlogDelivered += events;
       this.lastBacklogAckAt = Date.now();
     }

@@ -9,7 +9,8 @@ import path from 'node:path';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { freshDatabase, type TestDatabase } from './support/database.ts';
-import { startTestIngest } from './support/ingest-fixtures.ts';
+import net from 'node:net';
+import { startTestIngest, TEST_SECRET } from './support/ingest-fixtures.ts';
 import { startTestSidecar, type TestSidecar } from './support/sidecar-fixtures.ts';
 import { loadtestRoutes } from '../http/loadtest-routes.ts';
 import { runLoadDetailed, type LoadOptions } from '../load/run-load.ts';
@@ -195,6 +196,37 @@ test('the command line refuses bad options in one line, exit 2, no stack trace; 
   for (const name of Object.keys(LOAD_OPTIONS)) assert.match(help.output(), new RegExp(`--${name}\\b.*\\S`), `--help does not describe --${name}`);
 });
 
+test('--workers 2: two generator processes, one merged result with every typist and exact totals', async () => {
+  const json = path.join(dir, 'workers.json');
+  const run = cli(['--workers', '2', '--clients', '6', '--ramp-up', '0', '--duration', '2', '--json', json, '--cleanup'], { LOADTEST_TOKEN: TOKEN });
+  assert.is(await run.exited(120_000), 0, run.output());
+  const result = JSON.parse(fs.readFileSync(json, 'utf8'));
+  assert.is(result.generators.length, 2);
+  assert.is(result.clients, 6);
+  assert.is(result.sessionsStarted, 6);
+  assert.is(result.lost, 0);
+  assert.is(result.stored, result.sent);
+  assert.is(result.timeline.reduce((n: number, p: { eventsPerSec: number }) => n + p.eventsPerSec, 0), result.acked);
+});
+
+test('--outage-at with --server-cmd: the tool kills the ingest server it started, starts it again, and counts the backlog', async () => {
+  const port = await freePort();
+  const env = `DATABASE_URL='${db.url}' INGEST_PORT=${port} SECRET_KEY='${TEST_SECRET}' NODE_ENV=test ALLOWED_ORIGINS=http://localhost:8080 LOG_LEVEL=error`;
+  const command = `${env} exec '${process.execPath}' --import tsx server/bin/ingest.ts`;
+  const json = path.join(dir, 'outage.json');
+  const run = spawnTs('server/bin/load.ts', { LOADTEST_TOKEN: TOKEN }, ['--url', sidecar.base, '--ingest', `ws://127.0.0.1:${port}/ws`, '--clients', '4', '--ramp-up', '0', '--duration', '8',
+    '--outage-at', '3', '--outage-seconds', '2', '--server-cmd', command, '--grace', '30', '--json', json, '--cleanup']);
+  assert.is(await run.exited(120_000), 0, run.output());
+  const result = JSON.parse(fs.readFileSync(json, 'utf8'));
+  assert.is(result.lost, 0, run.output());
+  assert.is(result.duplicates, 0);
+  assert.ok(result.reconnects >= 1, `typists came back after the kill: ${result.reconnects}`);
+  assert.is(result.completedSessions, 4, 'every session ended after the restart');
+  assert.ok(result.outage.backlogDelivered > 0, JSON.stringify(result.outage));
+  assert.type(result.outage.drainSec, 'number');
+  assert.not.ok(await portOpen(port), 'the server the tool started is stopped at the end');
+});
+
 test('the standalone example typists (ws and Socket.IO) speak the protocol: their events are stored', async () => {
   for (const script of ['examples/load/ws-typist.mjs', 'examples/load/socketio-typist.mjs']) {
     const child = spawn(process.execPath, [path.join(REPO_ROOT, script)], { cwd: REPO_ROOT, env: { PATH: process.env.PATH, SIDECAR_URL: sidecar.base, INGEST_URL: `${ingest.url}/ws`, LOADTEST_TOKEN: TOKEN }, stdio: ['ignore', 'pipe', 'pipe'] });
@@ -203,10 +235,28 @@ test('the standalone example typists (ws and Socket.IO) speak the protocol: thei
     child.stderr.on('data', (d: Buffer) => (output += d.toString()));
     const code = await new Promise((resolve) => child.on('exit', resolve));
     assert.is(code, 0, `${script}: ${output}`);
-    const line = JSON.parse(output.trim().split('\n').pop()!);
+    const line = JSON.parse(output.trim().split('\n').filter((l) => l.startsWith('{')).pop() ?? '{}');
+    assert.not.match(output, /server error/, `${script}: ${output}`);
     assert.is(line.stored, 22, `${script}: ${output}`);
     assert.is(line.committedSeq, 3);
   }
 });
+
+function freePort(): Promise<number> {
+  return new Promise((resolve) => {
+    const server = net.createServer().listen(0, '127.0.0.1', () => {
+      const { port } = server.address() as net.AddressInfo;
+      server.close(() => resolve(port));
+    });
+  });
+}
+
+function portOpen(port: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    const socket = net.connect(port, '127.0.0.1');
+    socket.once('connect', () => (socket.destroy(), resolve(true)));
+    socket.once('error', () => resolve(false));
+  });
+}
 
 test.run();
