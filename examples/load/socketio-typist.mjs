@@ -12,11 +12,15 @@ const sent = batches.reduce((n, b) => n + b.length, 0);
 const base = session.ingestUrl.replace(/^ws/, 'http').replace(/\/ws$/, '');
 const socket = io(base, { path: '/socket.io/', parser: msgpackParser, query: { ticket: session.ticket }, transports: ['websocket'], reconnection: false });
 
-let acked = 0;
+let ending = false;
 const onAnswer = (m) => {
   if (!m) return;
   if (m.t === 2) batches.forEach((events, i) => socket.emit('batch', { t: 3, seq: i + 1, events }, onAnswer)); // welcome
-  else if (m.t === 4 && (acked = Math.max(acked, m.seq)) === batches.length) socket.emit('end', { t: 7, seq: batches.length }, onAnswer); // ack
+  // Acks are cumulative and may arrive more than once (an answer and a later commit): end once.
+  else if (m.t === 4 && m.seq >= batches.length && !ending) {
+    ending = true;
+    socket.emit('end', { t: 7, seq: batches.length }, onAnswer);
+  }
   else if (m.t === 8) { // ended
     socket.disconnect();
     void verifyAndClean(session.sessionId, sent);

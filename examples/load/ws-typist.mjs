@@ -14,12 +14,16 @@ const batches = typedBatches();
 const sent = batches.reduce((n, b) => n + b.length, 0);
 const ws = new WebSocket(`${session.ingestUrl}?ticket=${encodeURIComponent(session.ticket)}`);
 const send = (message) => ws.send(packr.pack(message));
+let ending = false;
 ws.on('open', () => send({ t: T.hello, v: 1, sessionId: session.sessionId, lastAckedSeq: 0, client: 'example-ws' }));
 ws.on('message', (data) => {
   const m = unpackr.unpack(data);
   if (m.t === T.welcome) batches.forEach((events, i) => send({ t: T.batch, seq: i + 1, events }));
-  // A batch is safe once acked; after the last one, end the session with its seq.
-  else if (m.t === T.ack && m.seq === batches.length) send({ t: T.end, seq: batches.length });
+  // A batch is safe once acked (acks are cumulative); after the last one, end the session once.
+  else if (m.t === T.ack && m.seq >= batches.length && !ending) {
+    ending = true;
+    send({ t: T.end, seq: batches.length });
+  }
   else if (m.t === T.error) console.error(`server error ${m.code}: ${m.message}`);
   else if (m.t === T.ended) {
     ws.close();
