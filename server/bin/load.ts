@@ -30,6 +30,7 @@ try {
     process.exit(EXIT.OK);
   }
   run = resolveRun(args, loadToolToken());
+  if (args['cleanup-only'] && !args['run-tag']) throw new UsageError('--cleanup-only needs the --run-tag of the run to remove');
 } catch (error) {
   process.stderr.write(`load: ${(error as Error).message}\n(npm run load -- --help lists every option)\n`);
   process.exit(EXIT.USAGE);
@@ -37,6 +38,16 @@ try {
 
 const { settings } = run;
 const api = new LoadtestApi(settings.url, run.token, settings.runTag);
+if (process.argv.includes('--cleanup-only')) {
+  try {
+    const removed = await api.cleanup();
+    process.stdout.write(`cleanup: ${removed.sessions} sessions of run ${settings.runTag} removed with their users and keystrokes\n`);
+    process.exit(EXIT.OK);
+  } catch (error) {
+    process.stderr.write(`load: ${(error as Error).message}\n`);
+    process.exit(EXIT.USAGE);
+  }
+}
 let result: LoadResult;
 try {
   result = settings.workers > 1 ? mergeResults(await runWorkers(run)) : await runHere(run);

@@ -155,9 +155,14 @@ test('the command line: a verified run with thresholds, JSON, HTML and OpenMetri
 });
 
 test('exit codes: 1 when a threshold fails, 3 when the stored events cannot be counted (the report is still written)', async () => {
-  const failing = cli(['--clients', '2', '--ramp-up', '0', '--duration', '1', '--threshold', 'ack_max<1', '--cleanup'], { LOADTEST_TOKEN: TOKEN });
+  const failing = cli(['--clients', '2', '--ramp-up', '0', '--duration', '1', '--threshold', 'ack_max<1', '--run-tag', 'cli-fail'], { LOADTEST_TOKEN: TOKEN });
   assert.is(await failing.exited(90_000), 1, failing.output());
   assert.match(failing.output(), /FAIL threshold ack_max<1/);
+  const tagged = async () => (await db.pool.query("SELECT count(*)::int AS n FROM users WHERE loadtest_run = 'cli-fail'")).rows[0].n;
+  assert.is(await tagged(), 2);
+  const cleanup = cli(['--cleanup-only', '--run-tag', 'cli-fail'], { LOADTEST_TOKEN: TOKEN });
+  assert.is(await cleanup.exited(30_000), 0, cleanup.output());
+  assert.is(await tagged(), 0, 'a run is removed afterwards by its tag');
   const json = path.join(dir, 'unverified.json');
   const unverified = cli(['--clients', '2', '--ramp-up', '0', '--duration', '1', '--database-url', 'postgres://nobody@127.0.0.1:1/none', '--json', json, '--cleanup'], { LOADTEST_TOKEN: TOKEN });
   assert.is(await unverified.exited(90_000), 3, unverified.output());
@@ -193,7 +198,11 @@ test('the command line refuses bad options in one line, exit 2, no stack trace; 
   const help = spawnTs('server/bin/load.ts', {}, ['--help']);
   assert.is(await help.exited(30_000), 0);
   const { LOAD_OPTIONS } = await import('../load/cli/options.ts');
-  for (const name of Object.keys(LOAD_OPTIONS)) assert.match(help.output(), new RegExp(`--${name}\\b.*\\S`), `--help does not describe --${name}`);
+  const manual = fs.readFileSync(path.join(REPO_ROOT, 'docs', 'LOAD-TESTING.md'), 'utf8');
+  for (const name of Object.keys(LOAD_OPTIONS)) {
+    assert.match(help.output(), new RegExp(`--${name}\\b.*\\S`), `--help does not describe --${name}`);
+    assert.match(manual, new RegExp(`^\\| \`--${name}[ \`]`, 'm'), `docs/LOAD-TESTING.md does not list --${name}`);
+  }
 });
 
 test('--workers 2: two generator processes, one merged result with every typist and exact totals', async () => {

@@ -37,6 +37,7 @@ export const LOAD_OPTIONS: Record<string, OptionSpec> = {
   html: { type: 'string', arg: 'FILE', help: 'write a one-file HTML report with charts' },
   openmetrics: { type: 'string', arg: 'FILE', help: 'write the generator\'s metrics in OpenMetrics (Prometheus) text format' },
   cleanup: { type: 'boolean', help: 'delete this run\'s sessions, users and keystrokes on the server afterwards' },
+  'cleanup-only': { type: 'boolean', help: 'run nothing: delete the sessions of --run-tag (e.g. after a run on several machines) and exit' },
   'run-tag': { type: 'string', arg: 'TAG', help: 'tag of this run\'s sessions (default: load-<time>); generators on several machines share one' },
   workers: { type: 'string', default: '1', arg: 'N', help: 'split the typists over N generator processes on this machine' },
   'outage-at': { type: 'string', arg: 'S', help: 'stop the outage target S seconds into the run' },
