@@ -13,6 +13,11 @@ export class SessionPool {
 
   constructor(private readonly ready: LoadSession[], private readonly fetchMore?: (count: number) => Promise<LoadSession[]>, private readonly chunk = 100) {}
 
+  /** False once the sessions made up front are used and no more can be made (the fault harness). */
+  hasMore(): boolean {
+    return this.ready.length > 0 || this.fetchMore !== undefined;
+  }
+
   async take(): Promise<LoadSession> {
     for (;;) {
       const session = this.ready.shift();
