@@ -77,6 +77,8 @@ async function runHere(r: ResolvedRun): Promise<LoadResult> {
   const s = r.settings;
   const outage = s.outage ? new Outage(s.outage, (line) => process.stderr.write(`${line}\n`)) : undefined;
   if (outage) {
+    // Ctrl-C must not leave a frozen PostgreSQL or a server the tool started behind.
+    process.once('SIGINT', () => void outage.finish().finally(() => process.exit(130)));
     outage.startServer();
     await waitForServer();
   }

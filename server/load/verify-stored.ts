@@ -8,7 +8,7 @@ export type { StoredCheck } from './verify-compare.ts';
  * every stored batch of the clients' sessions against what they sent.
  */
 export async function verifyStored(databaseUrl: string, clients: readonly SentSession[]): Promise<StoredCheck> {
-  const db = new pg.Client({ connectionString: databaseUrl, application_name: 'fingerflow-load-report', connectionTimeoutMillis: 15_000 });
+  const db = new pg.Client({ connectionString: databaseUrl, application_name: 'fingerflow-load-report', connectionTimeoutMillis: 15_000, query_timeout: 120_000 });
   await db.connect();
   try {
     const { rows } = await db.query<{ session_id: string; batch_seq: number; n: number; offsets: string }>(

@@ -97,6 +97,29 @@ test('stages with session churn and a reconnect storm: more sessions than typist
   assert.is(report.acked, report.sent);
 });
 
+test('an arrival rate starts sessions at its pace whatever is running, each a short test', async () => {
+  const { report } = await runLoadDetailed(options({ clients: 4, scenario: { stages: [{ durationSec: 3, target: 4 }], arrivalPerSec: 3, sessionSec: 1, maxTypists: 4, reconnectStormsAt: [], soak: false } }));
+  assert.ok(report.sessionsStarted + report.droppedArrivals >= 9, `${report.sessionsStarted} started, ${report.droppedArrivals} dropped in 3 s at 3/s`);
+  assert.ok(report.sessionsStarted >= 6, `${report.sessionsStarted} sessions`);
+  assert.is(report.completedSessions, report.sessionsStarted);
+  assert.is(report.lost, 0);
+  assert.is(report.duplicates, 0);
+});
+
+test('load-test typists past their retention are deleted, keystrokes and all, when the next load test starts', async () => {
+  const api = new LoadtestApi(sidecar.base, TOKEN, 'old-run');
+  const [old] = await api.createSessions(1);
+  await db.pool.query("INSERT INTO keystrokes (session_id, batch_seq, batch_idx, offset_us, event_type, key_code, key_value, finger) VALUES ($1, 1, 0, 0, 0, 'KeyA', 'a', 1)", [old!.sessionId]);
+  const real = await db.pool.query<{ id: string }>("INSERT INTO users (is_anonymous, display_name) VALUES (true, 'a real anonymous typist') RETURNING id");
+  await db.pool.query("UPDATE users SET loadtest_expires_at = now() - interval '1 hour' WHERE loadtest_run = 'old-run'");
+  await new LoadtestApi(sidecar.base, TOKEN, 'new-run').createSessions(1);
+  const count = async (sql: string, params: unknown[]) => (await db.pool.query(sql, params)).rows[0].n;
+  assert.is(await count("SELECT count(*)::int AS n FROM users WHERE loadtest_run = 'old-run'", []), 0);
+  assert.is(await count('SELECT count(*)::int AS n FROM keystrokes WHERE session_id = $1', [old!.sessionId]), 0);
+  assert.is(await count('SELECT count(*)::int AS n FROM users WHERE id = $1', [real.rows[0]!.id]), 1, 'an untagged user is never touched');
+  assert.is(await count("SELECT count(*)::int AS n FROM users WHERE loadtest_run = 'new-run'", []), 1);
+});
+
 test('the load-test door: off without a token, off in production unless allowed, wrong tokens logged with the address and throttled', async () => {
   const post = (base: string, token: string) => fetch(`${base}/api/loadtest/sessions`, { method: 'POST', headers: { 'content-type': 'application/json', 'x-loadtest-token': token }, body: '{"count":1}' });
   const off = await startTestSidecar(db.url, db.pool, {}, [loadtestRoutes]);
