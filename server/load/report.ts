@@ -26,6 +26,10 @@ export function printReport(result: LoadResult): void {
   const lines = rows.map(([k, v]) => `${k.padEnd(width)}  ${v}`);
   for (const t of result.thresholds) lines.push(`${t.ok ? 'ok  ' : 'FAIL'} threshold ${t.threshold} (actual ${t.actual === null ? 'n/a' : +t.actual.toFixed(6)})`);
   for (const w of g.warnings) lines.push(`WARNING ${w}`);
+  const d = result.drift;
+  if (d && (d.ackP99LastMs > 2 * Math.max(d.ackP99FirstMs, 50) || (d.serverRssFirstMB && d.serverRssLastMB && d.serverRssLastMB > d.serverRssFirstMB * 1.5))) {
+    lines.push('WARNING soak drift: latency or server memory grew markedly between the first and the last tenth of the run');
+  }
   process.stdout.write(`\n${lines.join('\n')}\n\n${verdict(result)}\n`);
 }
 

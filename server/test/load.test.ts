@@ -14,6 +14,7 @@ import { startTestIngest, TEST_SECRET } from './support/ingest-fixtures.ts';
 import { startTestSidecar, type TestSidecar } from './support/sidecar-fixtures.ts';
 import { loadtestRoutes } from '../http/loadtest-routes.ts';
 import { runLoadDetailed, type LoadOptions } from '../load/run-load.ts';
+import { parseReplayLog } from '../load/replay/replay-log.ts';
 import { LoadtestApi } from '../load/sidecar-api.ts';
 import { verifyThroughApi } from '../load/verify-remote.ts';
 import { verifyStored } from '../load/verify-stored.ts';
@@ -95,6 +96,18 @@ test('stages with session churn and a reconnect storm: more sessions than typist
   assert.is(report.lost, 0);
   assert.is(report.duplicates, 0);
   assert.is(report.acked, report.sent);
+});
+
+test('a replayed log types from each client\'s own point of it, exactly once', async () => {
+  const log = parseReplayLog('down_ms\tup_ms\tcode\tkey\n0\t90\tKeyH\th\n120\t200\tKeyI\ti\n250\t330\tSpace\t \n400\t\tKeyA\ta\n');
+  const { report, clients } = await runLoadDetailed(options({ clients: 4, rampUpSec: 0, durationSec: 2, replay: log }));
+  assert.is(report.lost, 0);
+  assert.is(report.stored, report.sent);
+  assert.ok(report.sent >= 4 * 8, `${report.sent} events`);
+  // In lockstep every session's first event would be the log's first, at offset 0.
+  const first = await db.pool.query<{ offset_us: string }>('SELECT min(offset_us)::text AS offset_us FROM keystrokes WHERE session_id = ANY($1::uuid[]) GROUP BY session_id', [clients.map((c) => c.sessionId)]);
+  assert.is(first.rows.length, 4);
+  assert.ok(new Set(first.rows.map((r) => r.offset_us)).size > 1, `every client started at the same point of the log: ${JSON.stringify(first.rows)}`);
 });
 
 test('an arrival rate starts sessions at its pace whatever is running, each a short test', async () => {

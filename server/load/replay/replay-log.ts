@@ -69,6 +69,7 @@ function fromTsv(text: string): KeyEvent[] {
     if (cells.length < columns.length) throw new ReplayError(n, `${cells.length} cells, the header has ${columns.length}`);
     const cell = (name: string) => (at(name) >= 0 ? cells[at(name)]! : '');
     const down = Number(cell('down_ms') === '' ? NaN : cell('down_ms'));
+    if (!Number.isFinite(down)) throw new ReplayError(n, `down_ms must be a number of milliseconds, got "${cell('down_ms')}"`);
     const upText = cell('up_ms');
     const key = cell('key').replace('\\t', '\t');
     const isError = /^(1|true)$/i.test(cell('is_error'));

@@ -35,7 +35,7 @@ test('the JSON array, the app\'s events.json and events.csv exports are read ali
 });
 
 test('a bad log is refused with the line and the reason', () => {
-  assert.throws(() => parseReplayLog('down_ms\tup_ms\tcode\tkey\n0\t90\tKeyH\th\nabc\t100\tKeyI\ti\n'), /^line 3: the time must be a number/);
+  assert.throws(() => parseReplayLog('down_ms\tup_ms\tcode\tkey\n0\t90\tKeyH\th\nabc\t100\tKeyI\ti\n'), /^line 3: down_ms must be a number of milliseconds, got "abc"/);
   assert.throws(() => parseReplayLog('down_ms\tup_ms\tcode\tkey\n100\t50\tKeyH\th\n'), /^line 2: up_ms \(50\) must be a number not before/);
   assert.throws(() => parseReplayLog('down_ms\tup_ms\tcode\tkey\n100\t150\t\th\n'), /^line 2: code must be/);
   assert.throws(() => parseReplayLog('time\tcode\n1\tKeyA'), /^line 1: a TSV keystroke log starts with the header/);
