@@ -55,7 +55,8 @@ export async function runLoadDetailed(options: LoadOptions, onProgress?: (sample
   const api = new LoadtestApi(options.sidecarUrl, options.token, options.run);
   const info = await api.info();
   const scenario = options.scenario ?? defaultScenario(options);
-  const sessions = await api.createSessions(Math.min(scenario.maxTypists, 1000));
+  // Every typist of the peak up front (a spike must not wait for sessions); churn and arrivals fetch more as they go.
+  const sessions = await api.createSessions(scenario.maxTypists);
   return runClients({
     ...options, ...hooks, scenario, sessions, ingestUrl: options.ingestUrl ?? info.ingestUrl,
     freshTicket: (id) => api.ticket(id),
