@@ -67,15 +67,26 @@ if (settings.cleanup && settings.workerIndex === undefined) {
     process.stderr.write(`load: cleanup failed: ${(error as Error).message} (the server also removes them after its retention time)\n`);
   }
 }
-if (run.outputs.json) fs.writeFileSync(run.outputs.json, `${JSON.stringify(result, null, 2)}\n`);
-if (run.outputs.html) fs.writeFileSync(run.outputs.html, htmlReport(result));
-if (run.outputs.openmetrics) fs.writeFileSync(run.outputs.openmetrics, openMetrics(result));
+const outputs: Array<[string | undefined, () => string]> = [
+  [run.outputs.json, () => `${JSON.stringify(result, null, 2)}\n`],
+  [run.outputs.html, () => htmlReport(result)],
+  [run.outputs.openmetrics, () => openMetrics(result)],
+];
+for (const [file, render] of outputs) {
+  if (!file) continue;
+  try {
+    fs.writeFileSync(file, render());
+  } catch (error) {
+    process.stderr.write(`load: cannot write ${file}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}\n`);
+    if (result.exitCode === EXIT.OK) result.exitCode = EXIT.USAGE; // a verdict of loss or "not verified" outranks a lost file
+  }
+}
 // Exit now, whatever sockets or timers a misbehaving server left open: CI gets its code.
 process.exit(result.exitCode);
 
 async function runHere(r: ResolvedRun): Promise<LoadResult> {
   const s = r.settings;
-  const outage = s.outage ? new Outage(s.outage, (line) => process.stderr.write(`${line}\n`)) : undefined;
+  const outage = s.outage ? new Outage({ ...s.outage, serverCmd: r.serverCommand }, (line) => process.stderr.write(`${line}\n`)) : undefined;
   if (outage) {
     // Ctrl-C must not leave a frozen PostgreSQL or a server the tool started behind.
     process.once('SIGINT', () => void outage.finish().finally(() => process.exit(130)));

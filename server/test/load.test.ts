@@ -269,6 +269,8 @@ test('--outage-at with --server-cmd: the tool kills the ingest server it started
   assert.is(result.completedSessions, 4, 'every session ended after the restart');
   assert.ok(result.outage.backlogDelivered > 0, JSON.stringify(result.outage));
   assert.type(result.outage.drainSec, 'number');
+  assert.match(result.settings.outage.serverCmd, /SECRET_KEY=\*\*\*/);
+  assert.not.ok(JSON.stringify(result).includes(TEST_SECRET), 'the server command\'s secret is in the report');
   assert.not.ok(await portOpen(port), 'the server the tool started is stopped at the end');
 });
 

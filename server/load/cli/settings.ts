@@ -41,6 +41,13 @@ export interface ResolvedRun {
   serverPid?: number;
   outputs: { json?: string; html?: string; openmetrics?: string };
   quiet: boolean;
+  /** --server-cmd as given (settings.outage.serverCmd is redacted for the report). */
+  serverCommand?: string;
+}
+
+/** Passwords in URLs and values of *SECRET*, *TOKEN*, *PASSWORD*, *KEY* variables, starred. */
+export function redact(command: string): string {
+  return command.replace(/:\/\/([^:@/\s]+):[^@/\s]+@/g, '://$1:***@').replace(/\b(\w*(?:SECRET|TOKEN|PASSWORD|KEY)\w*)=('[^']*'|"[^"]*"|\S+)/gi, '$1=***');
 }
 
 const number = (args: RawLoadArgs, name: string, min = 0, integer = false): number => {
@@ -109,12 +116,14 @@ export function resolveRun(args: RawLoadArgs, envToken: string | undefined, now 
   const workers = number(args, 'workers', 1, true);
   const workerIndex = optional(args, 'worker-index', 0, true);
   let outage: LoadSettings['outage'];
+  let serverCommand: string | undefined;
   if (args['outage-at'] !== undefined) {
     const pid = optional(args, 'outage-pid', 1, true);
     const serverCmd = args['server-cmd'] === undefined ? undefined : String(args['server-cmd']);
     if ((pid === undefined) === (serverCmd === undefined)) throw new UsageError('--outage-at needs exactly one target: --outage-pid PID or --server-cmd CMD');
     if (workers > 1) throw new UsageError('--outage-at works with one generator (--workers 1)');
     outage = { atSec: number(args, 'outage-at'), seconds: number(args, 'outage-seconds', 1), pid, serverCmd };
+    serverCommand = serverCmd;
   }
 
   const settings: LoadSettings = {
@@ -123,9 +132,12 @@ export function resolveRun(args: RawLoadArgs, envToken: string | undefined, now 
     graceSec: number(args, 'grace'), thresholds: thresholds.map((t) => t.text), verify: args['database-url'] ? 'database' : 'api', workers, workerIndex,
     runTag: args['run-tag'] ? String(args['run-tag']) : `load-${now.toISOString().replace(/[:.]/g, '-')}`, cleanup: args.cleanup === true, outage,
   };
+  // The settings go into the JSON report; the command as run (it may carry a database
+  // password) stays in ResolvedRun only.
+  if (settings.outage?.serverCmd) settings.outage = { ...settings.outage, serverCmd: redact(settings.outage.serverCmd) };
   if (!/^[A-Za-z0-9_.-]{1,64}$/.test(settings.runTag)) throw new UsageError('--run-tag: letters, digits, dot, dash and underscore, at most 64');
   return {
-    settings, thresholds, replay, token,
+    settings, thresholds, replay, token, serverCommand,
     databaseUrl: args['database-url'] as string | undefined,
     serverPid: optional(args, 'server-pid', 1, true),
     outputs: { json: args.json as string | undefined, html: args.html as string | undefined, openmetrics: args.openmetrics as string | undefined },
