@@ -5,6 +5,7 @@
 // reported are the medians. Progress on stderr, a table on stdout.
 import fs from 'node:fs';
 import { parseArgs } from 'node:util';
+import { busyWarning, otherWorkCores } from './machine-busy.ts';
 import { AnalyticsService } from '../analytics/analytics-service.ts';
 import { computeSessionAnalytics } from '../db/analytics/session-query.ts';
 import { createPool } from '../db/pool.ts';
@@ -21,6 +22,9 @@ const { values: args } = parseArgs({
 const runs = Number(args.runs);
 const say = (line: string) => process.stderr.write(`[bench] ${line}\n`);
 
+// Figures from a shared machine describe the sharing too: say so before they are read.
+const busy = busyWarning(await otherWorkCores());
+if (busy) say(`WARNING ${busy}`);
 const { cluster, url } = await startBenchCluster(say);
 const pool = createPool(url, { max: 10, applicationName: 'fingerflow-bench' });
 

@@ -4,6 +4,7 @@
 // speed and at half of it; then checks that nothing acknowledged was lost or stored twice.
 import fs from 'node:fs';
 import { parseArgs } from 'node:util';
+import { busyWarning, otherWorkCores } from './machine-busy.ts';
 import pg from 'pg';
 import { startBenchCluster } from './bench-cluster.ts';
 import { freePort } from '../test/support/test-postgres.ts';
@@ -27,6 +28,9 @@ const events = makeEvents(Number(args.batch));
 const durationMs = Number(args.seconds) * 1000;
 const say = (line: string) => process.stderr.write(`[bench] ${line}\n`);
 
+// Figures from a shared machine describe the sharing too: say so before they are read.
+const busy = busyWarning(await otherWorkCores());
+if (busy) say(`WARNING ${busy}`);
 const { cluster, url } = await startBenchCluster(say);
 const db = new pg.Client({ connectionString: url });
 await db.connect();

@@ -1,97 +1,144 @@
-// `npm run load -- [options]`: scripted typists against a FingerFlow deployment, a live
-// progress line, and a report that says whether every acknowledged keystroke was stored
-// exactly once. Exit code 1 on any loss or duplicate (or when nothing could be checked).
+// `npm run load -- [options]`: scripted typists against a FingerFlow deployment, reached by
+// URL only (it reads no server configuration and writes nothing but the files asked for),
+// a live progress line, a report that says whether every acknowledged keystroke was stored
+// exactly once, and thresholds. Exit codes: 0 ok, 1 loss or a failed threshold, 2 usage or
+// cannot start, 3 could not verify. docs/LOAD-TESTING.md is the manual.
 import fs from 'node:fs';
-import path from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { parseArgs } from 'node:util';
-import { configFromProcess, type Config } from '../config/index.ts';
-import { failStart } from './fail.ts';
-import { configuredDatabaseUrl, localServerPid } from '../db/local-database-url.ts';
-import { parseKeystrokeLog } from '../load/replay.ts';
-import { runLoad } from '../load/run-load.ts';
-import { printReport } from '../load/report.ts';
+import net from 'node:net';
+import os from 'node:os';
+import { loadToolToken } from '../config/load-tool-env.ts';
+import { parseLoadArgs, usage } from '../load/cli/options.ts';
+import { resolveRun, UsageError, type ResolvedRun } from '../load/cli/settings.ts';
+import { EXIT, exitCodeFor } from '../load/exit-codes.ts';
+import { htmlReport } from '../load/html-report.ts';
+import { openMetrics } from '../load/openmetrics.ts';
+import { Outage } from '../load/outage.ts';
 import { createProgress } from '../load/progress.ts';
+import { printReport } from '../load/report.ts';
+import { mergeResults, TOOL, type LoadResult } from '../load/result.ts';
+import { runLoadDetailed } from '../load/run-load.ts';
+import type { RunStats } from '../load/run-stats.ts';
+import { LoadtestApi } from '../load/sidecar-api.ts';
+import { evaluateThresholds } from '../load/thresholds.ts';
+import { runWorkers } from '../load/workers.ts';
 
-const USAGE = `usage: npm run load -- [--url http://127.0.0.1:8080] [--ingest ws://host:8081/ws] [--clients 100]
-  [--ramp-up 10] [--duration 30] [--transport ws|socketio] [--model human|replay --replay FILE.tsv|FILE.json]
-  [--seed 1] [--batch-ms 1000] [--token LOADTEST_TOKEN] [--database-url URL] [--server-pid PID] [--json FILE]`;
-
-const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
-let args;
+let run: ResolvedRun;
 try {
-  args = parseArgs({
-    options: {
-      url: { type: 'string' }, ingest: { type: 'string' }, clients: { type: 'string', default: '100' }, 'ramp-up': { type: 'string', default: '10' },
-      duration: { type: 'string', default: '30' }, transport: { type: 'string', default: 'ws' }, model: { type: 'string', default: 'human' },
-      replay: { type: 'string' }, seed: { type: 'string', default: '1' }, 'batch-ms': { type: 'string', default: '1000' }, token: { type: 'string' },
-      'database-url': { type: 'string' }, 'server-pid': { type: 'string' }, json: { type: 'string' }, grace: { type: 'string', default: '30' }, help: { type: 'boolean' },
-    },
-  }).values;
+  const args = parseLoadArgs(process.argv.slice(2));
+  if (args.help) {
+    process.stdout.write(`${usage()}\n`);
+    process.exit(EXIT.OK);
+  }
+  run = resolveRun(args, loadToolToken());
+  if (args['cleanup-only'] && !args['run-tag']) throw new UsageError('--cleanup-only needs the --run-tag of the run to remove');
 } catch (error) {
-  process.stderr.write(`${(error as Error).message}\n${USAGE}\n`);
-  process.exit(2);
+  process.stderr.write(`load: ${(error as Error).message}\n(npm run load -- --help lists every option)\n`);
+  process.exit(EXIT.USAGE);
 }
-if (args.help) {
-  process.stdout.write(`${USAGE}\n`);
-  process.exit(0);
-}
-const transport = args.transport;
-if (transport !== 'ws' && transport !== 'socketio') {
-  process.stderr.write(`--transport must be ws or socketio\n${USAGE}\n`);
-  process.exit(2);
-}
-const numbers = { clients: Number(args.clients), rampUp: Number(args['ramp-up']), duration: Number(args.duration), seed: Number(args.seed), batchMs: Number(args['batch-ms']), grace: Number(args.grace) };
-for (const [name, value] of Object.entries(numbers)) {
-  if (!Number.isFinite(value) || value < 0 || (name === 'clients' && value < 1)) {
-    process.stderr.write(`--${name} must be a non-negative number\n${USAGE}\n`);
-    process.exit(2);
+
+const { settings } = run;
+const api = new LoadtestApi(settings.url, run.token, settings.runTag);
+if (process.argv.includes('--cleanup-only')) {
+  try {
+    const removed = await api.cleanup();
+    process.stdout.write(`cleanup: ${removed.sessions} sessions of run ${settings.runTag} removed with their users and keystrokes\n`);
+    process.exit(EXIT.OK);
+  } catch (error) {
+    process.stderr.write(`load: ${(error as Error).message}\n`);
+    process.exit(EXIT.USAGE);
   }
 }
-
-let config: Config;
+let result: LoadResult;
 try {
-  config = configFromProcess({ cwd: repoRoot });
+  result = settings.workers > 1 ? mergeResults(await runWorkers(run)) : await runHere(run);
 } catch (error) {
-  failStart(error, 'load');
-}
-const token = args.token ?? config.loadtestToken;
-if (!token) {
-  process.stderr.write('a load-test token is needed: start the server with LOADTEST_TOKEN=<32+ chars> and pass the same value with --token (or set LOADTEST_TOKEN here)\n');
-  process.exit(2);
-}
-let replay;
-if (args.model === 'replay') {
-  if (!args.replay) {
-    process.stderr.write(`--model replay needs --replay FILE\n${USAGE}\n`);
-    process.exit(2);
-  }
-  replay = parseKeystrokeLog(fs.readFileSync(args.replay, 'utf8'), args.replay.endsWith('.json') ? 'json' : 'tsv');
-}
-
-const progress = createProgress(numbers.rampUp + numbers.duration);
-try {
-  const report = await runLoad({
-    sidecarUrl: args.url ?? `http://127.0.0.1:${config.httpPort}`,
-    ingestUrl: args.ingest,
-    token,
-    clients: numbers.clients,
-    rampUpSec: numbers.rampUp,
-    durationSec: numbers.duration,
-    transport,
-    replay,
-    seed: numbers.seed,
-    batchMs: numbers.batchMs,
-    databaseUrl: args['database-url'] ?? configuredDatabaseUrl(config),
-    serverPid: args['server-pid'] ? Number(args['server-pid']) : localServerPid(config),
-    graceSec: numbers.grace,
-  }, progress.update);
-  progress.stop();
-  printReport(report);
-  if (args.json) fs.writeFileSync(args.json, `${JSON.stringify(report, null, 2)}\n`);
-  process.exitCode = report.lost === 0 && report.duplicates === 0 ? 0 : 1;
-} catch (error) {
-  progress.stop();
   process.stderr.write(`load: ${(error as Error).message}\n`);
-  process.exitCode = 2;
+  process.exit(EXIT.USAGE);
+}
+result.settings = settings;
+result.thresholds = evaluateThresholds(run.thresholds, result);
+result.exitCode = exitCodeFor(result);
+if (!run.quiet) printReport(result);
+if (settings.cleanup && settings.workerIndex === undefined) {
+  try {
+    const removed = await api.cleanup();
+    process.stdout.write(`cleanup: ${removed.sessions} sessions of run ${settings.runTag} removed with their users and keystrokes\n`);
+  } catch (error) {
+    process.stderr.write(`load: cleanup failed: ${(error as Error).message} (the server also removes them after its retention time)\n`);
+  }
+}
+const outputs: Array<[string | undefined, () => string]> = [
+  [run.outputs.json, () => `${JSON.stringify(result, null, 2)}\n`],
+  [run.outputs.html, () => htmlReport(result)],
+  [run.outputs.openmetrics, () => openMetrics(result)],
+];
+for (const [file, render] of outputs) {
+  if (!file) continue;
+  try {
+    fs.writeFileSync(file, render());
+  } catch (error) {
+    process.stderr.write(`load: cannot write ${file}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}\n`);
+    if (result.exitCode === EXIT.OK) result.exitCode = EXIT.USAGE; // a verdict of loss or "not verified" outranks a lost file
+  }
+}
+// Exit now, whatever sockets or timers a misbehaving server left open: CI gets its code.
+process.exit(result.exitCode);
+
+async function runHere(r: ResolvedRun): Promise<LoadResult> {
+  const s = r.settings;
+  const outage = s.outage ? new Outage({ ...s.outage, serverCmd: r.serverCommand }, (line) => process.stderr.write(`${line}\n`)) : undefined;
+  if (outage) {
+    // Ctrl-C must not leave a frozen PostgreSQL or a server the tool started behind.
+    process.once('SIGINT', () => void outage.finish().finally(() => process.exit(130)));
+    outage.startServer();
+    await waitForServer();
+  }
+  const info = await api.info();
+  const progress = r.quiet ? { update: () => undefined, stop: () => undefined } : createProgress(s.scenario.stages.reduce((n, x) => n + x.durationSec, 0));
+  let stats: RunStats | undefined;
+  try {
+    const { report } = await runLoadDetailed({
+      sidecarUrl: s.url, ingestUrl: s.ingest, token: r.token, clients: s.clients, rampUpSec: s.rampUpSec, durationSec: s.durationSec,
+      transport: s.transport, replay: r.replay, seed: s.seed + (s.workerIndex ?? 0) * 7919, batchMs: s.batchMs, batchEvents: s.batchEvents,
+      databaseUrl: r.databaseUrl, serverPid: r.serverPid, graceSec: s.graceSec, scenario: s.scenario, run: s.runTag,
+    }, progress.update, {
+      onSecond: (st, elapsed) => {
+        stats = st;
+        outage?.onSecond(st, elapsed);
+      },
+    });
+    progress.stop();
+    if (outage && stats) report.outage = outage.figures(stats);
+    return { ...report, tool: TOOL, serverVersion: info.serverVersion, settings: s, generators: [{ ...report.generator, host: os.hostname(), index: s.workerIndex ?? 0 }], thresholds: [] };
+  } finally {
+    progress.stop();
+    await outage?.finish();
+  }
+}
+
+/** A server the tool started (--server-cmd) is ready when the sidecar answers and the ingest port accepts. */
+async function waitForServer(): Promise<void> {
+  const until = Date.now() + 120_000;
+  for (;;) {
+    try {
+      const info = await api.info();
+      await tcpConnect(new URL(settings.ingest ?? info.ingestUrl));
+      return;
+    } catch (error) {
+      if (Date.now() > until) throw new Error(`the server started with --server-cmd did not answer in 120 s: ${(error as Error).message}`);
+      await new Promise((r) => setTimeout(r, 500));
+    }
+  }
+}
+
+function tcpConnect(url: URL): Promise<void> {
+  return new Promise((resolve, reject) => {
+    const socket = net.connect(Number(url.port || (url.protocol === 'wss:' ? 443 : 80)), url.hostname);
+    socket.setTimeout(2000, () => socket.destroy(new Error(`no answer from ${url.host}`)));
+    socket.once('connect', () => {
+      socket.destroy();
+      resolve();
+    });
+    socket.once('error', reject);
+  });
 }

@@ -86,6 +86,11 @@ export interface Config {
   shutdownTimeoutMs: number;
   /** Set when the load-test endpoints are enabled; their callers must present it. */
   loadtestToken: string | undefined;
+  loadtest: {
+    /** LOADTEST_TOKEN is set but NODE_ENV=production without LOADTEST_ALLOW_PRODUCTION. */
+    refusedInProduction: boolean;
+    retentionHours: number;
+  };
 }
 
 export interface LoadOptions {
@@ -202,7 +207,11 @@ export function loadConfig(source: Record<string, string | undefined>, options: 
       analyticsPoolSize: env.ANALYTICS_POOL_SIZE,
     },
     shutdownTimeoutMs: env.SHUTDOWN_TIMEOUT_MS,
-    loadtestToken: env.LOADTEST_TOKEN,
+    loadtestToken: production && !env.LOADTEST_ALLOW_PRODUCTION ? undefined : env.LOADTEST_TOKEN,
+    loadtest: {
+      refusedInProduction: production && !env.LOADTEST_ALLOW_PRODUCTION && env.LOADTEST_TOKEN !== undefined,
+      retentionHours: env.LOADTEST_RETENTION_HOURS,
+    },
   };
 }
 

@@ -142,6 +142,11 @@ export const envSchema = z.object({
   BACKGROUND_STATEMENT_TIMEOUT_MS: int(120_000, 100, 3_600_000),
   // Off unless set: the bulk session endpoint that load tests use instead of 5,000 sign-ups.
   LOADTEST_TOKEN: text(),
+  // With NODE_ENV=production the load-test endpoints stay off even when LOADTEST_TOKEN is
+  // set, unless this says yes: a load test against production is a decision, not a leftover.
+  LOADTEST_ALLOW_PRODUCTION: bool(false),
+  // Load-test typists older than this are deleted when the next load test creates sessions.
+  LOADTEST_RETENTION_HOURS: int(24, 1, 8760),
 });
 
 export type RawEnv = z.infer<typeof envSchema>;

@@ -23,7 +23,7 @@ export function redactedSummary(config: Config): Record<string, unknown> {
     },
     security: config.security,
     ingest: config.ingest,
-    loadtestEndpoints: config.loadtestToken ? 'enabled' : 'disabled',
+    loadtestEndpoints: config.loadtestToken ? 'enabled' : config.loadtest.refusedInProduction ? 'refused in production (LOADTEST_ALLOW_PRODUCTION is not set)' : 'disabled',
   };
 }
 

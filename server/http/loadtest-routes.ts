@@ -1,33 +1,35 @@
 import Router from '@koa/router';
 import { z } from 'zod';
-import { createLoadtestSessions, loadtestSessionOwners } from '../db/loadtest-sessions.ts';
-import { safeEqual } from '../auth/secrets.ts';
+import { createLoadtestSessions, deleteLoadtestUsers, loadtestSessionOwners } from '../db/loadtest-sessions.ts';
+import { storedBatches, storedSessionSummaries } from '../db/loadtest-verify.ts';
+import { APP_VERSION } from './app-version.ts';
 import { bodyOf } from './body.ts';
-import { HttpError } from './errors.ts';
+import { loadtestGuard } from './loadtest-guard.ts';
 import { parseInput } from './validation.ts';
 import type { SidecarDeps } from './sidecar-deps.ts';
 
 const MAX_PER_REQUEST = 1000;
+const RUN_TAG = z.string().regex(/^[A-Za-z0-9_.-]{1,64}$/, 'letters, digits, dot, dash and underscore, at most 64');
 
 /**
- * Bulk sessions and tickets for load tests, off unless LOADTEST_TOKEN is set; then the
- * caller must send it in X-Loadtest-Token. While off, the routes do not exist (404), so a
- * production deployment shows nothing of them.
+ * Bulk sessions, tickets, verification and cleanup for load tests, behind the load-test
+ * token (loadtest-guard.ts: off unless configured, wrong tokens throttled and logged).
  */
 export function loadtestRoutes(deps: SidecarDeps): Router {
   const router = new Router({ prefix: '/api/loadtest' });
-  const expected = deps.config.loadtestToken;
-
-  router.use(async (ctx, next) => {
-    if (!expected) throw new HttpError(404, 'NOT_FOUND', `no route for ${ctx.method} ${ctx.path}`);
-    if (!safeEqual(ctx.get('x-loadtest-token'), expected)) throw new HttpError(403, 'LOADTEST_TOKEN_INVALID', 'a valid X-Loadtest-Token header is required');
-    await next();
-  });
+  router.use(loadtestGuard(deps));
 
   router.post('/sessions', async (ctx) => {
-    const input = parseInput(z.object({ count: z.int().min(1).max(MAX_PER_REQUEST), mode: z.enum(['timed', 'words', 'quote', 'custom', 'zen']).default('timed') }), bodyOf(ctx));
-    const created = await createLoadtestSessions(deps.pool, input.count, input.mode);
-    deps.log.info({ event: 'loadtest_sessions_created', count: created.length }, 'load-test sessions created');
+    const input = parseInput(z.object({
+      count: z.int().min(1).max(MAX_PER_REQUEST),
+      mode: z.enum(['timed', 'words', 'quote', 'custom', 'zen']).default('timed'),
+      run: RUN_TAG.default('untagged'),
+    }), bodyOf(ctx));
+    // Retention: whatever earlier runs left behind past its time goes before new rows come.
+    const expired = await deleteLoadtestUsers(deps.pool, { expiredBefore: new Date() });
+    if (expired.users) deps.log.info({ event: 'loadtest_expired_removed', ...expired }, 'expired load-test typists removed');
+    const created = await createLoadtestSessions(deps.pool, input.count, input.mode, { run: input.run, retentionHours: deps.config.loadtest.retentionHours });
+    deps.log.info({ event: 'loadtest_sessions_created', count: created.length, run: input.run }, 'load-test sessions created');
     ctx.status = 201;
     ctx.body = { sessions: created.map((s) => ({ ...s, ticket: deps.tickets.sign({ ...s, audience: 'ingest', ttlSeconds: 3600 }) })) };
   });
@@ -36,6 +38,25 @@ export function loadtestRoutes(deps: SidecarDeps): Router {
     const input = parseInput(z.object({ sessionIds: z.array(z.uuid()).min(1).max(MAX_PER_REQUEST) }), bodyOf(ctx));
     const owners = await loadtestSessionOwners(deps.pool, input.sessionIds);
     ctx.body = { tickets: owners.map((s) => ({ sessionId: s.sessionId, ticket: deps.tickets.sign({ ...s, audience: 'ingest', ttlSeconds: 3600 }) })) };
+  });
+
+  // What is stored, so a load test can prove exactly-once delivery without database access.
+  router.post('/verify', async (ctx) => {
+    const input = parseInput(z.object({ sessionIds: z.array(z.uuid()).min(1).max(MAX_PER_REQUEST), detail: z.boolean().default(false) }), bodyOf(ctx));
+    ctx.body = input.detail
+      ? { batches: await storedBatches(deps.pool, input.sessionIds) }
+      : { sessions: await storedSessionSummaries(deps.pool, input.sessionIds) };
+  });
+
+  router.post('/cleanup', async (ctx) => {
+    const input = parseInput(z.object({ run: RUN_TAG }), bodyOf(ctx));
+    const removed = await deleteLoadtestUsers(deps.pool, { run: input.run });
+    deps.log.info({ event: 'loadtest_run_removed', run: input.run, ...removed }, 'load-test run removed');
+    ctx.body = { removed };
+  });
+
+  router.get('/info', (ctx) => {
+    ctx.body = { serverVersion: APP_VERSION, ingestUrl: deps.config.ingestPublicUrl, retentionHours: deps.config.loadtest.retentionHours };
   });
 
   return router;

@@ -13,12 +13,15 @@ interface OutboxBatch {
   seq: number;
   events: KeyEvent[];
   firstSentAt: number;
+  /** When its oldest event was typed (waiting since then, e.g. through an outage). */
+  typedAt: number;
 }
 
 export interface ClientOptions {
   transport: Transport;
   ingestUrl: string;
   batchMs: number;
+  /** How long this session types (Infinity: until finish() is called). */
   durationMs: number;
   maxEventsPerBatch: number;
   freshTicket: (sessionId: string) => Promise<string>;
@@ -47,8 +50,16 @@ export class LoadClient {
   private backoffMs = 250;
   private finishedTyping = false;
   private lostConnection = false;
+  private retryTimer: NodeJS.Timeout | undefined;
+  private pendingSince = 0;
+  /** A reconnect storm closed the connection on purpose: come back whatever the close code. */
+  private dropping = false;
+  /** When start() was called (ms since epoch): 0 until then. */
+  get startedAtMs(): number {
+    return this.startedAt;
+  }
 
-  constructor(readonly sessionId: string, ticket: string, private readonly script: EventScript, private readonly options: ClientOptions, private readonly stats: RunStats) {
+  constructor(readonly sessionId: string, ticket: string, private readonly script: EventScript, private options: ClientOptions, private readonly stats: RunStats) {
     this.ticket = ticket;
   }
 
@@ -64,11 +75,13 @@ export class LoadClient {
     const elapsed = now - this.startedAt;
     if (!this.finishedTyping) {
       const due = this.script.take(Math.min(elapsed, this.options.durationMs));
+      if (due.length && this.pending.length === 0) this.pendingSince = now;
       if (due.length) this.pending.push(...due);
       if (elapsed >= this.options.durationMs) this.finishedTyping = true;
     }
     if (this.state !== 'streaming') return;
-    if (this.pending.length && (now - this.lastFlush >= this.options.batchMs || this.finishedTyping)) this.flush(now);
+    // As the page does: a batch when batchMs have passed or maxEventsPerBatch are waiting.
+    if (this.pending.length && (now - this.lastFlush >= this.options.batchMs || this.pending.length >= this.options.maxEventsPerBatch || this.finishedTyping)) this.flush(now);
     if (this.finishedTyping && this.pending.length === 0 && this.outbox.length === 0) {
       this.state = 'ending';
       this.connection?.send({ t: MessageType.End, seq: this.nextSeq - 1 });
@@ -86,10 +99,29 @@ export class LoadClient {
     return now + pollMs;
   }
 
+  /** Stops typing now (ramp-down or the end of the run): what was typed is sent, then the session ends. */
+  finish(now: number): void {
+    if (this.startedAt === 0 || this.finishedTyping) return;
+    this.options = { ...this.options, durationMs: Math.max(0, now - this.startedAt) };
+  }
+
+  /** Reconnect storm: drop the connection and come straight back, as after a proxy restart. */
+  drop(): void {
+    if (this.state !== 'streaming' || !this.connection) return;
+    this.dropping = true;
+    this.connection.close();
+  }
+
   /** Stops at once (run deadline): what is unacknowledged stays counted as such. */
   abandon(): void {
     if (this.state !== 'done') this.state = 'failed';
+    clearTimeout(this.retryTimer);
     this.connection?.close();
+  }
+
+  /** Still typing at `now` (started, not told to finish, its session time not over). */
+  typingAt(now: number): boolean {
+    return this.startedAt > 0 && !this.finishedTyping && this.state !== 'done' && this.state !== 'failed' && now - this.startedAt < this.options.durationMs;
   }
 
   get unackedEvents(): number {
@@ -100,7 +132,7 @@ export class LoadClient {
     this.lastFlush = now;
     while (this.pending.length) {
       const events = this.pending.splice(0, this.options.maxEventsPerBatch);
-      const batch = { seq: this.nextSeq++, events, firstSentAt: now };
+      const batch = { seq: this.nextSeq++, events, firstSentAt: now, typedAt: this.pendingSince || now };
       this.batches.set(batch.seq, { count: events.length, offsetSum: events.reduce((s, e) => s + e.offsetUs, 0) });
       this.outbox.push(batch);
       this.stats.sent(events.length);
@@ -116,8 +148,12 @@ export class LoadClient {
         closed: (code) => this.closed(code),
       });
     } catch (error) {
-      this.stats.error(/401|TICKET_EXPIRED/.test(String(error)) ? 'TICKET_EXPIRED' : 'CONNECT_FAILED');
+      this.stats.error(connectErrorCode(error));
       this.retryLater();
+      return;
+    }
+    if ((this.state as ClientState) === 'failed') {
+      this.connection.close(); // abandoned while connecting
       return;
     }
     this.stats.connected(+1);
@@ -159,7 +195,7 @@ export class LoadClient {
     if (seq <= this.ackedSeq) return;
     while (this.outbox.length && this.outbox[0]!.seq <= seq) {
       const batch = this.outbox.shift()!;
-      this.stats.acked(batch.events.length, now - batch.firstSentAt);
+      this.stats.acked(batch.events.length, now - batch.firstSentAt, batch.typedAt);
     }
     this.ackedSeq = seq;
   }
@@ -168,7 +204,9 @@ export class LoadClient {
     this.connection = undefined;
     this.stats.connected(-1);
     if (this.state === 'done' || this.state === 'failed') return;
-    if (!shouldReconnect(code)) {
+    const dropped = this.dropping;
+    this.dropping = false;
+    if (!dropped && !shouldReconnect(code)) {
       this.stats.error(`CLOSE_${code}`);
       this.state = 'failed';
       return;
@@ -183,11 +221,32 @@ export class LoadClient {
     this.state = 'connecting';
     const delay = this.backoffMs * (0.5 + Math.random());
     this.backoffMs = Math.min(5000, this.backoffMs * 2);
-    setTimeout(() => {
+    this.retryTimer = setTimeout(() => {
       void this.options.freshTicket(this.sessionId).then((ticket) => {
         this.ticket = ticket;
-        return this.open();
-      }, () => this.retryLater());
+        if (this.state !== 'failed') return this.open();
+      }, (error: unknown) => {
+        this.stats.error(ticketErrorCode(error));
+        this.retryLater();
+      });
     }, delay);
   }
+}
+
+/** A stable code for a failed connection attempt, for the report's errors by code. */
+export function connectErrorCode(error: unknown): string {
+  const text = String((error as Error)?.message ?? error);
+  const status = /Unexpected server response: (\d+)/.exec(text)?.[1];
+  if (status) return status === '401' ? 'TICKET_EXPIRED' : `CONNECT_HTTP_${status}`;
+  if (/TICKET_EXPIRED/.test(text)) return 'TICKET_EXPIRED';
+  const code = (error as { code?: unknown })?.code;
+  if (typeof code === 'string' && /^E[A-Z_]+$/.test(code)) return `CONNECT_${code}`;
+  const before = /closed before it opened \((\d+)\)/.exec(text)?.[1];
+  return before ? `CONNECT_CLOSED_${before}` : 'CONNECT_FAILED';
+}
+
+/** The same for a fresh ticket the sidecar did not give (it is down, or refuses). */
+export function ticketErrorCode(error: unknown): string {
+  const code = (error as { code?: unknown })?.code;
+  return typeof code === 'string' ? `TICKET_FETCH_${code}` : 'TICKET_FETCH_FAILED';
 }

@@ -11,12 +11,21 @@ export class RunStats {
   readonly latency = hdr.build({ lowestDiscernibleValue: 1, highestTrackableValue: 3_600_000, numberOfSignificantValueDigits: 3 });
   private window = hdr.build({ lowestDiscernibleValue: 1, highestTrackableValue: 3_600_000, numberOfSignificantValueDigits: 3 });
   private windowAcked = 0;
+  private windowErrors = 0;
+  /** Outage measurement: acks of events typed before this time (the recovery) count as backlog. */
+  private backlogBefore = 0;
+  backlogDelivered = 0;
+  lastBacklogAckAt = 0;
 
   sent(events: number): void {
     this.sentEvents += events;
   }
 
-  acked(events: number, latencyMs: number): void {
+  acked(events: number, latencyMs: number, typedAt = 0): void {
+    if (this.backlogBefore && typedAt && typedAt < this.backlogBefore) {
+      this.backlogDelivered += events;
+      this.lastBacklogAckAt = Date.now();
+    }
     this.ackedEvents += events;
     this.windowAcked += events;
     const value = Math.max(1, Math.round(latencyMs));
@@ -41,12 +50,20 @@ export class RunStats {
 
   error(code: string): void {
     this.errorsByCode[code] = (this.errorsByCode[code] ?? 0) + 1;
+    this.windowErrors++;
+  }
+
+  /** From now on, acks of batches sent before `at` are counted as the backlog an outage left. */
+  markBacklog(at: number): void {
+    this.backlogBefore = at;
   }
 
   /** Events acked and p99 and max ack latency since the last call (progress and timeline). */
-  takeWindow(): { acked: number; p99: number; max: number } {
-    const result = { acked: this.windowAcked, p99: this.window.totalCount ? this.window.getValueAtPercentile(99) : 0, max: this.window.totalCount ? this.window.maxValue : 0 };
+  takeWindow(): { acked: number; p50: number; p99: number; max: number; errors: number } {
+    const has = this.window.totalCount > 0;
+    const result = { acked: this.windowAcked, p50: has ? this.window.getValueAtPercentile(50) : 0, p99: has ? this.window.getValueAtPercentile(99) : 0, max: has ? this.window.maxValue : 0, errors: this.windowErrors };
     this.windowAcked = 0;
+    this.windowErrors = 0;
     this.window.reset();
     return result;
   }

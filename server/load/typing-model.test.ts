@@ -2,7 +2,6 @@ import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { Random } from './random.ts';
 import { TypistScript } from './typing-model.ts';
-import { parseKeystrokeLog, ReplayScript } from './replay.ts';
 
 /** Aggregate figures of 200 simulated typists over a minute each. */
 function population() {
@@ -57,24 +56,6 @@ test('the same seed gives the same typing', () => {
   const a = new TypistScript(new Random(5)).take(5000);
   const b = new TypistScript(new Random(5)).take(5000);
   assert.equal(a, b);
-});
-
-test('a TSV log replays as keydowns and keyups, looping for as long as needed', () => {
-  const log = parseKeystrokeLog('down_ms\tup_ms\tcode\tkey\n0\t90\tKeyH\th\n120\t200\tKeyI\ti\n250\t\tSpace\t \n', 'tsv');
-  const script = new ReplayScript(log);
-  const first = script.take(300);
-  assert.equal(first.map((e) => [e.type, e.code, e.offsetUs]), [[0, 'KeyH', 0], [1, 'KeyH', 90_000], [0, 'KeyI', 120_000], [1, 'KeyI', 200_000], [0, 'Space', 250_000]]);
-  const later = script.take(1500);
-  assert.ok(later.length >= 5, 'the log did not loop');
-  assert.ok(later.every((e) => e.offsetUs > 250_000));
-});
-
-test('a JSON log replays too; malformed logs are refused with a reason', () => {
-  const log = parseKeystrokeLog(JSON.stringify([{ downMs: 10, upMs: 60, code: 'KeyA', key: 'a', textPos: 0, isError: true }]), 'json');
-  assert.equal(log, [{ downMs: 10, upMs: 60, code: 'KeyA', key: 'a', textPos: 0, isError: true }]);
-  assert.throws(() => parseKeystrokeLog('{"a":1}', 'json'), /array/);
-  assert.throws(() => parseKeystrokeLog('time\tcode\n1\tKeyA', 'tsv'), /header/);
-  assert.throws(() => parseKeystrokeLog('[]', 'json'), /no keystrokes/);
 });
 
 test.run();

@@ -56,7 +56,7 @@ export const lostAck: Scenario = {
       const stored = rows[0]!.n;
       const sent = BATCHES * EVENTS;
       const report = { sent, acked: sent, stored, lost: Math.max(0, sent - stored), duplicates: Math.max(0, stored - sent), completedSessions: 1 };
-      return fromReport(this.name, { ...report, transport: 'ws', clients: 1, unacked: 0, eventsPerSec: 0, ackLatencyMs: { p50: 0, p90: 0, p99: 0, max: 0 }, errorsByCode: {}, reconnects: 0, serverRssMB: null, generatorDelayMs: { p99: 0, max: 0 }, startedAt: new Date().toISOString(), timeline: [], seconds: 0 }, null, [
+      return fromReport(this.name, { ...report, transport: 'ws', clients: 1, unacked: 0, eventsPerSec: 0, ackLatencyMs: { p50: 0, p90: 0, p99: 0, max: 0 }, errorsByCode: {}, reconnects: 0, serverRssMB: null, generator: { cpuPercent: 0, eventLoopDelayMs: { p50: 0, p99: 0, max: 0 }, warnings: [] }, sessionsStarted: 1, verification: { method: 'database' }, ackLatencyHistogram: '', errorRate: 0, droppedArrivals: 0, startedAt: new Date().toISOString(), timeline: [], seconds: 0 }, null, [
         [proxy.droppedAcks >= BATCHES / 3, `${proxy.droppedAcks} acks dropped, ${resends} batches resent`],
       ]);
     } finally {
