@@ -30,14 +30,37 @@ timestamp() {
   date -u +%Y%m%d_%H%M%S
 }
 
+# The Compose v2 command of this host, found once: the docker plugin (`docker compose`) or a
+# standalone v2 binary (`docker-compose` 2.x, as some distributions package it). Compose v1
+# (Debian 12's docker-compose 1.29) cannot read this compose file (top-level `name`,
+# `service_completed_successfully`, `!reset`...): stop with a message that says so, instead
+# of a confusing error from a later command (e.g. "the dump cannot be read").
+COMPOSE_CMD=()
+find_compose() {
+  ((${#COMPOSE_CMD[@]})) && return 0
+  local version
+  if command -v docker >/dev/null 2>&1 && version=$(docker compose version --short 2>/dev/null) && [[ $version =~ ^v?2\. ]]; then
+    COMPOSE_CMD=(docker compose)
+  elif command -v docker-compose >/dev/null 2>&1 && version=$(docker-compose version --short 2>/dev/null) && [[ $version =~ ^v?2\. ]]; then
+    COMPOSE_CMD=(docker-compose)
+  elif command -v docker-compose >/dev/null 2>&1; then
+    die "found Docker Compose v1 (docker-compose ${version:-1.x}), which cannot run FingerFlow's compose file; install Compose v2: apt-get install docker-compose-plugin (Docker's apt repository), then check with: docker compose version"
+  elif command -v docker >/dev/null 2>&1; then
+    die "docker is installed but Compose v2 is not (\`docker compose version\` fails); install it: apt-get install docker-compose-plugin (Docker's apt repository)"
+  else
+    die "docker is not installed (see DEPLOY.md, Prerequisites)"
+  fi
+}
+
 compose() {
-  docker compose -f "$COMPOSE_FILE" --env-file "$ENV_FILE" "$@"
+  find_compose
+  "${COMPOSE_CMD[@]}" -f "$COMPOSE_FILE" --env-file "$ENV_FILE" "$@"
 }
 
 # resolve_database compose|auto: sets DB_MODE, DB_URL and DB_LABEL.
 resolve_database() {
   if [[ $1 == compose ]]; then
-    command -v docker >/dev/null 2>&1 || die "--compose needs docker (with the compose plugin) on this machine"
+    find_compose
     [[ -f $ENV_FILE ]] || die "no $ENV_FILE: create it from .env.production.template"
     DB_MODE=compose
     DB_LABEL="the postgres service of $(basename "$COMPOSE_FILE")"
