@@ -10,6 +10,7 @@ import { acquireInstanceLock } from '../runtime/instance-lock.ts';
 import { assertPortFree } from '../runtime/port-check.ts';
 import { Shutdown } from '../runtime/shutdown.ts';
 import { openDatabase } from '../db/open-database.ts';
+import { EmbeddedSupervisor } from '../db/embedded/supervisor.ts';
 import { createPool } from '../db/pool.ts';
 import { migrate } from '../db/migrations.ts';
 import { DatabaseHealthMonitor } from '../db/health-monitor.ts';
@@ -45,6 +46,9 @@ try {
   if (embedded) {
     shutdown.add('embedded PostgreSQL', () => embedded.stop());
     shutdown.addEmergency(() => embedded.signalImmediateStop());
+    // Added after the stop above, so it runs first: no restart during a deliberate stop.
+    const supervisor = new EmbeddedSupervisor(embedded, log);
+    shutdown.add('embedded PostgreSQL supervisor', async () => supervisor.stop());
   }
 
   const pool = createPool(database.url, {

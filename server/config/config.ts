@@ -39,6 +39,8 @@ export interface Config {
   embeddedPgPort: number;
   secretKey: string;
   secretKeySource: 'environment' | 'generated' | 'data-dir';
+  /** Earlier secrets still accepted for decryption after a rotation (SECRET_KEY_PREVIOUS, comma-separated). */
+  previousSecretKeys: string[];
   allowedOrigins: string[];
   logLevel: RawEnv['LOG_LEVEL'];
   google: { clientId?: string; clientSecret?: string; issuerUrl: string };
@@ -134,6 +136,7 @@ export function loadConfig(source: Record<string, string | undefined>, options: 
     embeddedPgPort: env.EMBEDDED_PG_PORT,
     secretKey: secret.value,
     secretKeySource: secret.source,
+    previousSecretKeys: (env.SECRET_KEY_PREVIOUS ?? '').split(',').map((s) => s.trim()).filter(Boolean),
     allowedOrigins,
     logLevel: env.LOG_LEVEL,
     google: {
