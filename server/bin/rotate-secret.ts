@@ -28,8 +28,9 @@ try {
   try {
     const ring = new KeyRing(config.secretKey, config.previousSecretKeys);
     const result = await reencryptTotpSecrets(client, ring.key('totp-encryption'), { dryRun });
-    const event = dryRun ? 'secret_rotation_checked' : 'secret_rotation_reencrypted';
-    log.info({ event, ...result, previousKeys: config.previousSecretKeys.length }, dryRun ? 'stored secrets checked against the key ring' : 'stored secrets re-encrypted with the current SECRET_KEY');
+    const figures = { ...result, previousKeys: config.previousSecretKeys.length };
+    if (dryRun) log.info({ event: 'secret_rotation_checked', ...figures }, 'stored secrets checked against the key ring');
+    else log.info({ event: 'secret_rotation_reencrypted', ...figures }, 'stored secrets re-encrypted with the current SECRET_KEY');
     if (result.unreadable > 0) {
       log.error({ event: 'secret_rotation_unreadable', unreadable: result.unreadable }, 'some stored 2FA secrets open with no key of the ring: was SECRET_KEY_PREVIOUS set to the key they were written with?');
       process.exitCode = 1;
