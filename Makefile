@@ -90,7 +90,7 @@ psql: ## [local|compose] open psql on the database (local: needs npm start runni
 ifeq ($(TARGET),compose)
 	$(COMPOSE) exec postgres sh -c 'exec psql --username="$$POSTGRES_USER" --dbname="$$POSTGRES_DB"'
 else
-	psql "$$(node --import tsx server/bin/database-url.ts)"
+	@url="$$(node --import tsx server/bin/database-url.ts)" && psql "$$url"
 endif
 
 loadtest: ## [local] run the load test against npm start (npm run load; options in ARGS="...")

@@ -316,6 +316,26 @@ test('make targets act locally by default and on compose with TARGET=compose', a
   assert.match(badTarget.stderr, /TARGET must be local or compose/);
 });
 
+test('make targets that cannot go on say why in one line, never with a Node stack trace', async () => {
+  const empty = fs.mkdtempSync(path.join(os.tmpdir(), 'ff-nostack-'));
+  try {
+    const cases: Array<[string[], Record<string, string>, RegExp]> = [
+      [['psql'], { DATA_DIR: empty }, /database-url: no embedded database in .* run `npm start` first/],
+      [['backup'], { DATA_DIR: empty }, /cannot find the local database \(is `npm start` running\? or set DATABASE_URL\)/],
+      [['migrate'], { DATABASE_URL: `postgres://u:p@127.0.0.1:${await freePort()}/none` }, /^migrate: connect ECONNREFUSED/m],
+      [['restore', 'FILE=/nonexistent.dump', 'CONFIRM=yes'], {}, /no readable backup file at \/nonexistent\.dump/],
+    ];
+    for (const [args, env, message] of cases) {
+      const result = await run('make', ['--no-print-directory', ...args], env);
+      assert.is.not(result.code, 0, args.join(' '));
+      assert.match(result.stderr, message, `make ${args.join(' ')}: ${result.stderr}`);
+      assert.not.match(result.stderr, /\n\s+at .*\(.*:\d+:\d+\)|node:internal/, `make ${args.join(' ')} printed a stack:\n${result.stderr}`);
+    }
+  } finally {
+    fs.rmSync(empty, { recursive: true, force: true });
+  }
+});
+
 test('make loadtest passes ARGS to npm run load; make bench runs all three benchmarks', async () => {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'ff-make-'));
   try {

@@ -5,7 +5,12 @@ import { AlreadyRunningError } from '../runtime/instance-lock.ts';
 import { PortInUseError } from '../runtime/port-check.ts';
 import { isConnectionError } from '../db/pg-errors.ts';
 
-const EXPECTED = [ConfigError, AlreadyRunningError, PortInUseError, DataDirInUseError, MigrationError];
+/** A problem the operator fixes (not a bug): reported in one line, without a stack. */
+export class OperatorError extends Error {
+  override name = 'OperatorError';
+}
+
+const EXPECTED = [ConfigError, AlreadyRunningError, PortInUseError, DataDirInUseError, MigrationError, OperatorError];
 
 /**
  * A start that cannot go on prints one line naming the problem and exits non-zero. Only an
