@@ -8,6 +8,7 @@ import { randomBytes } from 'node:crypto';
 import { Secret, TOTP } from 'otpauth';
 import { freshDatabase, type TestDatabase } from './support/database.ts';
 import { signedInBrowser, startTestSidecar } from './support/sidecar-fixtures.ts';
+import { TestBrowser } from './support/http-client.ts';
 import { run } from '../../ops/test/support.ts';
 
 const OLD = randomBytes(32).toString('hex');
@@ -97,6 +98,49 @@ test('2FA survives a SECRET_KEY rotation: previous key accepted, rotate-secret r
   const wrongRing = await rotateSecret(['--check'], { SECRET_KEY: OLD });
   assert.is(wrongRing.code, 1);
   assert.match(wrongRing.stdout + wrongRing.stderr, /secret_rotation_unreadable/);
+});
+
+test('a session signed in before the rotation keeps working under the ring: access token, CSRF, refresh', async () => {
+  const before = await startTestSidecar(db.url, db.pool, { AUTH_RATE_LIMIT_ENABLED: 'false', SECRET_KEY: OLD });
+  let old: TestBrowser;
+  try {
+    old = (await signedInBrowser(before)).browser;
+  } finally {
+    await before.close();
+  }
+  /** The same browser state (cookies, access token) against another sidecar. */
+  const carry = (base: string) => {
+    const browser = new TestBrowser(base);
+    for (const [name, value] of old.cookies) browser.cookies.set(name, value);
+    browser.accessToken = old.accessToken;
+    return browser;
+  };
+  // Without the ring the same state is refused: what rotating used to do to everyone.
+  const bare = await startTestSidecar(db.url, db.pool, { AUTH_RATE_LIMIT_ENABLED: 'false', SECRET_KEY: NEW });
+  try {
+    assert.is((await carry(bare.base).get('/auth/me')).status, 401);
+    assert.is((await carry(bare.base).post('/auth/refresh', {}, { csrf: true })).status, 403);
+  } finally {
+    await bare.close();
+  }
+  const ring = await startTestSidecar(db.url, db.pool, { AUTH_RATE_LIMIT_ENABLED: 'false', SECRET_KEY: NEW, SECRET_KEY_PREVIOUS: OLD });
+  try {
+    const browser = carry(ring.base);
+    assert.is((await browser.get('/auth/me')).status, 200, 'the access token signed with the old key');
+    const refreshed = await browser.post('/auth/refresh', {}, { csrf: true });
+    assert.is(refreshed.status, 200, `refresh with the CSRF token of the old key: ${JSON.stringify(refreshed.body)}`);
+    browser.accessToken = refreshed.body.accessToken;
+    old = browser;
+  } finally {
+    await ring.close();
+  }
+  // Tokens issued under the ring are the new key's: they survive dropping the old one.
+  const after = await startTestSidecar(db.url, db.pool, { AUTH_RATE_LIMIT_ENABLED: 'false', SECRET_KEY: NEW });
+  try {
+    assert.is((await carry(after.base).get('/auth/me')).status, 200);
+  } finally {
+    await after.close();
+  }
 });
 
 test('rotate-secret: bad arguments and a missing database get one line, no stack trace', async () => {
