@@ -9,7 +9,9 @@ TARGET ?= local
 ifeq ($(filter $(TARGET),local compose),)
 $(error TARGET must be local or compose, not "$(TARGET)")
 endif
-COMPOSE := docker compose -f docker-compose.prod.yml --env-file .env
+# docker compose -f docker-compose.prod.yml --env-file .env, with Compose v2 checked for
+# (v1 stops with a clear message) and the deployed image tag (.deploy/current-tag) named.
+COMPOSE := ops/scripts/compose.sh
 COMPOSE_FLAG := $(if $(filter compose,$(TARGET)),--compose)
 # The deployment's public host, for `make health TARGET=compose`.
 DOMAIN ?= $(shell sed -n 's/^DOMAIN=//p' .env 2>/dev/null | tail -n 1 | tr -d "\"'")
@@ -20,7 +22,7 @@ ARGS ?=
 # Stops a [local] target run with TARGET=compose, naming the compose equivalent if any.
 local_only = @if [ "$(TARGET)" != local ]; then echo "make $@ is [local] only$(if $(1),; for the deployment use: $(1))" >&2; exit 2; fi
 
-.PHONY: help install start test build up down restart logs ps status health migrate backup restore psql loadtest bench deploy clean
+.PHONY: help install start test build up down restart logs ps status health migrate backup restore psql loadtest bench deploy rollback rotate-secret clean
 
 help: ## list the targets
 	@awk 'BEGIN {FS = ":.*## "} /^[a-zA-Z_-]+:.*## / {printf "  \033[1m%-10s\033[0m %s\n", $$1, $$2}' $(MAKEFILE_LIST)
@@ -88,7 +90,7 @@ psql: ## [local|compose] open psql on the database (local: needs npm start runni
 ifeq ($(TARGET),compose)
 	$(COMPOSE) exec postgres sh -c 'exec psql --username="$$POSTGRES_USER" --dbname="$$POSTGRES_DB"'
 else
-	psql "$$(node --import tsx server/bin/database-url.ts)"
+	@url="$$(node --import tsx server/bin/database-url.ts)" && psql "$$url"
 endif
 
 loadtest: ## [local] run the load test against npm start (npm run load; options in ARGS="...")
@@ -101,8 +103,14 @@ bench: ## [local] run the benchmarks: side by side (npm run bench), ingest path,
 	npm run bench:ingest
 	npm run bench:analytics
 
-deploy: ## [compose] pull, back up, build, start, wait for health (ops/scripts/deploy.sh)
+deploy: ## [compose] pull, build tagged VERSION-COMMIT, back up, migrate, start, wait for health; rolls back on failure
 	ops/scripts/deploy.sh
+
+rollback: ## [compose] run the images of an earlier deploy: make rollback TAG=0.1.0-1a2b3c4d5e6f (no TAG lists them)
+	ops/scripts/rollback.sh $(TAG)
+
+rotate-secret: ## [compose] new SECRET_KEY, old one kept as SECRET_KEY_PREVIOUS, 2FA secrets re-encrypted; FINISH=yes drops the old key
+	ops/scripts/rotate-secret.sh $(if $(filter yes,$(FINISH)),--finish)
 
 clean: ## [local] remove build outputs (client/dist, bench-*.json); keeps .data and backups
 	$(call local_only)

@@ -9,18 +9,22 @@ WORKDIR /app
 # The npm 10 that comes with Node 20 ignores package.json's allowScripts (and .npmrc's
 # strict-allow-scripts) and would run every package's install script; npm 11 honours them.
 RUN npm install --global --no-audit --no-fund npm@11.19.1
-COPY package.json package-lock.json .npmrc ./
+# tsconfig.json: client/tsconfig.json extends it, and Vite stops without it.
+COPY package.json package-lock.json .npmrc tsconfig.json ./
 COPY client ./client
 COPY shared ./shared
+# All dependencies (Vite and Svelte are dev dependencies); npm ci's postinstall builds the
+# client (client/postinstall.mjs). Building again explicitly keeps this image right should
+# that hook ever change, for a few seconds.
 RUN --mount=type=cache,target=/root/.npm \
     npm ci --no-audit --no-fund
-# npm ci's postinstall has already built the client; building explicitly keeps this image
-# right should that hook ever change, for about a second.
 RUN npm run build:client && test -f client/dist/index.html
 
 # --- runtime -----------------------------------------------------------------------------
 # nginx-unprivileged: nginx's own image, rebuilt to run as uid 101 and listen on 8080.
-FROM nginxinc/nginx-unprivileged:1.27-bookworm
+# 1.30 is nginx's stable branch (1.27 was a mainline branch, superseded); the image is
+# Debian-based, so the HEALTHCHECK's curl is there.
+FROM nginxinc/nginx-unprivileged:1.30
 COPY ops/docker/nginx.conf /etc/nginx/conf.d/default.conf
 COPY --from=build /app/client/dist /usr/share/nginx/html
 USER 101

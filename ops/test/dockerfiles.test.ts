@@ -2,15 +2,12 @@
 // read; nginx can run here, so its configuration is also served for real when nginx exists.
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { spawn, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
-import os from 'node:os';
+import http from 'node:http';
 import path from 'node:path';
-import { freePort } from '../../server/test/support/test-postgres.ts';
-import { pollUntil } from '../../server/test/support/processes.ts';
 import { rawCompose } from './compose-model.ts';
-import { REPO_ROOT, run } from './support.ts';
-import { NGINX_TOOL, toolPath } from '../../server/test/support/system-tools.ts';
+import { nginxTool, startNginx } from './nginx-harness.ts';
+import { REPO_ROOT } from './support.ts';
 
 interface Instruction {
   op: string;
@@ -59,7 +56,7 @@ test('client.Dockerfile: built with npm, served by unprivileged nginx with our c
   assert.match(one(list[0]!, 'FROM')!, /^node:20-bookworm-slim\b/);
   assert.ok(all(list[0]!, 'RUN').some((r) => r.includes('npm run build:client')));
   const runtime = list.at(-1)!;
-  assert.match(one(runtime, 'FROM')!, /^nginxinc\/nginx-unprivileged:[\w.-]*bookworm/);
+  assert.match(one(runtime, 'FROM')!, /^nginxinc\/nginx-unprivileged:1\.(?:2[89]|[3-9]\d)\b/, 'a supported nginx branch (1.27 is superseded)');
   const user = one(runtime, 'USER');
   assert.ok(user && !/^(root|0)(:|$)/.test(user), `runtime user is ${user}`);
   assert.ok(all(runtime, 'COPY').includes('ops/docker/nginx.conf /etc/nginx/conf.d/default.conf'));
@@ -130,36 +127,27 @@ test('nginx.conf: every location that sets headers repeats the security headers'
   }
 });
 
-const nginxTool = NGINX_TOOL();
-nginxTool.test('nginx.conf served for real: SPA fallback, asset caching, health, headers', async () => {
+/** The paths Traefik sends to the sidecar or ingest, from their routers' rules in compose. */
+function routedPaths(): string[] {
+  const compose = rawCompose();
+  const paths: string[] = [];
+  for (const service of ['sidecar', 'ingest']) {
+    const labels = compose.services[service]!.labels as Record<string, string>;
+    for (const [key, rule] of Object.entries(labels)) {
+      if (!/^traefik\.http\.routers\.[^.]+\.rule$/.test(key)) continue;
+      for (const m of rule.matchAll(/Path(?:Prefix)?\(`([^`]+)`\)/g)) paths.push(m[1]!);
+    }
+  }
+  return paths;
+}
+
+nginxTool.test('nginx.conf served for real: SPA fallback, asset caching, health, headers, no fall-through', async () => {
   const dist = path.join(REPO_ROOT, 'client', 'dist');
   assert.ok(fs.existsSync(path.join(dist, 'index.html')), 'client/dist is not built (npm run build:client)');
   const asset = fs.readdirSync(path.join(dist, 'assets')).find((f) => f.endsWith('.js'))!;
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'ff-nginx-'));
-  fs.chmodSync(dir, 0o755);
-  const port = await freePort();
-  // Our server block as the image installs it, with the port and web root of this machine,
-  // inside the smallest main configuration that runs as this user.
-  const server = NGINX_CONF.replace(/listen 8080;/, `listen 127.0.0.1:${port};`).replace(/\s*listen \[::\]:8080;/, '').replace('/usr/share/nginx/html', dist);
-  const temp = (name: string) => `${name}_temp_path ${path.join(dir, name)};`;
-  fs.writeFileSync(path.join(dir, 'nginx.conf'), `
-    daemon off; master_process off; worker_processes 1; pid ${path.join(dir, 'nginx.pid')};
-    error_log stderr warn;
-    events { worker_connections 64; }
-    http {
-      include /etc/nginx/mime.types; default_type application/octet-stream; access_log off;
-      ${temp('client_body')} ${temp('proxy')} ${temp('fastcgi')} ${temp('uwsgi')} ${temp('scgi')}
-      ${server}
-    }`);
-  let child: ChildProcess | undefined;
+  const nginx = await startNginx(NGINX_CONF, dist);
   try {
-    const syntax = await run(toolPath(nginxTool), ['-t', '-p', dir, '-c', path.join(dir, 'nginx.conf')]);
-    assert.is(syntax.code, 0, syntax.stderr);
-    child = spawn(toolPath(nginxTool), ['-p', dir, '-c', path.join(dir, 'nginx.conf')], { stdio: ['ignore', 'ignore', 'pipe'] });
-    let stderr = '';
-    child.stderr!.on('data', (c: Buffer) => (stderr += c.toString()));
-    const base = `http://127.0.0.1:${port}`;
-    assert.ok((await pollUntil(async () => (await fetch(`${base}/nginx-health`)).ok, 5000)) !== undefined, `nginx did not start: ${stderr}`);
+    const base = nginx.base;
     const index = fs.readFileSync(path.join(dist, 'index.html'), 'utf8');
     const get = async (p: string) => {
       const response = await fetch(base + p);
@@ -182,19 +170,46 @@ nginxTool.test('nginx.conf served for real: SPA fallback, asset caching, health,
     const missing = await get('/assets/not-there.js');
     assert.is(missing.status, 404, 'a missing asset must not be answered with index.html');
 
-    for (const p of ['/', '/stats', `/assets/${asset}`, '/assets/not-there.js', '/nginx-health']) {
+    // No fall-through: every path a sidecar or ingest router takes (read from the compose
+    // labels, so a new route cannot be forgotten here) answers 503 JSON, whatever the method.
+    const routed = routedPaths();
+    assert.ok(routed.length >= 5, `routed paths: ${routed.join(', ')}`);
+    for (const prefix of routed) {
+      for (const p of prefix.endsWith('/') ? [prefix, `${prefix}?EIO=4&transport=polling`] : [prefix, `${prefix}/v1/thing`]) {
+        if (prefix === '/health' && p !== prefix) continue;
+        for (const method of ['GET', 'POST', 'PUT', 'DELETE']) {
+          const response = await fetch(base + p, { method, headers: { 'content-type': 'application/json' }, ...(method === 'GET' ? {} : { body: '{}' }) });
+          const body = await response.text();
+          assert.is(response.status, 503, `${method} ${p}: ${body.slice(0, 80)}`);
+          assert.match(response.headers.get('content-type') ?? '', /^application\/json/, `${method} ${p}`);
+          assert.is((JSON.parse(body) as { error: { code: string } }).error.code, 'SERVICE_UNAVAILABLE', `${method} ${p}`);
+          assert.is(response.headers.get('retry-after'), '5');
+          assert.is(response.headers.get('x-frame-options'), 'DENY', `${method} ${p}`);
+        }
+      }
+    }
+    // A WebSocket upgrade is refused the same way, not answered with the page.
+    const upgradeStatus = await new Promise<number>((resolve, reject) => {
+      const request = http.get(`${base}/ws?ticket=x`, { headers: { connection: 'Upgrade', upgrade: 'websocket', 'sec-websocket-version': '13', 'sec-websocket-key': 'dGhlIHNhbXBsZSBub25jZQ==' } });
+      request.once('response', (response) => {
+        response.resume();
+        resolve(response.statusCode ?? 0);
+      });
+      request.once('upgrade', () => resolve(101));
+      request.once('error', reject);
+    });
+    assert.is(upgradeStatus, 503);
+    // Paths that merely start like a routed one stay with the app, exactly as Traefik sends them.
+    for (const p of ['/healthy', '/stats/api', '/about/health']) assert.is((await get(p)).body, index, `${p} is the app's`);
+
+    for (const p of ['/', '/stats', `/assets/${asset}`, '/assets/not-there.js', '/nginx-health', '/api/me']) {
       const { headers } = await get(p);
       for (const [name, value] of Object.entries(SECURITY_HEADERS)) assert.is(headers.get(name), value, `${name} on ${p}`);
       assert.match(headers.get('content-security-policy') ?? '', /connect-src 'self' wss:\/\/127\.0\.0\.1/, `CSP on ${p}`);
       assert.is(headers.get('server'), 'nginx', `${p}: server_tokens off hides the version`);
     }
   } finally {
-    if (child && child.exitCode === null) {
-      const exited = new Promise((r) => child!.once('exit', r));
-      child.kill('SIGTERM');
-      await exited;
-    }
-    fs.rmSync(dir, { recursive: true, force: true });
+    await nginx.stop();
   }
 });
 

@@ -96,6 +96,13 @@ test('the sidecar container: starts, passes its image health check and health-ch
   assert.is(script.code, 0, script.stderr);
   assert.match(script.stdout, /healthy: .*\{"status":"healthy","database":"connected","logging":"configured"\}/);
 
+  // /metrics: served to a direct (internal) request; through Traefik (X-Forwarded-For) it does not exist.
+  const direct = await fetch(`http://127.0.0.1:${port}/metrics`);
+  assert.is(direct.status, 200);
+  assert.match(await direct.text(), /^http_requests_total\{method="GET",route="\/health"/m);
+  const viaProxy = await fetch(`http://127.0.0.1:${port}/metrics`, { headers: { 'x-forwarded-for': '203.0.113.9' } });
+  assert.is(viaProxy.status, 404);
+
   sidecar.child.kill('SIGTERM');
   assert.is(await exitOf(sidecar.child, 10_000), 0, `the sidecar did not stop cleanly within 10 s:\n${sidecar.output().slice(-2000)}`);
 });
@@ -120,6 +127,11 @@ test('an ingest replica: starts, passes its image health check, serves the metri
   const named = [...section.matchAll(/`(ingest_[a-z_]+)`/g)].map((m) => m[1]!);
   assert.ok(named.length >= 4, 'DEPLOY.md lists no ingest metrics');
   for (const metric of named) assert.match(metrics, new RegExp(`^# TYPE ${metric} `, 'm'), `${metric} is not served at /metrics`);
+
+  for (const p of ['/metrics', '/ingest/health']) {
+    const proxied = await fetch(`http://127.0.0.1:${port}${p}`, { headers: { 'x-forwarded-for': '203.0.113.9' } });
+    assert.is(proxied.status, 404, `${p} through the proxy`);
+  }
 
   ingest.child.kill('SIGTERM');
   assert.is(await exitOf(ingest.child, 10_000), 0, `the ingest server did not drain and exit within 10 s:\n${ingest.output().slice(-2000)}`);

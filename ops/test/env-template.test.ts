@@ -33,9 +33,11 @@ function entries(): Entry[] {
 }
 
 const SCHEMA_VARIABLES = Object.keys(envSchema.shape);
-const SECRETS = ['SECRET_KEY', 'POSTGRES_PASSWORD', 'GOOGLE_CLIENT_SECRET', 'SMTP_PASSWORD', 'DATABASE_URL', 'LOADTEST_TOKEN'];
+const SECRETS = ['SECRET_KEY', 'SECRET_KEY_PREVIOUS', 'METRICS_TOKEN', 'POSTGRES_PASSWORD', 'GOOGLE_CLIENT_SECRET', 'SMTP_PASSWORD', 'DATABASE_URL', 'LOADTEST_TOKEN'];
 const REQUIRED = ['DOMAIN', 'SECRET_KEY', 'POSTGRES_PASSWORD', 'TRUSTED_PROXIES'];
-const COMPOSE_ONLY = ['INGEST_REPLICAS', 'TRAEFIK_CERT_RESOLVER'];
+const COMPOSE_ONLY = ['INGEST_REPLICAS', 'TRAEFIK_CERT_RESOLVER', 'COMPOSE_FILE', 'COMPOSE_PROJECT_NAME', 'FINGERFLOW_TAG'];
+// Active with its value: plain `docker compose` commands in the checkout need it (the seed's runbooks).
+const ACTIVE_WITH_VALUE: Record<string, string> = { COMPOSE_FILE: 'docker-compose.prod.yml' };
 
 test('every variable of server/config/schema.ts is in the template, once', () => {
   assert.ok(SCHEMA_VARIABLES.length > 40, 'the schema was not read');
@@ -62,7 +64,11 @@ test('secrets have no value; the required settings are the only active lines', (
     const entry = all.find((e) => e.name === name)!;
     assert.is(entry.value, '', `${name} must not come with a value`);
   }
-  assert.equal(all.filter((e) => e.active).map((e) => e.name).sort(), [...REQUIRED].sort());
+  assert.equal(all.filter((e) => e.active).map((e) => e.name).sort(), [...REQUIRED, ...Object.keys(ACTIVE_WITH_VALUE)].sort());
+  for (const [name, value] of Object.entries(ACTIVE_WITH_VALUE)) {
+    assert.is(all.find((e) => e.name === name)!.value, value, name);
+    assert.ok(fs.existsSync(path.join(REPO_ROOT, value)), `${name}=${value} names no file`);
+  }
   // An optional line left active and empty would set "" (EMAIL_PROVIDER="" is invalid);
   // the template keeps every optional line commented out.
   for (const entry of all.filter((e) => !e.active && !SECRETS.includes(e.name) && !['SMTP_USERNAME'].includes(e.name))) {

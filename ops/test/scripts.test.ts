@@ -13,6 +13,7 @@ import { REPO_ROOT, run, runScript } from './support.ts';
 import { SHELLCHECK_TOOL, toolPath } from '../../server/test/support/system-tools.ts';
 
 const shellcheck = SHELLCHECK_TOOL();
+import { fakeDeployment } from './fake-docker.ts';
 
 const SCRIPTS_DIR = path.join(REPO_ROOT, 'ops', 'scripts');
 const scripts = fs.readdirSync(SCRIPTS_DIR).filter((f) => f.endsWith('.sh')).sort();
@@ -88,49 +89,139 @@ test('health-check.sh: succeeds on the exact JSON, retries with a growing delay,
   assert.is(bad.code, 2);
 });
 
-test('deploy.sh: build, up, wait for health, print the rollback; failing health shows logs and exits 1', async () => {
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'ff-deploy-'));
-  const log = path.join(dir, 'docker.log');
-  // A stand-in docker that records its arguments; `compose ps` reports no running postgres,
-  // so deploy.sh skips the pre-deploy backup (there is no database to back up yet).
-  fs.mkdirSync(path.join(dir, 'bin'));
-  fs.writeFileSync(path.join(dir, 'bin', 'docker'), '#!/usr/bin/env bash\necho "$*" >> "$FAKE_DOCKER_LOG"\n', { mode: 0o755 });
-  const envFile = path.join(dir, '.env');
-  fs.writeFileSync(envFile, 'DOMAIN=typing.example.org\nSECRET_KEY=x\n');
-  const head = execFileSync('git', ['rev-parse', 'HEAD'], { cwd: REPO_ROOT, encoding: 'utf8' }).trim();
-  const env = (url: string) => ({ PATH: `${path.join(dir, 'bin')}:${process.env.PATH}`, FAKE_DOCKER_LOG: log, ENV_FILE: envFile, HEALTH_URL: url, HEALTH_ATTEMPTS: '2', HEALTH_DELAY: '0.05' });
-  const compose = `compose -f ${path.join(REPO_ROOT, 'docker-compose.prod.yml')} --env-file ${envFile}`;
+const HEAD = execFileSync('git', ['rev-parse', '--short=12', 'HEAD'], { cwd: REPO_ROOT, encoding: 'utf8' }).trim();
+const VERSION = (JSON.parse(fs.readFileSync(path.join(REPO_ROOT, 'package.json'), 'utf8')) as { version: string }).version;
+const DIRTY = execFileSync('git', ['status', '--porcelain', '--untracked-files=no'], { cwd: REPO_ROOT, encoding: 'utf8' }).trim() !== '';
+const NEW_TAG = `${VERSION}-${HEAD}${DIRTY ? '-dirty' : ''}`;
+
+test('deploy.sh: tags VERSION-COMMIT, pulls bases, builds, migrates, starts, waits for every container, records the tag', async () => {
+  const fake = fakeDeployment({ healthyTags: [NEW_TAG], images: [] });
+  const healthy = await healthServer([{ status: 200, body: HEALTHY }]);
   try {
-    const healthy = await healthServer([{ status: 200, body: HEALTHY }]);
-    const ok = await runScript('deploy.sh', ['--no-pull'], env(healthy.url));
-    await healthy.close();
-    assert.is(ok.code, 0, ok.stdout + ok.stderr);
-    assert.equal(fs.readFileSync(log, 'utf8').trim().split('\n'), [`${compose} ps --status running --quiet postgres`, `${compose} build`, `${compose} up -d --remove-orphans`]);
-    assert.match(ok.stdout, new RegExp(`git checkout --detach ${head} && docker compose -f \\S+docker-compose.prod.yml --env-file \\S+ up -d --build`));
-
-    fs.rmSync(log);
-    const sick = await healthServer([{ status: 503, body: '{"status":"unhealthy","database":"disconnected","logging":"configured"}' }]);
-    const failed = await runScript('deploy.sh', ['--no-pull', '--no-backup'], env(sick.url));
-    await sick.close();
-    assert.is(failed.code, 1);
-    assert.match(failed.stderr, /not healthy/);
-    const calls = fs.readFileSync(log, 'utf8').trim().split('\n');
-    assert.not.ok(calls.some((c) => c.includes(' ps --status running')), '--no-backup must not look for a database to back up');
-    assert.ok(calls.includes(`${compose} logs --tail=30 migrate ingest sidecar`), calls.join('\n'));
-    assert.match(failed.stdout, /to roll back/);
-
-    const noEnv = await runScript('deploy.sh', ['--no-pull'], { ...env(healthy.url), ENV_FILE: path.join(dir, 'missing.env') });
-    assert.is(noEnv.code, 1);
-    assert.match(noEnv.stderr, /\.env\.production\.template/);
+    const result = await runScript('deploy.sh', ['--no-pull'], fake.env({ HEALTH_URL: healthy.url }));
+    assert.is(result.code, 0, result.stdout + result.stderr);
+    const compose = `compose -f ${path.join(REPO_ROOT, 'docker-compose.prod.yml')} --env-file ${path.join(fake.dir, '.env')}`;
+    const calls = fake.calls().filter((c) => !c.endsWith('compose version --short'));
+    assert.equal(calls.slice(0, 4), [`${NEW_TAG}|${compose} build --pull`, `${NEW_TAG}|${compose} ps --status running --quiet postgres`, `${NEW_TAG}|${compose} run --rm migrate`, `${NEW_TAG}|${compose} up -d --remove-orphans`]);
+    assert.ok(calls.slice(4).every((c) => c.startsWith(`${NEW_TAG}|${compose} ps --all --format`)), calls.join('\n'));
+    assert.is(fake.state('current-tag'), NEW_TAG);
+    assert.match(result.stdout, new RegExp(`deployed ${NEW_TAG}`));
   } finally {
-    fs.rmSync(dir, { recursive: true, force: true });
+    await healthy.close();
+    fake.close();
+  }
+});
+
+test('deploy.sh: a crash-looping ingest replica fails the deploy, and the previous tag is started again', async () => {
+  const previous = `0.0.9-${HEAD}`;
+  const fake = fakeDeployment({ healthyTags: [previous], images: [previous], currentTag: previous });
+  const healthy = await healthServer([{ status: 200, body: HEALTHY }]);
+  try {
+    const result = await runScript('deploy.sh', ['--no-pull', '--no-backup'], fake.env({ HEALTH_URL: healthy.url }));
+    assert.is(result.code, 1, result.stdout + result.stderr);
+    assert.match(result.stderr, /not healthy after 1 s: ingest \(restarting\)/);
+    assert.match(result.stderr, new RegExp(`rolling back to ${previous}`));
+    assert.match(result.stderr, new RegExp(`rolled back; ${previous} runs again`));
+    assert.ok(fake.calls().some((c) => c.startsWith(`${previous}|`) && c.endsWith(' up -d --no-build --remove-orphans')), fake.calls().join('\n'));
+    assert.ok(fake.calls().some((c) => c.endsWith(' logs --tail=30 migrate ingest sidecar client')));
+    assert.is(fake.state('current-tag'), previous, 'the failed tag must not be recorded');
+    assert.is(healthy.requests(), 0, 'Traefik is asked only once every container is healthy');
+  } finally {
+    await healthy.close();
+    fake.close();
+  }
+});
+
+test('deploy.sh: after applying migrations the previous code does not know, it stops and says how to restore', async () => {
+  // The commit just before the newest migration was added: its code does not know that one.
+  const added = execFileSync('git', ['log', '--diff-filter=A', '--format=%H', '-1', '--', 'sql/migrations'], { cwd: REPO_ROOT, encoding: 'utf8' }).trim();
+  const before = execFileSync('git', ['rev-parse', '--short=12', `${added}^`], { cwd: REPO_ROOT, encoding: 'utf8' }).trim();
+  const previous = `0.0.1-${before}`;
+  const fake = fakeDeployment({ healthyTags: [previous], images: [previous], currentTag: previous });
+  try {
+    const result = await runScript('deploy.sh', ['--no-pull', '--no-backup'], fake.env({ HEALTH_URL: 'http://127.0.0.1:9/health' }));
+    assert.is(result.code, 1);
+    assert.match(result.stderr, /applied migrations that .* does not know:\n {2}sql\/migrations\/\d{4}_\w+\.sql/);
+    assert.match(result.stderr, /make restore FILE=.* CONFIRM=yes TARGET=compose\n {2}make rollback TAG=0\.0\.1-/);
+    assert.not.ok(fake.calls().some((c) => c.includes('--no-build')), 'no automatic rollback onto a schema the old code refuses');
+  } finally {
+    fake.close();
+  }
+});
+
+test('rollback.sh: lists tags, refuses unknown ones, starts a known one without building and records it', async () => {
+  const older = `0.0.8-${HEAD}`;
+  const fake = fakeDeployment({ healthyTags: [older], images: [older, NEW_TAG], currentTag: NEW_TAG });
+  try {
+    const list = await runScript('rollback.sh', [], fake.env());
+    assert.is(list.code, 2);
+    assert.match(list.stderr, new RegExp(`running: ${NEW_TAG}`));
+    const unknown = await runScript('rollback.sh', ['0.0.1-000000000000'], fake.env());
+    assert.is(unknown.code, 1);
+    assert.match(unknown.stderr, /no images fingerflow-\{ingest,sidecar,client\}:0\.0\.1-000000000000/);
+    const ok = await runScript('rollback.sh', [older], fake.env());
+    assert.is(ok.code, 0, ok.stdout + ok.stderr);
+    assert.ok(fake.calls().some((c) => c.startsWith(`${older}|`) && c.endsWith(' up -d --no-build --remove-orphans')));
+    assert.not.ok(fake.calls().some((c) => / build\b/.test(c.split('|')[1]!) && !c.includes('--no-build')), 'a rollback never builds');
+    assert.is(fake.state('current-tag'), older);
+    assert.is(fake.state('previous-tag'), NEW_TAG);
+    const named = await run('make', ['--no-print-directory', '-n', 'rollback', `TAG=${older}`]);
+    assert.match(named.stdout, new RegExp(`ops/scripts/rollback\\.sh ${older}`));
+  } finally {
+    fake.close();
+  }
+});
+
+test('Compose v1 or no Compose: backup, restore and deploy stop with one clear message', async () => {
+  const fake = fakeDeployment({ healthyTags: [], images: [] });
+  // docker without the compose plugin, and Debian 12's docker-compose 1.29.
+  fs.writeFileSync(path.join(fake.dir, 'bin', 'docker'), '#!/usr/bin/env bash\n[[ $1 == compose ]] && { echo "docker: \'compose\' is not a docker command." >&2; exit 1; }\nexit 0\n', { mode: 0o755 });
+  fs.writeFileSync(path.join(fake.dir, 'bin', 'docker-compose'), '#!/usr/bin/env bash\n[[ $* == "version --short" ]] && { echo 1.29.2; exit 0; }\nexit 1\n', { mode: 0o755 });
+  const dump = path.join(fake.dir, 'good.dump');
+  fs.writeFileSync(dump, 'PGDMP');
+  try {
+    for (const [script, args] of [['backup.sh', ['--compose']], ['restore.sh', [dump, '--yes-i-am-sure', '--compose']], ['deploy.sh', ['--no-pull']], ['compose.sh', ['ps']]] as const) {
+      const result = await runScript(script, [...args], fake.env());
+      assert.is(result.code, 1, `${script}: ${result.stdout}${result.stderr}`);
+      assert.match(result.stderr, /found Docker Compose v1 \(docker-compose 1\.29\.2\).*install Compose v2: apt-get install docker-compose-plugin/, script);
+      assert.not.match(result.stderr, /pg_dump failed|cannot read|cannot be read/, script);
+    }
+    fs.rmSync(path.join(fake.dir, 'bin', 'docker-compose'));
+    const none = await runScript('backup.sh', ['--compose'], fake.env());
+    assert.match(none.stderr, /docker is installed but Compose v2 is not/);
+    // A v2 docker-compose binary (some distributions package it so) is used as is.
+    fs.writeFileSync(path.join(fake.dir, 'bin', 'docker-compose'), '#!/usr/bin/env bash\n[[ $* == "version --short" ]] && { echo 2.26.1; exit 0; }\necho "v2 ran: $*"\n', { mode: 0o755 });
+    const v2 = await runScript('compose.sh', ['ps'], fake.env());
+    assert.is(v2.code, 0, v2.stderr);
+    assert.match(v2.stdout, /v2 ran: -f \S+docker-compose\.prod\.yml --env-file \S+ ps/);
+  } finally {
+    fake.close();
+  }
+});
+
+test("the seed's backup path and cron line keep working: scripts/backup-db.sh runs backup.sh --compose from anywhere", async () => {
+  const seed = fs.readFileSync(path.join(REPO_ROOT, 'DEPLOY.md'), 'utf8');
+  assert.match(seed, /0 2 \* \* \* \/opt\/fingerflow\/scripts\/backup-db\.sh >> \/var\/log\/fingerflow-backup\.log 2>&1/, 'DEPLOY.md keeps the seed cron line');
+  const fake = fakeDeployment({ healthyTags: [], images: [] });
+  try {
+    // Through a symlink standing in for /opt/fingerflow, from another working folder, as cron runs it.
+    const link = path.join(fake.dir, 'opt-fingerflow');
+    fs.symlinkSync(REPO_ROOT, link);
+    const result = await run('bash', ['-c', `cd / && ${link}/scripts/backup-db.sh`], fake.env({ BACKUP_DIR: path.join(fake.dir, 'backups') }));
+    const calls = fake.calls().map((c) => c.split('|')[1]!);
+    // The dump is asked of the compose postgres service (the stand-in has no database, so it fails after that).
+    assert.ok(calls.some((c) => c.includes(' exec -T postgres sh -c ') && c.endsWith('pg_dump --format=custom --no-password')), calls.join('\n') + result.stderr);
+    const help = await run(path.join(REPO_ROOT, 'scripts', 'backup-db.sh'), ['--help']);
+    assert.is(help.code, 0);
+  } finally {
+    fake.close();
   }
 });
 
 test('make help lists every target once, each marked local, compose or both', async () => {
   const makefile = fs.readFileSync(path.join(REPO_ROOT, 'Makefile'), 'utf8');
   const documented = [...makefile.matchAll(/^([a-zA-Z_-]+):.*## /gm)].map((m) => m[1]!);
-  for (const target of ['help', 'install', 'start', 'test', 'build', 'up', 'down', 'restart', 'logs', 'ps', 'status', 'health', 'migrate', 'backup', 'restore', 'psql', 'loadtest', 'bench', 'clean']) {
+  for (const target of ['help', 'install', 'start', 'test', 'build', 'up', 'down', 'restart', 'logs', 'ps', 'status', 'health', 'migrate', 'backup', 'restore', 'psql', 'loadtest', 'bench', 'deploy', 'rollback', 'clean']) {
     assert.ok(documented.includes(target), `no documented target ${target}`);
   }
   const result = await run('make', ['--no-print-directory', 'help']);
@@ -155,7 +246,7 @@ test('make targets act locally by default and on compose with TARGET=compose', a
     assert.is(result.code, 0, result.stderr);
     return result.stdout;
   };
-  const COMPOSE = 'docker compose -f docker-compose.prod.yml --env-file .env';
+  const COMPOSE = 'ops/scripts/compose.sh';
   assert.match(await dryRun('backup'), /^ops\/scripts\/backup\.sh\s*$/m);
   assert.match(await dryRun('backup', 'TARGET=compose'), /^ops\/scripts\/backup\.sh --compose$/m);
   assert.match(await dryRun('restore', 'FILE=b.dump', 'CONFIRM=yes', 'TARGET=compose'), /ops\/scripts\/restore\.sh "b\.dump" --yes-i-am-sure --compose/);
@@ -173,6 +264,26 @@ test('make targets act locally by default and on compose with TARGET=compose', a
   const badTarget = await run('make', ['--no-print-directory', 'help', 'TARGET=prod']);
   assert.is.not(badTarget.code, 0);
   assert.match(badTarget.stderr, /TARGET must be local or compose/);
+});
+
+test('make targets that cannot go on say why in one line, never with a Node stack trace', async () => {
+  const empty = fs.mkdtempSync(path.join(os.tmpdir(), 'ff-nostack-'));
+  try {
+    const cases: Array<[string[], Record<string, string>, RegExp]> = [
+      [['psql'], { DATA_DIR: empty }, /database-url: no embedded database in .* run `npm start` first/],
+      [['backup'], { DATA_DIR: empty }, /cannot find the local database \(is `npm start` running\? or set DATABASE_URL\)/],
+      [['migrate'], { DATABASE_URL: `postgres://u:p@127.0.0.1:${await freePort()}/none` }, /^migrate: connect ECONNREFUSED/m],
+      [['restore', 'FILE=/nonexistent.dump', 'CONFIRM=yes'], {}, /no readable backup file at \/nonexistent\.dump/],
+    ];
+    for (const [args, env, message] of cases) {
+      const result = await run('make', ['--no-print-directory', ...args], env);
+      assert.is.not(result.code, 0, args.join(' '));
+      assert.match(result.stderr, message, `make ${args.join(' ')}: ${result.stderr}`);
+      assert.not.match(result.stderr, /\n\s+at .*\(.*:\d+:\d+\)|node:internal/, `make ${args.join(' ')} printed a stack:\n${result.stderr}`);
+    }
+  } finally {
+    fs.rmSync(empty, { recursive: true, force: true });
+  }
 });
 
 test('make loadtest passes ARGS to npm run load; make bench runs all three benchmarks', async () => {

@@ -1,5 +1,6 @@
+import type { KeyObject } from 'node:crypto';
 import jwt from 'jsonwebtoken';
-import type { KeyRing } from './keys.ts';
+import { previousKeys, type KeyRing } from './keys.ts';
 
 export const ACCESS_TOKEN_TTL_SECONDS = 30 * 60;
 export const TWO_FACTOR_TOKEN_TTL_SECONDS = 5 * 60;
@@ -27,8 +28,19 @@ export class JwtTokens {
 
   verify(kind: Kind, token: string | undefined): TokenCheck {
     if (!token) return { ok: false, code: 'TOKEN_MISSING' };
+    // After a SECRET_KEY rotation, tokens signed with the previous key stay valid until they expire.
+    const key = this.keys.key(kind);
+    let result: TokenCheck = { ok: false, code: 'TOKEN_INVALID' };
+    for (const candidate of [key, ...previousKeys(key)]) {
+      result = this.verifyWith(candidate, kind, token);
+      if (result.ok || result.code === 'TOKEN_EXPIRED') return result;
+    }
+    return result;
+  }
+
+  private verifyWith(key: KeyObject, kind: Kind, token: string): TokenCheck {
     try {
-      const payload = jwt.verify(token, this.keys.key(kind), { algorithms: [ALGORITHM], issuer: ISSUER, audience: AUDIENCE[kind] }) as jwt.JwtPayload;
+      const payload = jwt.verify(token, key, { algorithms: [ALGORITHM], issuer: ISSUER, audience: AUDIENCE[kind] }) as jwt.JwtPayload;
       if (payload.typ !== kind || typeof payload.sub !== 'string' || typeof payload.exp !== 'number') return { ok: false, code: 'TOKEN_INVALID' };
       return { ok: true, userId: payload.sub, expiresAt: payload.exp };
     } catch (error) {

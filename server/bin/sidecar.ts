@@ -6,6 +6,8 @@ import { buildSidecarDeps } from '../http/build-sidecar.ts';
 import { API_ROUTES } from '../http/api-routes.ts';
 import { listenHttp } from '../http/server.ts';
 import { bootService } from './service-boot.ts';
+import { createRegistry } from '../obs/metrics.ts';
+import { registerPoolMetrics } from '../obs/db-metrics.ts';
 
 await bootService('fingerflow-sidecar', async ({ config, databaseUrl, log, shutdown, pool }) => {
   const health = new DatabaseHealthMonitor(databaseUrl, {
@@ -15,7 +17,9 @@ await bootService('fingerflow-sidecar', async ({ config, databaseUrl, log, shutd
   shutdown.add('database health monitor', () => health.stop());
   const deps = buildSidecarDeps({ config, log, pool, databaseState: () => health.current });
   shutdown.add('rate limiter', async () => deps.limiter.stop());
-  const server = await listenHttp(createHttpApp(deps, { connectSources: [new URL(config.ingestPublicUrl).origin] }, API_ROUTES), config.host, config.httpPort);
+  const registry = createRegistry('fingerflow-sidecar');
+  registerPoolMetrics(registry, { api: pool });
+  const server = await listenHttp(createHttpApp(deps, { connectSources: [new URL(config.ingestPublicUrl).origin], registry }, API_ROUTES), config.host, config.httpPort);
   shutdown.add('http sidecar', () => server.close());
   log.info({ event: 'sidecar_ready', port: server.port }, 'sidecar ready');
 });

@@ -6,10 +6,12 @@ import { fileURLToPath } from 'node:url';
 import { configFromProcess, redactedSummary, type Config } from '../config/index.ts';
 import { createLogger } from '../obs/logger.ts';
 import { createRegistry } from '../obs/metrics.ts';
+import { registerPoolMetrics } from '../obs/db-metrics.ts';
 import { acquireInstanceLock } from '../runtime/instance-lock.ts';
 import { assertPortFree } from '../runtime/port-check.ts';
 import { Shutdown } from '../runtime/shutdown.ts';
 import { openDatabase } from '../db/open-database.ts';
+import { EmbeddedSupervisor } from '../db/embedded/supervisor.ts';
 import { createPool } from '../db/pool.ts';
 import { migrate } from '../db/migrations.ts';
 import { DatabaseHealthMonitor } from '../db/health-monitor.ts';
@@ -45,6 +47,9 @@ try {
   if (embedded) {
     shutdown.add('embedded PostgreSQL', () => embedded.stop());
     shutdown.addEmergency(() => embedded.signalImmediateStop());
+    // Added after the stop above, so it runs first: no restart during a deliberate stop.
+    const supervisor = new EmbeddedSupervisor(embedded, log);
+    shutdown.add('embedded PostgreSQL supervisor', async () => supervisor.stop());
   }
 
   const pool = createPool(database.url, {
@@ -69,12 +74,13 @@ try {
   shutdown.add('database health monitor', () => health.stop());
 
   const registry = createRegistry('fingerflow');
+  registerPoolMetrics(registry, { api: pool });
   const ingest = await startIngestServer({ config, log, registry, databaseUrl: database.url, pool });
   shutdown.add('ingest server', () => ingest.drain());
 
   const sidecar = buildSidecarDeps({ config, log, pool, databaseState: () => health.current });
   shutdown.add('rate limiter', async () => sidecar.limiter.stop());
-  const app = createHttpApp(sidecar, { clientDir: path.join(repoRoot, 'client', 'dist'), connectSources: ingestOrigins(config) }, API_ROUTES);
+  const app = createHttpApp(sidecar, { clientDir: path.join(repoRoot, 'client', 'dist'), connectSources: ingestOrigins(config), registry }, API_ROUTES);
   const server = await listenHttp(app, config.host, config.httpPort);
   shutdown.add('http sidecar', () => server.close());
 

@@ -39,6 +39,10 @@ export interface Config {
   embeddedPgPort: number;
   secretKey: string;
   secretKeySource: 'environment' | 'generated' | 'data-dir';
+  /** Earlier secrets still accepted for decryption after a rotation (SECRET_KEY_PREVIOUS, comma-separated). */
+  previousSecretKeys: string[];
+  /** Bearer token for /metrics in production (METRICS_TOKEN); unset: internal requests only. */
+  metricsToken: string | undefined;
   allowedOrigins: string[];
   logLevel: RawEnv['LOG_LEVEL'];
   google: { clientId?: string; clientSecret?: string; issuerUrl: string };
@@ -150,6 +154,8 @@ export function loadConfig(source: Record<string, string | undefined>, options: 
     embeddedPgPort: env.EMBEDDED_PG_PORT,
     secretKey: secret.value,
     secretKeySource: secret.source,
+    metricsToken: env.METRICS_TOKEN || undefined,
+    previousSecretKeys: (env.SECRET_KEY_PREVIOUS ?? '').split(',').map((s) => s.trim()).filter(Boolean),
     allowedOrigins,
     logLevel: env.LOG_LEVEL,
     google: {

@@ -79,6 +79,8 @@ export const envSchema = z.object({
   POSTGRES_DB: text('fingerflow'),
   POSTGRES_PASSWORD: text(),
   SECRET_KEY: text(),
+  SECRET_KEY_PREVIOUS: text(),
+  METRICS_TOKEN: text(),
   GOOGLE_CLIENT_ID: text(),
   GOOGLE_CLIENT_SECRET: text(),
   GOOGLE_ISSUER_URL: url,

@@ -24,6 +24,8 @@ export interface WriterListener {
   flushed(stats: { rows: number; batches: number; ms: number; redone: boolean; path: StoreOutcome['path']; batchAgesMs: number[] }): void;
   /** A session's batches could not be stored for a reason other than the connection. */
   failed(sessionId: string, error: Error, firstFailure: Error): void;
+  /** A flush transaction failed: PostgreSQL unreachable (retried) or the data (isolated). */
+  flushFailed?(reason: 'database_unavailable' | 'data'): void;
 }
 
 export interface WriterOptions {
@@ -197,6 +199,7 @@ export class KeystrokeWriter {
       for (const c of outcome.committed) this.options.listener.committed(c.sessionId, c.ownerId, c.seq);
       for (const r of outcome.rejected) this.options.listener.rejected(r.sessionId, r.ownerId, r.reason, r.seq);
     } catch (error) {
+      this.options.listener.flushFailed?.(isConnectionError(error) ? 'database_unavailable' : 'data');
       if (isConnectionError(error)) {
         this.markUnavailable(error as Error);
         this.requeueFront(chunk);

@@ -15,12 +15,18 @@ import { twoFactorRoutes } from './two-factor-routes.ts';
 import { googleOAuthRoutes } from './google-oauth-routes.ts';
 import type { SidecarDeps } from './sidecar-deps.ts';
 import type Router from '@koa/router';
+import type { Registry } from 'prom-client';
+import { requestLog } from '../obs/request-log.ts';
+import { httpMetrics } from '../obs/http-metrics.ts';
+import { metricsRoute } from './metrics-route.ts';
 
 export interface HttpAppOptions {
   /** Where the built client lives; unset serves no client (API-only deployments). */
   clientDir?: string;
   /** Extra origins the page may connect to (the ingest WebSocket). */
   connectSources: string[];
+  /** Where the sidecar's metrics go, served at /metrics (see metrics-route.ts); unset: none. */
+  registry?: Registry;
 }
 
 const API_PREFIXES = ['/api', '/auth', '/health', '/metrics'];
@@ -33,7 +39,11 @@ export function createHttpApp(deps: SidecarDeps, options: HttpAppOptions, extraR
   const { config, log } = deps;
   const app = new Koa({ proxy: deps.trustedProxies.size > 0 });
   app.silent = true; // errors are logged by our handler, as JSON
+  // Outside the error handler: they see the status it settles on, and its log lines the id.
+  app.use(requestLog(log));
+  if (options.registry) app.use(httpMetrics(options.registry));
   app.use(errorHandler(log));
+  if (options.registry) app.use(metricsRoute(options.registry, { production: config.production, token: config.metricsToken }));
   if (config.security.httpsRedirect) app.use(httpsRedirect(deps.trustedProxies));
   if (config.security.headers) app.use(securityHeaders({ connectSources: options.connectSources }));
   const health = healthRouter(deps.databaseState);

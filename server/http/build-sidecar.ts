@@ -18,7 +18,7 @@ import { AnalyticsGate } from './analytics-gate.ts';
 /** Builds the sidecar's collaborators from the configuration (tests may swap the mailer). */
 export function buildSidecarDeps(input: { config: Config; log: Logger; pool: Pool; databaseState: () => DatabaseState; mailer?: Mailer }): SidecarDeps {
   const { config, log, pool } = input;
-  const keys = new KeyRing(config.secretKey);
+  const keys = new KeyRing(config.secretKey, config.previousSecretKeys);
   return {
     config,
     log,

@@ -3,6 +3,7 @@ import type { KeyObject } from 'node:crypto';
 import type { Context, Next } from 'koa';
 import type { Logger } from '../obs/logger.ts';
 import { safeEqual } from '../auth/secrets.ts';
+import { previousKeys } from '../auth/keys.ts';
 import { CSRF_COOKIE, CSRF_HEADER } from './cookies.ts';
 import { HttpError } from './errors.ts';
 
@@ -28,15 +29,20 @@ export class CsrfGuard {
     const cookie = ctx.cookies.get(CSRF_COOKIE) ?? '';
     const [nonce, mac] = header.split('.');
     const valid = (!origin || this.allowedOrigins.has(origin)) && header !== '' && safeEqual(header, decodeURIComponent(cookie)) &&
-      nonce !== undefined && mac !== undefined && safeEqual(mac, this.mac(nonce, familyId));
+      nonce !== undefined && mac !== undefined && this.macMatches(mac, nonce, familyId);
     if (!valid) {
       this.log.warn({ event: 'csrf_invalid_token', path: ctx.path, origin: origin || undefined }, 'CSRF token missing or invalid');
       throw new HttpError(403, 'CSRF_INVALID', 'the request lacks a valid CSRF token; reload the page');
     }
   }
 
-  private mac(nonce: string, familyId: string): string {
-    return createHmac('sha256', this.key).update(`${nonce}:${familyId}`).digest('base64url');
+  private mac(nonce: string, familyId: string, key: KeyObject = this.key): string {
+    return createHmac('sha256', key).update(`${nonce}:${familyId}`).digest('base64url');
+  }
+
+  /** Tokens issued before a SECRET_KEY rotation stay valid while the old key is kept. */
+  private macMatches(mac: string, nonce: string, familyId: string): boolean {
+    return [this.key, ...previousKeys(this.key)].some((key) => safeEqual(mac, this.mac(nonce, familyId, key)));
   }
 }
 

@@ -35,7 +35,7 @@ export function errorHandler(log: Logger) {
       }
       // The database unreachable or saturated: a temporary refusal the client may retry, not a bug.
       if (isConnectionError(error)) {
-        log.warn({ event: 'http_database_unavailable', method: ctx.method, path: ctx.path, err: error }, 'database unavailable');
+        log.warn({ event: 'http_database_unavailable', requestId: ctx.state.requestId, method: ctx.method, path: ctx.path, err: error }, 'database unavailable');
         ctx.status = 503;
         ctx.set('Retry-After', '2');
         ctx.body = { error: { code: 'DATABASE_UNAVAILABLE', message: 'the database cannot be reached right now; try again shortly' } };
@@ -52,12 +52,12 @@ export function errorHandler(log: Logger) {
       // A PostgreSQL data exception (class 22: bad text, out of range...) comes from input a
       // route did not check well enough: the client's fault, answered as 400, logged to fix.
       if (isDataException(error)) {
-        log.warn({ event: 'http_input_reached_database', method: ctx.method, path: ctx.path, err: error }, 'input the route should have refused reached PostgreSQL');
+        log.warn({ event: 'http_input_reached_database', requestId: ctx.state.requestId, method: ctx.method, path: ctx.path, err: error }, 'input the route should have refused reached PostgreSQL');
         ctx.status = 400;
         ctx.body = { error: { code: 'BAD_REQUEST', message: 'some input could not be stored as given' } };
         return;
       }
-      log.error({ event: 'http_unhandled_error', method: ctx.method, path: ctx.path, err: error }, 'unhandled error');
+      log.error({ event: 'http_unhandled_error', requestId: ctx.state.requestId, method: ctx.method, path: ctx.path, err: error }, 'unhandled error');
       ctx.status = 500;
       ctx.body = { error: { code: 'INTERNAL_ERROR', message: 'something went wrong on our side' } };
     }

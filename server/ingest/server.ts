@@ -4,6 +4,8 @@ import type { Registry } from 'prom-client';
 import type { Config } from '../config/index.ts';
 import type { Logger } from '../obs/logger.ts';
 import { createIngestMetrics } from '../obs/ingest-metrics.ts';
+import { registerPoolMetrics } from '../obs/db-metrics.ts';
+import { metricsAccess, type MetricsAccess } from '../obs/metrics-access.ts';
 import { createPool, type Pool } from '../db/pool.ts';
 import { KeystrokeWriter } from '../db/keystroke-writer.ts';
 import { encodeBatchRows } from '../db/keystroke-rows.ts';
@@ -73,9 +75,11 @@ export async function startIngestServer(deps: IngestServerDeps): Promise<IngestS
         metrics.flushed(rows, ms, path, batchAgesMs);
         if (redone) log.warn({ event: 'ingest_flush_redone', rows, batches }, 'a flush met existing rows and was redone through staging');
       },
+      flushFailed: (reason) => metrics.flushFailed(reason),
       failed: (sessionId, error, first) => log.error({ event: 'ingest_session_store_failed', sessionId, err: error, firstFailure: first.message }, 'batches of a session could not be stored'),
     },
   });
+  registerPoolMetrics(deps.registry, { 'ingest-writer': flushPool, api: deps.pool });
   const metrics = createIngestMetrics(deps.registry, { bufferedBytes: () => writer.bufferedBytes, databaseAvailable: () => writer.databaseAvailable, analyticsPending: () => refresher.size });
 
   const batchWriter: BatchWriter = {
@@ -141,14 +145,24 @@ export async function startIngestServer(deps: IngestServerDeps): Promise<IngestS
   const gate = new UpgradeGate(new TicketSigner(config.secretKey), config.allowedOrigins, serverId);
 
   const app = uws.App();
-  app.get('/metrics', (res) => {
+  // In production only the internal network (or METRICS_TOKEN) reads these: see metricsAccess.
+  const access = (req: uWS.HttpRequest, what: 'metrics' | 'health') => metricsAccess({ production: config.production, token: config.metricsToken }, { authorization: req.getHeader('authorization') || undefined, forwarded: Boolean(req.getHeader('x-forwarded-for') || req.getHeader('forwarded')) }, what);
+  const refuse = (res: uWS.HttpResponse, verdict: MetricsAccess) => {
+    if (verdict === 'unauthorized') res.writeStatus('401 Unauthorized').writeHeader('Content-Type', 'application/json').end('{"error":{"code":"METRICS_TOKEN_REQUIRED","message":"this endpoint needs Authorization: Bearer <METRICS_TOKEN>"}}');
+    else res.writeStatus('404 Not Found').writeHeader('Content-Type', 'application/json').end('{"error":{"code":"NOT_FOUND","message":"no such path"}}');
+  };
+  app.get('/metrics', (res, req) => {
+    const verdict = access(req, 'metrics');
+    if (verdict !== 'allow') return refuse(res, verdict);
     let aborted = false;
     res.onAborted(() => { aborted = true; });
     void deps.registry.metrics().then((body) => {
       if (!aborted) res.cork(() => res.writeHeader('Content-Type', deps.registry.contentType).end(body));
     });
   });
-  app.get('/ingest/health', (res) => {
+  app.get('/ingest/health', (res, req) => {
+    const verdict = access(req, 'health');
+    if (verdict !== 'allow') return refuse(res, verdict);
     const health = ingestHealth({ serverId, connections: liveHub.connectionCount, database: database.current, writerAvailable: writer.databaseAvailable, oldestUnflushedBatchAgeMs: writer.oldestPendingAgeMs() });
     res.writeHeader('Content-Type', 'application/json').writeHeader('Cache-Control', 'no-store').end(JSON.stringify(health));
   });

@@ -9,6 +9,7 @@ export function createIngestMetrics(registry: Registry, probes: { bufferedBytes:
   const flushSeconds = new Histogram({ name: 'ingest_flush_seconds', help: 'Duration of a flush transaction', buckets: [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5], registers: [registry] });
   const flushes = new Counter({ name: 'ingest_flushes_total', help: "Flush transactions, by plan: 'optimistic' or 'locked' (takeovers, ends, resends)", labelNames: ['path'], registers: [registry] });
   const commitSeconds = new Histogram({ name: 'ingest_batch_commit_seconds', help: 'From receiving a batch to committing it (then it is acknowledged)', buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5], registers: [registry] });
+  const flushFailures = new Counter({ name: 'ingest_flush_failures_total', help: "Flush transactions that failed, by reason: 'database_unavailable' (retried with backoff) or 'data' (sessions stored one by one)", labelNames: ['reason'], registers: [registry] });
   const acks = new Counter({ name: 'ingest_acks_total', help: 'Acknowledgements sent', registers: [registry] });
   const errors = new Counter({ name: 'ingest_errors_total', help: 'Errors sent to clients, by code', labelNames: ['code'], registers: [registry] });
   const upgradesRefused = new Counter({ name: 'ingest_upgrades_refused_total', help: 'WebSocket upgrades refused, by code', labelNames: ['code'], registers: [registry] });
@@ -26,6 +27,7 @@ export function createIngestMetrics(registry: Registry, probes: { bufferedBytes:
       flushRows.observe(rows);
       flushSeconds.observe(ms / 1000);
     },
+    flushFailed: (reason: string) => flushFailures.inc({ reason }),
     ackSent: () => acks.inc(),
     errorSent: (code: string) => errors.inc({ code }),
     upgradeRefused: (code: string) => upgradesRefused.inc({ code }),

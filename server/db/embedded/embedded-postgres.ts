@@ -39,6 +39,8 @@ export class EmbeddedPostgres {
   private pgDir = '';
   private password = '';
   private exited: Promise<void> = Promise.resolve();
+  private stopping = false;
+  private readonly exitListeners = new Set<(code: number | null, signal: NodeJS.Signals | null) => void>();
 
   constructor(private readonly options: EmbeddedPostgresOptions) {
     this.runAs = resolveRunAs();
@@ -74,8 +76,18 @@ export class EmbeddedPostgres {
     return { initialised, relocated };
   }
 
+  /**
+   * Called when the running server exits without stop()/stopImmediately() having asked it
+   * to (killed, crashed, OOM): the supervisor restarts it.
+   */
+  onUnexpectedExit(listener: (code: number | null, signal: NodeJS.Signals | null) => void): () => void {
+    this.exitListeners.add(listener);
+    return () => this.exitListeners.delete(listener);
+  }
+
   /** Fast shutdown (SIGINT: roll back open transactions, checkpoint), escalating if it hangs. */
   async stop(): Promise<void> {
+    this.stopping = true;
     const child = this.process;
     if (!child || child.exitCode !== null || child.signalCode !== null) return;
     child.kill('SIGINT');
@@ -88,6 +100,7 @@ export class EmbeddedPostgres {
 
   /** Abrupt stop as `pg_ctl stop -m immediate` does it: no checkpoint, recovery at next start. */
   async stopImmediately(): Promise<void> {
+    this.stopping = true;
     const child = this.process;
     if (!child || child.exitCode !== null || child.signalCode !== null) return;
     child.kill('SIGQUIT');
@@ -96,12 +109,16 @@ export class EmbeddedPostgres {
 
   /** For a forced exit: ask PostgreSQL for an immediate (crash-safe) shutdown without waiting. */
   signalImmediateStop(): void {
+    this.stopping = true;
     const child = this.process;
     if (child && child.exitCode === null && child.signalCode === null) child.kill('SIGQUIT');
   }
 
   /** Starts the server again on the same data folder (after stop or stopImmediately). */
   async restart(): Promise<void> {
+    const stale = runningPostmaster(this.pgDir);
+    if (stale) throw new DataDirInUseError(stale, this.pgDir);
+    this.stopping = false;
     await this.spawnServer();
   }
 
@@ -155,6 +172,7 @@ export class EmbeddedPostgres {
       child.once('error', (error) => reject(new Error(`could not start PostgreSQL: ${error.message}`)));
       child.once('exit', (code, signal) => {
         if (!ready) reject(new Error(`PostgreSQL exited during start (code ${code}, signal ${signal}): ${lastLines(output)}`));
+        else if (!this.stopping && this.process === child) for (const listener of this.exitListeners) listener(code, signal);
       });
       child.stderr?.setEncoding('utf8');
       child.stderr?.on('data', (chunk: string) => {

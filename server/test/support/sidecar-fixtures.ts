@@ -41,7 +41,7 @@ export async function startTestSidecar(databaseUrl: string, pool: Pool, override
   });
   const logs: string[] = [];
   const deps = buildSidecarDeps({ config, log: quietLogger(logs), pool, databaseState: () => 'connected' });
-  const app = createHttpApp(deps, { clientDir: serving.clientDir, connectSources: serving.connectSources ?? [] }, routes);
+  const app = createHttpApp(deps, { clientDir: serving.clientDir, connectSources: serving.connectSources ?? [], registry: serving.registry }, routes);
   const server = await listenHttp(app, '127.0.0.1', serving.port ?? 0);
   const base = `http://127.0.0.1:${server.port}`;
   return {
