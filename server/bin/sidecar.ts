@@ -15,6 +15,8 @@ await bootService('fingerflow-sidecar', async ({ config, databaseUrl, log, shutd
   shutdown.add('database health monitor', () => health.stop());
   const deps = buildSidecarDeps({ config, log, pool, databaseState: () => health.current });
   shutdown.add('rate limiter', async () => deps.limiter.stop());
+  shutdown.add('sign-in revocation listener', () => deps.liveness.stop());
+  shutdown.add('outgoing mail', () => deps.mailer.idle());
   const server = await listenHttp(createHttpApp(deps, { connectSources: [new URL(config.ingestPublicUrl).origin] }, API_ROUTES), config.host, config.httpPort);
   shutdown.add('http sidecar', () => server.close());
   log.info({ event: 'sidecar_ready', port: server.port }, 'sidecar ready');

@@ -1,0 +1,38 @@
+import type { Context } from 'koa';
+import { z } from 'zod';
+import { findUserById, type UserRow } from '../db/users.ts';
+import { HttpError } from './errors.ts';
+import type { SidecarDeps } from './sidecar-deps.ts';
+
+/** The fields every sensitive change asks for: the password, and the code when 2FA is on. */
+export const reauthFields = {
+  password: z.string().min(1).max(1024),
+  code: z.string().trim().min(1).max(32).optional(),
+};
+
+/**
+ * Re-authentication before a sensitive change (email, password, 2FA setup/enable/disable,
+ * backup codes): an access token alone, stolen from a page or a log, must not be enough to
+ * make itself permanent. Wrong passwords and codes count toward the same throttle as
+ * sign-in attempts. Returns the account, which has an email (anonymous typists have none).
+ */
+export async function reauthenticate(ctx: Context, deps: SidecarDeps, userId: string, input: { password: string; code?: string }, context: string): Promise<UserRow & { email: string }> {
+  const user = await findUserById(deps.pool, userId);
+  if (!user) throw new HttpError(401, 'TOKEN_INVALID', 'the account no longer exists');
+  if (user.is_anonymous || !user.email) throw new HttpError(403, 'ACCOUNT_REQUIRED', 'register an account first (your sessions come with you)');
+  if (!user.password_hash) {
+    throw new HttpError(400, 'PASSWORD_NOT_SET', 'this account has no password yet; set one with "forgot password" first', { fields: { password: 'not set' } });
+  }
+  const guard = deps.signInGuard;
+  const key = guard.keyFor(ctx, user.email, user.id);
+  await guard.check(ctx, key, { userId, context }, () => deps.hasher.verify(input.password, user.password_hash),
+    () => new HttpError(400, 'INVALID_CREDENTIALS', 'the password is wrong', { fields: { password: 'wrong password' } }));
+  if (await deps.secondFactor.isEnabled(userId)) {
+    const code = input.code;
+    if (!code) throw new HttpError(400, 'TWO_FACTOR_REQUIRED', 'enter the code from your authenticator app or a backup code', { fields: { code: 'required' } });
+    await guard.check(ctx, key, { userId, context }, () => deps.secondFactor.verify(userId, code),
+      () => new HttpError(400, 'TWO_FACTOR_INVALID', 'that code is not valid (or was already used)', { fields: { code: 'invalid' } }));
+  }
+  await guard.succeeded(key);
+  return user as UserRow & { email: string };
+}
