@@ -98,8 +98,10 @@ export function authAccountRoutes(deps: SidecarDeps): Router {
       if (!code) throw new HttpError(400, 'TWO_FACTOR_REQUIRED', 'enter the code from your authenticator app or a backup code', { fields: { code: 'required' } });
       // Wrong codes here count toward the same throttle as at sign-in.
       const guard = deps.signInGuard;
-      await guard.check(ctx, guard.keyFor(ctx, user.email, user.id), { userId: user.id, context: 'password_reset' }, () => deps.secondFactor.verify(user.id, code),
+      const key = guard.keyFor(ctx, user.email, user.id);
+      await guard.check(ctx, key, { userId: user.id, context: 'password_reset', event: 'auth_2fa_failed' }, () => deps.secondFactor.verify(user.id, code),
         () => new HttpError(400, 'TWO_FACTOR_INVALID', 'that code is not valid'));
+      await guard.succeeded(key);
     }
     const consumed = await consumeOneTimeToken(pool, input.token, 'password_reset');
     if (!consumed.ok) throw tokenError(consumed.code, 'reset');

@@ -27,7 +27,7 @@ export function authSessionRoutes(deps: SidecarDeps): Router {
     // Known or not, the same throttle and the same bcrypt comparison (against a dummy hash
     // for an unknown email): neither status nor timing tells which emails have accounts.
     const key = deps.signInGuard.keyFor(ctx, input.email, user?.id);
-    await deps.signInGuard.check(ctx, key, { userId: user?.id, context: 'login' }, () => deps.hasher.verify(input.password, user?.password_hash ?? null),
+    await deps.signInGuard.check(ctx, key, { userId: user?.id, context: 'login', event: 'auth_login_failed' }, () => deps.hasher.verify(input.password, user?.password_hash ?? null),
       () => new HttpError(401, 'INVALID_CREDENTIALS', 'wrong email or password'));
     if (!user) throw new HttpError(401, 'INVALID_CREDENTIALS', 'wrong email or password'); // (verify(null) never passes)
     if (!user.email_verified_at) throw new HttpError(403, 'EMAIL_NOT_VERIFIED', 'confirm your email first; we can send the link again');

@@ -25,12 +25,12 @@ export async function reauthenticate(ctx: Context, deps: SidecarDeps, userId: st
   }
   const guard = deps.signInGuard;
   const key = guard.keyFor(ctx, user.email, user.id);
-  await guard.check(ctx, key, { userId, context }, () => deps.hasher.verify(input.password, user.password_hash),
+  await guard.check(ctx, key, { userId, context, event: 'auth_reauth_failed' }, () => deps.hasher.verify(input.password, user.password_hash),
     () => new HttpError(400, 'INVALID_CREDENTIALS', 'the password is wrong', { fields: { password: 'wrong password' } }));
   if (await deps.secondFactor.isEnabled(userId)) {
     const code = input.code;
     if (!code) throw new HttpError(400, 'TWO_FACTOR_REQUIRED', 'enter the code from your authenticator app or a backup code', { fields: { code: 'required' } });
-    await guard.check(ctx, key, { userId, context }, () => deps.secondFactor.verify(userId, code),
+    await guard.check(ctx, key, { userId, context, event: 'auth_2fa_failed' }, () => deps.secondFactor.verify(userId, code),
       () => new HttpError(400, 'TWO_FACTOR_INVALID', 'that code is not valid (or was already used)', { fields: { code: 'invalid' } }));
   }
   await guard.succeeded(key);

@@ -37,7 +37,7 @@ export class SignInGuard {
    * answers 423 AUTH_LOCKED with Retry-After; a failed check is counted and may block the
    * source. The caller decides what a failure answers (`failure`).
    */
-  async check(ctx: Context, key: AttemptKey, meta: { userId?: string; context: string }, check: () => Promise<boolean>, failure: () => HttpError): Promise<void> {
+  async check(ctx: Context, key: AttemptKey, meta: { userId?: string; context: string; event: 'auth_login_failed' | 'auth_2fa_failed' | 'auth_reauth_failed' }, check: () => Promise<boolean>, failure: () => HttpError): Promise<void> {
     const log = this.deps.log;
     const reservation = await reserveAttempt(this.deps.pool, key, this.policy);
     if (!reservation.allowed) {
@@ -47,7 +47,7 @@ export class SignInGuard {
     if (await check()) return;
     const wait = await recordFailure(this.deps.pool, key, reservation.attempt, this.policy);
     const ip = clientIp(ctx, this.deps.trustedProxies);
-    log.info({ event: 'auth_check_failed', context: meta.context, userId: meta.userId, ip, attempt: reservation.attempt }, 'a password or code was refused');
+    log.info({ event: meta.event, context: meta.context, userId: meta.userId, ip, attempt: reservation.attempt }, 'a password or code was refused');
     if (wait !== undefined) {
       log.warn({ event: 'auth_lockout_triggered', context: meta.context, userId: meta.userId, ip, attempts: reservation.attempt, retryAfterSeconds: wait }, 'source throttled after failed attempts');
       throw this.locked(ctx, wait);

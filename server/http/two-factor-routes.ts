@@ -62,7 +62,9 @@ export function twoFactorRoutes(deps: SidecarDeps): Router {
     // Not yet enabled, so only the TOTP check applies; it records the step, so this code
     // cannot be replayed at the login that follows. It counts toward the throttle too.
     const guard = deps.signInGuard;
-    await guard.check(ctx, guard.keyFor(ctx, user.email, userId), { userId, context: '2fa_enable' }, () => verifyTotp(pool, keys, userId, input.code.replace(/\s/g, ''), false), () => refuseCode());
+    const key = guard.keyFor(ctx, user.email, userId);
+    await guard.check(ctx, key, { userId, context: '2fa_enable', event: 'auth_2fa_failed' }, () => verifyTotp(pool, keys, userId, input.code.replace(/\s/g, ''), false), () => refuseCode());
+    await guard.succeeded(key);
     const backupCodes = newBackupCodes();
     if (!(await enableWithBackupCodes(pool, userId, state.secretEncrypted, backupCodes.map(hashBackupCode)))) {
       throw new HttpError(409, 'TWO_FACTOR_SETUP_CHANGED', 'the setup was restarted meanwhile; scan the new QR code');
@@ -108,7 +110,7 @@ export function twoFactorRoutes(deps: SidecarDeps): Router {
     if (!user?.email) throw new HttpError(401, 'TOKEN_INVALID', 'sign in with your password first');
     const guard = deps.signInGuard;
     const key = guard.keyFor(ctx, user.email, userId);
-    await guard.check(ctx, key, { userId, context: 'login_2fa' }, () => deps.secondFactor.verify(userId, input.code),
+    await guard.check(ctx, key, { userId, context: 'login_2fa', event: 'auth_2fa_failed' }, () => deps.secondFactor.verify(userId, input.code),
       () => new HttpError(401, 'TWO_FACTOR_INVALID', 'that code is not valid (or was already used)', { fields: { code: 'invalid' } }));
     if (!(await useStepToken(pool, step.tokenId!, step.expiresAt))) {
       log.warn({ event: 'auth_2fa_failed', reason: 'step_token_reused', context: 'login', userId, ip: clientIp(ctx, deps.trustedProxies) }, 'a used two-factor step token was presented again');
