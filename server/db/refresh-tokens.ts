@@ -29,22 +29,23 @@ export interface DeviceRow {
 export class RefreshTokens {
   constructor(private readonly pool: pg.Pool, private readonly ttlDays: number, private readonly maxDays: number = 30) {}
 
-  async issue(input: { userId: string; familyId?: string; sessionExpiresAt?: Date; userAgent: string; ip: string | null }, db: Queryable = this.pool): Promise<{ token: string; familyId: string; expiresAt: Date }> {
+  /** A token for a new sign-in, or the next one of a sign-in (family), which keeps its end. */
+  async issue(input: { userId: string; familyId?: string; userAgent: string; ip: string | null }, db: Queryable = this.pool): Promise<{ token: string; familyId: string; expiresAt: Date }> {
     const { token, hash } = newOpaqueToken();
     const familyId = input.familyId ?? randomUUID();
     const { rows } = await db.query<{ expires_at: Date }>(
-      `WITH ends AS (SELECT coalesce($7::timestamptz, now() + make_interval(days => $8)) AS session_end)
+      `WITH ends AS (SELECT coalesce((SELECT min(session_expires_at) FROM refresh_tokens WHERE family_id = $2), now() + make_interval(days => $7)) AS session_end)
        INSERT INTO refresh_tokens (user_id, family_id, token_hash, user_agent, ip, expires_at, session_expires_at)
        SELECT $1, $2, $3, $4, $5, least(now() + make_interval(days => $6), session_end), session_end FROM ends RETURNING expires_at`,
-      [input.userId, familyId, hash, input.userAgent.slice(0, 300), input.ip, this.ttlDays, input.sessionExpiresAt ?? null, this.maxDays],
+      [input.userId, familyId, hash, input.userAgent.slice(0, 300), input.ip, this.ttlDays, this.maxDays],
     );
     return { token, familyId, expiresAt: rows[0]!.expires_at };
   }
 
   async rotate(token: string, context: { userAgent: string; ip: string | null }): Promise<RotateResult> {
     return inTransaction(this.pool, async (client): Promise<RotateResult> => {
-      const { rows } = await client.query<{ id: string; user_id: string; family_id: string; used_at: Date | null; revoked_at: Date | null; expired: boolean; session_expires_at: Date }>(
-        'SELECT id, user_id, family_id, used_at, revoked_at, expires_at <= now() AS expired, session_expires_at FROM refresh_tokens WHERE token_hash = $1 FOR UPDATE',
+      const { rows } = await client.query<{ id: string; user_id: string; family_id: string; used_at: Date | null; revoked_at: Date | null; expired: boolean }>(
+        'SELECT id, user_id, family_id, used_at, revoked_at, expires_at <= now() AS expired FROM refresh_tokens WHERE token_hash = $1 FOR UPDATE',
         [hashToken(token)],
       );
       const row = rows[0];
@@ -55,7 +56,7 @@ export class RefreshTokens {
       }
       if (row.expired) return { ok: false, code: 'REFRESH_EXPIRED' };
       await client.query('UPDATE refresh_tokens SET used_at = now(), last_used_at = now() WHERE id = $1', [row.id]);
-      const next = await this.issue({ userId: row.user_id, familyId: row.family_id, sessionExpiresAt: row.session_expires_at, ...context }, client);
+      const next = await this.issue({ userId: row.user_id, familyId: row.family_id, ...context }, client);
       return { ok: true, userId: row.user_id, ...next };
     });
   }
