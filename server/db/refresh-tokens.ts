@@ -27,7 +27,11 @@ export interface DeviceRow {
  * extend a sign-in forever.
  */
 export class RefreshTokens {
-  constructor(private readonly pool: pg.Pool, private readonly ttlDays: number, private readonly maxDays: number = 30) {}
+  /**
+   * `revoked` hears of every revocation made through this object, so this process forgets
+   * its cached "live" answers at once; other processes hear through NOTIFY (a trigger).
+   */
+  constructor(private readonly pool: pg.Pool, private readonly ttlDays: number, private readonly maxDays: number = 30, private readonly revoked: (userId: string) => void = () => {}) {}
 
   /** A token for a new sign-in, or the next one of a sign-in (family), which keeps its end. */
   async issue(input: { userId: string; familyId?: string; userAgent: string; ip: string | null }, db: Queryable = this.pool): Promise<{ token: string; familyId: string; expiresAt: Date }> {
@@ -52,6 +56,7 @@ export class RefreshTokens {
       if (!row || row.revoked_at) return { ok: false, code: 'REFRESH_INVALID' };
       if (row.used_at) {
         await client.query("UPDATE refresh_tokens SET revoked_at = now(), revoked_reason = 'reuse_detected' WHERE family_id = $1 AND revoked_at IS NULL", [row.family_id]);
+        this.revoked(row.user_id);
         return { ok: false, code: 'REFRESH_REUSED', userId: row.user_id, familyId: row.family_id };
       }
       if (row.expired) return { ok: false, code: 'REFRESH_EXPIRED' };
@@ -72,6 +77,7 @@ export class RefreshTokens {
 
   async revokeFamily(userId: string, familyId: string, reason: string): Promise<boolean> {
     const { rowCount } = await this.pool.query('UPDATE refresh_tokens SET revoked_at = now(), revoked_reason = $3 WHERE user_id = $1 AND family_id = $2 AND revoked_at IS NULL', [userId, familyId, reason]);
+    this.revoked(userId);
     return (rowCount ?? 0) > 0;
   }
 
@@ -81,6 +87,7 @@ export class RefreshTokens {
       'UPDATE refresh_tokens SET revoked_at = now(), revoked_reason = $2 WHERE user_id = $1 AND revoked_at IS NULL AND ($3::uuid IS NULL OR family_id <> $3)',
       [userId, reason, exceptFamilyId ?? null],
     );
+    this.revoked(userId);
     return rowCount ?? 0;
   }
 

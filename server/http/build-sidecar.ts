@@ -33,7 +33,7 @@ export function buildSidecarDeps(input: { config: Config; log: Logger; pool: Poo
     liveness,
     hasher: new PasswordHasher(config.security.bcryptRounds),
     tickets: new TicketSigner(config.secretKey),
-    refreshTokens: new RefreshTokens(pool, config.security.refreshTokenDays, config.security.sessionMaxDays),
+    refreshTokens: new RefreshTokens(pool, config.security.refreshTokenDays, config.security.sessionMaxDays, (userId) => liveness.forget(userId)),
     mailer: backgroundMailer(input.mailer ?? createMailer(config, log), log),
     limiter: new RateLimiter(pool),
     signInGuard: undefined as unknown as SignInGuard, // set below: it needs the finished deps

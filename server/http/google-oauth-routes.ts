@@ -116,6 +116,7 @@ export function googleOAuthRoutes(deps: SidecarDeps): Router {
       const verified = { provider: PROVIDER, subject: identity.subject, email: identity.email, displayName: identity.name };
       if (stored.linkUserId) {
         const linked = await linkOAuthIdentity(pool, stored.linkUserId, verified);
+        deps.liveness.forget(stored.linkUserId);
         if (!linked.ok) {
           if (linked.reason === 'account_gone') throw new OAuthFailure('OAUTH_FAILED', 'link_account_gone');
           throw new OAuthFailure(linked.reason === 'identity_taken' ? 'OAUTH_IDENTITY_TAKEN' : 'OAUTH_EMAIL_TAKEN', linked.reason);

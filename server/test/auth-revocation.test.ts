@@ -90,6 +90,7 @@ test('a token from before logout-all, a password change or a password reset gets
   const current = user.browser.accessToken!;
   await warmOnB(current);
   assert.is((await user.browser.post('/auth/logout-all', {})).status, 204);
+  assert.is((await user.browser.get('/auth/me')).status, 401, 'the sidecar that ended the sign-in still accepted its token');
   assert.ok(await refusedOnB(current));
   // Password reset.
   const again = await new TestBrowser(a.base).post('/auth/login', { email: user.email, password: 'Fresh-Pass-7777' });
