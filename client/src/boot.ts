@@ -40,7 +40,7 @@ export function createServices(): AppServices {
       return new MemoryOutboxStore();
     }),
   );
-  const delivery = new Delivery({ store, api: sessions, openSocket: openBrowserSocket, storage: localStorage, locks: navigator.locks }, (status) => connection.apply(status));
+  const delivery = new Delivery({ store, api: sessions, openSocket: openBrowserSocket, storage: localStorage, locks: navigator.locks, currentUser: () => auth.userId }, (status) => connection.apply(status));
   const sounds = new KeySounds();
   const test = new TypingTest({
     delivery, sounds,
@@ -50,7 +50,9 @@ export function createServices(): AppServices {
     userId: () => auth.userId,
   });
   const account = new AccountState(auth);
-  auth.onchange = () => void account.reload();
+  auth.onsignedout = () => (account.signedOut = true);
+  // Whoever is signed in now gets the sessions they typed before that are still waiting.
+  auth.onchange = () => void account.reload().then(() => delivery.drainEarlier(auth.userId)).then(() => delivery.retryNow());
   return { auth, sessions, settings, wordSets, connection, delivery, sounds, test, account, router: new Router() };
 }
 

@@ -33,6 +33,8 @@ let sidecar: TestSidecar;
 let closeAll: () => Promise<void> = async () => {};
 const pageErrors: string[] = [];
 let sessionId = '';
+/** The account's backup codes once 2FA is on. */
+let backupCodes: string[] = [];
 
 const shot = (name: string, on: Page = page) => on.screenshot({ path: path.join(ARTIFACTS, `accounts-${name}.png`), fullPage: true });
 
@@ -183,6 +185,7 @@ test('sessions and events export as CSV and JSON with the Bearer token', async (
 
 test('two-factor: set up with the QR code, then sign in again with a code', async () => {
   if (!db) return;
+  await page.getByTestId('two-factor-password').fill(PASSWORD);
   await page.getByTestId('two-factor-setup').click();
   await page.getByTestId('two-factor-qr').waitFor();
   const secret = (await page.getByTestId('two-factor-secret').textContent())!.trim();
@@ -192,6 +195,7 @@ test('two-factor: set up with the QR code, then sign in again with a code', asyn
   await page.getByTestId('two-factor-enable').click();
   await page.getByTestId('backup-codes').waitFor();
   assert.is(await page.getByTestId('backup-codes').locator('li').count(), 10);
+  backupCodes = await page.getByTestId('backup-codes').locator('li').allTextContents();
   await shot('two-factor-backup-codes');
 
   await page.getByTestId('sign-out').click();
@@ -207,6 +211,32 @@ test('two-factor: set up with the QR code, then sign in again with a code', asyn
   await page.getByTestId('login-code-submit').click();
   await page.waitForURL(`${origin}/`);
   await page.getByTestId('signed-in-as').waitFor();
+  assert.equal(pageErrors, [], 'uncaught errors in the page');
+});
+
+test('signed out elsewhere: the page says so instead of becoming a new anonymous typist', async () => {
+  if (!db) return;
+  const anonymousBefore = (await db.pool.query('SELECT count(*)::int AS n FROM users WHERE is_anonymous')).rows[0].n;
+  // Every sign-in of the account ends elsewhere (as a password reset or device revoke does).
+  await db.pool.query("UPDATE refresh_tokens SET revoked_at = now(), revoked_reason = 'test' WHERE user_id = (SELECT id FROM users WHERE email = $1) AND revoked_at IS NULL", [EMAIL]);
+  await page.getByRole('link', { name: 'history' }).click();
+  await page.getByTestId('signed-out-notice').waitFor();
+  await shot('signed-out');
+  assert.match((await page.getByTestId('signed-out-notice').textContent()) ?? '', /You were signed out on this device/);
+  const anonymousAfter = (await db.pool.query('SELECT count(*)::int AS n FROM users WHERE is_anonymous')).rows[0].n;
+  assert.is(anonymousAfter, anonymousBefore, 'the page became a new anonymous typist');
+  await page.getByTestId('signed-out-sign-in').click();
+  await page.getByTestId('login-email').fill(EMAIL);
+  await page.getByTestId('login-password').fill(PASSWORD);
+  await page.getByTestId('login-submit').click();
+  await page.getByTestId('two-factor-form').waitFor();
+  await page.getByTestId('login-code').fill(backupCodes[0]!);
+  await page.getByTestId('login-code-submit').click();
+  await page.waitForURL(`${origin}/`);
+  await page.getByTestId('signed-out-notice').waitFor({ state: 'detached' });
+  await page.getByTestId('signed-in-as').waitFor();
+  const anonymousAtEnd = (await db.pool.query('SELECT count(*)::int AS n FROM users WHERE is_anonymous')).rows[0].n;
+  assert.is(anonymousAtEnd, anonymousBefore, 'an anonymous typist was made along the way');
   assert.equal(pageErrors, [], 'uncaught errors in the page');
 });
 

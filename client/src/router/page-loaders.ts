@@ -19,5 +19,7 @@ export const PAGE_LOADERS: Record<Exclude<RouteName, 'typing'>, () => Promise<Pa
   session: () => import('../pages/history/SessionPage.svelte'),
   analytics: () => import('../pages/history/AnalyticsPage.svelte'),
   watch: () => import('../pages/WatchPage.svelte'),
+  'confirm-email': () => import('../pages/account/EmailChangePage.svelte'),
+  'undo-email': () => import('../pages/account/EmailChangePage.svelte'),
   'not-found': () => import('../pages/NotFoundPage.svelte'),
 };

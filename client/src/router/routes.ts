@@ -15,6 +15,8 @@ export const ROUTES = [
   ['analytics', '/analytics'],
   ['settings', '/settings'],
   ['watch', '/watch/:id'],
+  ['confirm-email', '/confirm-email'],
+  ['undo-email', '/undo-email'],
 ] as const;
 
 export type RouteName = (typeof ROUTES)[number][0] | 'not-found';
