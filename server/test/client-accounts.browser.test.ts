@@ -225,6 +225,16 @@ test('signed out elsewhere: the page says so instead of becoming a new anonymous
   assert.match((await page.getByTestId('signed-out-notice').textContent()) ?? '', /You were signed out on this device/);
   const anonymousAfter = (await db.pool.query('SELECT count(*)::int AS n FROM users WHERE is_anonymous')).rows[0].n;
   assert.is(anonymousAfter, anonymousBefore, 'the page became a new anonymous typist');
+  // Typing goes on while signed out; the keystrokes wait for the account that typed them.
+  const sessionsOf = async () => (await db.pool.query('SELECT count(*)::int AS n, coalesce(sum(event_count), 0)::int AS events FROM typing_sessions WHERE user_id = (SELECT id FROM users WHERE email = $1)', [EMAIL])).rows[0] as { n: number; events: number };
+  const before = await sessionsOf();
+  await page.locator('h1 a').click();
+  await page.getByTestId('capture').focus();
+  await page.waitForSelector('[data-testid="typing-page"][data-phase="ready"]');
+  const chars = Array.from(TEXT);
+  await typeStrokes(page, chars, 90, 5);
+  await shot('typed-while-signed-out');
+  assert.match((await page.getByTestId('connection').textContent()) ?? '', /keys queued/);
   await page.getByTestId('signed-out-sign-in').click();
   await page.getByTestId('login-email').fill(EMAIL);
   await page.getByTestId('login-password').fill(PASSWORD);
@@ -237,6 +247,14 @@ test('signed out elsewhere: the page says so instead of becoming a new anonymous
   await page.getByTestId('signed-in-as').waitFor();
   const anonymousAtEnd = (await db.pool.query('SELECT count(*)::int AS n FROM users WHERE is_anonymous')).rows[0].n;
   assert.is(anonymousAtEnd, anonymousBefore, 'an anonymous typist was made along the way');
+  // Signed in again, the session typed meanwhile reaches the account it was typed under.
+  let after = before;
+  for (let i = 0; i < 100 && !(after.n === before.n + 1 && after.events - before.events >= chars.length * 2); i++) {
+    await new Promise((r) => setTimeout(r, 200));
+    after = await sessionsOf();
+  }
+  assert.is(after.n, before.n + 1, 'the session typed while signed out did not reach the account');
+  assert.ok(after.events - before.events >= chars.length * 2, `${after.events - before.events} events stored for ${chars.length} characters`);
   assert.equal(pageErrors, [], 'uncaught errors in the page');
 });
 
