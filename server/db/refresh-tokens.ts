@@ -9,6 +9,8 @@ export type RotateResult =
   | { ok: false; code: 'REFRESH_INVALID' | 'REFRESH_EXPIRED' }
   | { ok: false; code: 'REFRESH_REUSED'; userId: string; familyId: string };
 
+export type SignInMethod = 'password' | 'google' | 'anonymous';
+
 export interface DeviceRow {
   family_id: string;
   user_agent: string;
@@ -34,14 +36,15 @@ export class RefreshTokens {
   constructor(private readonly pool: pg.Pool, private readonly ttlDays: number, private readonly maxDays: number = 30, private readonly revoked: (userId: string) => void = () => {}) {}
 
   /** A token for a new sign-in, or the next one of a sign-in (family), which keeps its end. */
-  async issue(input: { userId: string; familyId?: string; userAgent: string; ip: string | null }, db: Queryable = this.pool): Promise<{ token: string; familyId: string; expiresAt: Date }> {
+  async issue(input: { userId: string; familyId?: string; method?: SignInMethod; userAgent: string; ip: string | null }, db: Queryable = this.pool): Promise<{ token: string; familyId: string; expiresAt: Date }> {
     const { token, hash } = newOpaqueToken();
     const familyId = input.familyId ?? randomUUID();
     const { rows } = await db.query<{ expires_at: Date }>(
-      `WITH ends AS (SELECT coalesce((SELECT min(session_expires_at) FROM refresh_tokens WHERE family_id = $2), now() + make_interval(days => $7)) AS session_end)
-       INSERT INTO refresh_tokens (user_id, family_id, token_hash, user_agent, ip, expires_at, session_expires_at)
-       SELECT $1, $2, $3, $4, $5, least(now() + make_interval(days => $6), session_end), session_end FROM ends RETURNING expires_at`,
-      [input.userId, familyId, hash, input.userAgent.slice(0, 300), input.ip, this.ttlDays, this.maxDays],
+      `WITH family AS (SELECT min(session_expires_at) AS session_end, min(sign_in_method) AS method FROM refresh_tokens WHERE family_id = $2),
+            ends AS (SELECT coalesce(session_end, now() + make_interval(days => $7)) AS session_end, coalesce(method, $8) AS method FROM family)
+       INSERT INTO refresh_tokens (user_id, family_id, token_hash, user_agent, ip, expires_at, session_expires_at, sign_in_method)
+       SELECT $1, $2, $3, $4, $5, least(now() + make_interval(days => $6), session_end), session_end, method FROM ends RETURNING expires_at`,
+      [input.userId, familyId, hash, input.userAgent.slice(0, 300), input.ip, this.ttlDays, this.maxDays, input.method ?? 'password'],
     );
     return { token, familyId, expiresAt: rows[0]!.expires_at };
   }
@@ -73,6 +76,16 @@ export class RefreshTokens {
       [hashToken(token)],
     );
     return rows[0] ? { userId: rows[0].user_id, familyId: rows[0].family_id } : undefined;
+  }
+
+  /** How and when the sign-in of a live token was made: recent provider sign-ins re-authenticate. */
+  async signInOf(token: string): Promise<{ method: SignInMethod; ageSeconds: number } | undefined> {
+    const { rows } = await this.pool.query<{ method: SignInMethod; age: number }>(
+      `SELECT live.sign_in_method AS method, extract(epoch FROM now() - (SELECT min(created_at) FROM refresh_tokens f WHERE f.family_id = live.family_id))::int AS age
+       FROM refresh_tokens live WHERE live.token_hash = $1 AND live.used_at IS NULL AND live.revoked_at IS NULL AND live.expires_at > now()`,
+      [hashToken(token)],
+    );
+    return rows[0] ? { method: rows[0].method, ageSeconds: rows[0].age } : undefined;
   }
 
   async revokeFamily(userId: string, familyId: string, reason: string): Promise<boolean> {

@@ -39,7 +39,9 @@ export function emailChangeRoutes(deps: SidecarDeps): Router {
 
   router.post('/', requireUser(deps.tokens), rateLimit(deps.limiter, EMAIL_CHANGE_RULE, log, (ctx) => userIdOf(ctx), config.security.authRateLimit), async (ctx) => {
     const userId = userIdOf(ctx);
-    const input = parseInput(z.object({ email, ...reauthFields }).strict(), bodyOf(ctx));
+    // The password is optional here: an account made through Google confirms with a fresh
+    // Google sign-in instead (reauthenticate says which it needs).
+    const input = parseInput(z.object({ email, password: reauthFields.password.optional(), code: reauthFields.code }).strict(), bodyOf(ctx));
     const user = await reauthenticate(ctx, deps, userId, input, 'email_change');
     if (user.email.toLowerCase() === input.email.toLowerCase()) throw new HttpError(400, 'EMAIL_UNCHANGED', 'this is already the account\'s email', { fields: { email: 'unchanged' } });
     const taken = await findUserByEmail(pool, input.email);

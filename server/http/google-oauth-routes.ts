@@ -89,10 +89,7 @@ export function googleOAuthRoutes(deps: SidecarDeps): Router {
     const input = parseInput(z.object({ password: reauthFields.password.optional(), code: reauthFields.code }), bodyOf(ctx));
     const user = await findUserById(pool, userId);
     if (!user) throw new HttpError(401, 'TOKEN_INVALID', 'the account no longer exists');
-    if (!user.is_anonymous) {
-      if (!input.password) throw new HttpError(400, 'PASSWORD_REQUIRED', 'enter your password to link Google', { fields: { password: 'required' } });
-      await reauthenticate(ctx, deps, userId, { password: input.password, code: input.code }, 'google_link');
-    }
+    if (!user.is_anonymous) await reauthenticate(ctx, deps, userId, input, 'google_link');
     log.info({ event: 'oauth_link_started', provider: PROVIDER, userId, ip: clientIp(ctx, deps.trustedProxies) }, 'linking Google started');
     ctx.body = { authorizationUrl: await begin(ctx, client, userId) };
   });

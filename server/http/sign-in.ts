@@ -14,7 +14,7 @@ import type { SidecarDeps } from './sidecar-deps.ts';
 export async function completeSignIn(ctx: Context, deps: SidecarDeps, userId: string, familyId?: string): Promise<void> {
   const user = await findUserById(deps.pool, userId);
   if (!user) throw new HttpError(401, 'INVALID_CREDENTIALS', 'the account no longer exists');
-  const refresh = await deps.refreshTokens.issue({ userId, familyId, userAgent: ctx.get('user-agent'), ip: clientIp(ctx, deps.trustedProxies) });
+  const refresh = await deps.refreshTokens.issue({ userId, familyId, method: user.is_anonymous ? 'anonymous' : 'password', userAgent: ctx.get('user-agent'), ip: clientIp(ctx, deps.trustedProxies) });
   await recordLogin(deps.pool, userId);
   issueCookies(ctx, deps, refresh.token, refresh.familyId, refresh.expiresAt);
   if (!user.is_anonymous) deps.signInGuard.rememberDevice(ctx, userId);

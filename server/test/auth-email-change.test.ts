@@ -26,7 +26,7 @@ test('an email change waits for the link mailed to the new address, needs the pa
   const user = await signedInBrowser(sidecar);
   const next = unique('moved');
   const without = await user.browser.post('/auth/email-change', { email: next });
-  assert.is(without.body.error.code, 'VALIDATION_FAILED', 'no password asked for');
+  assert.is(without.body.error.code, 'PASSWORD_REQUIRED', 'no password asked for');
   const wrong = await user.browser.post('/auth/email-change', { email: next, password: 'Not-The-Password-1' });
   assert.is(wrong.body.error.code, 'INVALID_CREDENTIALS');
   const asked = await user.browser.post('/auth/email-change', { email: next, password: user.password });

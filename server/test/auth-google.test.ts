@@ -242,6 +242,22 @@ test('pre-account takeover 3: a squatter\'s unproven registration gives way to t
   assert.ok(sidecar.logs.some((l) => l.includes('"replacedUnproven":true')));
 });
 
+test('an account made through Google changes its email after a fresh Google sign-in, not with an old one', async () => {
+  const google = newGoogleUser();
+  const browser = sidecar.browser();
+  await signInWithGoogle(browser);
+  const user = await accessTokenAfterRedirect(browser);
+  const next = `moved-${randomBytes(4).toString('hex')}@example.com`;
+  const fresh = await browser.post('/auth/email-change', { email: next });
+  assert.is(fresh.status, 202, JSON.stringify(fresh.body));
+  // The same device an hour later must sign in with Google again first.
+  await db.pool.query("UPDATE refresh_tokens SET created_at = created_at - interval '1 hour' WHERE user_id = $1", [user.id]);
+  const stale = await browser.post('/auth/email-change', { email: next });
+  assert.is(stale.status, 400);
+  assert.is(stale.body.error.code, 'REAUTH_WITH_PROVIDER');
+  assert.is((await browser.get('/auth/me')).body.user.email, google.email);
+});
+
 test('a callback without a state, or with one we never issued, is refused', async () => {
   newGoogleUser();
   const browser = sidecar.browser();

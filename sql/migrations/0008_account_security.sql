@@ -21,6 +21,9 @@ ALTER TABLE one_time_tokens ADD COLUMN previous_email text; -- for email_change_
 ALTER TABLE refresh_tokens ADD COLUMN session_expires_at timestamptz;
 UPDATE refresh_tokens SET session_expires_at = created_at + interval '30 days';
 ALTER TABLE refresh_tokens ALTER COLUMN session_expires_at SET NOT NULL;
+-- How the sign-in was made ('password' covers the 2FA step; 'google'; 'anonymous'): an
+-- account without a password re-authenticates with a fresh provider sign-in.
+ALTER TABLE refresh_tokens ADD COLUMN sign_in_method text NOT NULL DEFAULT 'password';
 
 -- Access tokens name their refresh family; a sidecar caches whether the family is live and
 -- drops the cache for a user when any of their families is revoked or deleted, in every
