@@ -45,12 +45,16 @@ export const resetPassword = (token: string, password: string, code?: string) =>
 export const me = async (auth: Auth) => (await auth.request<{ user: PublicUser }>('/auth/me')).user;
 export const updateProfile = async (auth: Auth, patch: { displayName?: string }) =>
   (await auth.request<{ user: PublicUser }>('/auth/me', { method: 'PATCH', body: patch })).user;
-/** Re-authentication for a sensitive change: the password, and the code when 2FA is on. */
+/**
+ * Re-authentication for a sensitive change: the password, and the code when 2FA is on. An
+ * account made through Google has no password and sends none: a Google sign-in of the last
+ * 10 minutes on this device stands in (else 400 REAUTH_WITH_PROVIDER).
+ */
 export interface Reauth {
-  password: string;
+  password?: string;
   code?: string;
 }
-const withCode = (reauth: Reauth) => ({ password: reauth.password, ...(reauth.code ? { code: reauth.code } : {}) });
+const withCode = (reauth: Reauth) => ({ ...(reauth.password ? { password: reauth.password } : {}), ...(reauth.code ? { code: reauth.code } : {}) });
 export const requestEmailChange = (auth: Auth, email: string, reauth: Reauth) =>
   auth.request<{ pending: true; message: string }>('/auth/email-change', { method: 'POST', body: { email, ...withCode(reauth) } });
 export const changePassword = (auth: Auth, currentPassword: string, newPassword: string, code?: string) =>
