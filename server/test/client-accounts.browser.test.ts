@@ -258,4 +258,26 @@ test('signed out elsewhere: the page says so instead of becoming a new anonymous
   assert.equal(pageErrors, [], 'uncaught errors in the page');
 });
 
+test('the email changes only through the link mailed to the new address, with the password and a code', async () => {
+  if (!db) return;
+  const next = `moved${Date.now()}@example.com`;
+  await page.getByRole('link', { name: 'settings' }).click();
+  await page.getByTestId('new-email').fill(next);
+  await page.getByTestId('email-change-password').fill(PASSWORD);
+  await page.getByTestId('email-change-code').fill(backupCodes[1]!);
+  await page.getByTestId('email-change-submit').click();
+  await page.getByTestId('email-change-note').waitFor();
+  assert.match((await page.getByTestId('email-change-note').textContent()) ?? '', /Open the link/);
+  assert.is(await page.getByTestId('current-email').textContent(), EMAIL, 'changed before the new address confirmed it');
+  await shot('email-change-pending');
+  const mail = await sidecar.smtp.next(next, 10_000, /Confirm your new/);
+  const link = /(http:\/\/\S+\/confirm-email\?token=[A-Za-z0-9_-]+)/.exec(mail.text)?.[1];
+  assert.ok(link?.startsWith(origin), mail.text);
+  await page.goto(link!);
+  await page.getByTestId('email-change-done').waitFor();
+  assert.is(new URL(page.url()).search, '', 'the single-use token leaves the address bar');
+  assert.match((await sidecar.smtp.next(EMAIL, 10_000, /was changed/)).text, /undo-email\?token=/);
+  assert.equal(pageErrors, [], 'uncaught errors in the page');
+});
+
 test.run();
