@@ -40,7 +40,7 @@ export function createServices(): AppServices {
       return new MemoryOutboxStore();
     }),
   );
-  const delivery = new Delivery({ store, api: sessions, openSocket: openBrowserSocket, storage: localStorage, locks: navigator.locks }, (status) => connection.apply(status));
+  const delivery = new Delivery({ store, api: sessions, openSocket: openBrowserSocket, storage: localStorage, locks: navigator.locks, currentUser: () => auth.userId }, (status) => connection.apply(status));
   const sounds = new KeySounds();
   const test = new TypingTest({
     delivery, sounds,
@@ -50,8 +50,14 @@ export function createServices(): AppServices {
     userId: () => auth.userId,
   });
   const account = new AccountState(auth);
-  // Who is signed in changed: the account header and the settings follow at once (no reload).
-  auth.onchange = () => void account.reload().then(() => settings.attach(auth, account.user?.isAnonymous ?? true)).catch((error) => console.warn('settings not loaded', error));
+  auth.onsignedout = () => (account.signedOut = true);
+  // Who is signed in changed: the account header and the settings follow at once (no reload),
+  // and whoever is signed in now gets the sessions they typed before that are still waiting.
+  auth.onchange = () => void account.reload().then(async () => {
+    await settings.attach(auth, account.user?.isAnonymous ?? true).catch((error: unknown) => console.warn('settings not loaded', error));
+    await delivery.drainEarlier(auth.userId);
+    await delivery.retryNow();
+  });
   return { auth, sessions, settings, wordSets, connection, delivery, sounds, test, account, router: new Router() };
 }
 

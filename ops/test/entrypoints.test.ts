@@ -83,7 +83,8 @@ test('the migrate service migrates an empty database, and running it again chang
 
 test('the sidecar container: starts, passes its image health check and health-check.sh, stops on SIGTERM', async () => {
   const port = await freePort();
-  const sidecar = spawnTs('server/bin/sidecar.ts', serviceEnv('sidecar', { PORT: String(port) }));
+  // No SMTP server here: the file mailer, chosen explicitly as production demands.
+  const sidecar = spawnTs('server/bin/sidecar.ts', serviceEnv('sidecar', { PORT: String(port), EMAIL_PROVIDER: 'console' }));
   running.push(sidecar);
   await sidecar.waitFor('"event":"sidecar_ready"', 30_000);
   assert.match(sidecar.output(), /"production":true|"env":"production"/);

@@ -4,7 +4,7 @@ import { createSecretKey, hkdfSync, type KeyObject } from 'node:crypto';
  * One secret (SECRET_KEY) and a separate key per purpose, derived with HKDF, so that a token
  * signed for one purpose can never verify as another even if every other check were missed.
  */
-export type KeyPurpose = 'access' | 'login-2fa' | 'csrf' | 'totp-encryption' | 'oauth-state' | 'unsubscribe';
+export type KeyPurpose = 'access' | 'login-2fa' | 'csrf' | 'totp-encryption' | 'oauth-state' | 'unsubscribe' | 'device';
 
 /**
  * Keys derived from earlier secrets, by the current key they stand behind. Rotating

@@ -9,6 +9,9 @@ export type OAuthErrorCode =
   | 'OAUTH_PROVIDER_ERROR' // discovery, keys or the code exchange failed
   | 'OAUTH_ID_TOKEN_INVALID' // signature, issuer, audience, expiry or nonce wrong
   | 'OAUTH_EMAIL_UNVERIFIED' // the provider does not vouch for the email
+  | 'OAUTH_ACCOUNT_EXISTS' // an account has this address: sign in to it and link Google from the settings
+  | 'OAUTH_IDENTITY_TAKEN' // (linking) this Google account is linked to another FingerFlow account
+  | 'OAUTH_EMAIL_TAKEN' // (linking, anonymous typist) another account has the Google address
   | 'OAUTH_FAILED'; // our own fault
 
 export class OAuthFailure extends Error {

@@ -1,18 +1,26 @@
 import bcrypt from 'bcrypt';
-import { COMMON_PASSWORDS } from './common-passwords.ts';
+import { isBreachedPassword } from './common-passwords.ts';
 
-export const PASSWORD_MIN = 8;
+/** ASVS 2.1.1: at least 12 characters. */
+export const PASSWORD_MIN = 12;
 export const PASSWORD_MAX = 128;
+/** bcrypt reads 72 bytes and silently ignores the rest: refused rather than half-used. */
+export const PASSWORD_MAX_BYTES = 72;
 
-/** Why a new password is refused, or undefined when it is acceptable. */
+/**
+ * Why a new password is refused, or undefined when it is acceptable. ASVS 2.1: length, not
+ * a breached or common password, not the email's name; no composition rules (they make
+ * "Password1!" and nothing stronger). Any character is allowed, spaces and emoji included.
+ */
 export function passwordProblem(password: string, email?: string): string | undefined {
-  if (password.length < PASSWORD_MIN) return `must be at least ${PASSWORD_MIN} characters`;
-  if (password.length > PASSWORD_MAX) return `must be at most ${PASSWORD_MAX} characters`;
-  if (!/[a-z]/.test(password)) return 'must contain a lowercase letter';
-  if (!/[A-Z]/.test(password)) return 'must contain an uppercase letter';
-  if (!/[0-9]/.test(password)) return 'must contain a digit';
+  const characters = [...password].length;
+  if (characters < PASSWORD_MIN) return `must be at least ${PASSWORD_MIN} characters`;
+  if (characters > PASSWORD_MAX) return `must be at most ${PASSWORD_MAX} characters`;
+  if (Buffer.byteLength(password, 'utf8') > PASSWORD_MAX_BYTES) {
+    return `must be at most ${PASSWORD_MAX_BYTES} bytes (72 plain letters; accented letters and emoji take 2 to 4 bytes each), because only that much is used`;
+  }
+  if (isBreachedPassword(password)) return 'is on a list of passwords leaked in data breaches; choose another';
   const lower = password.toLowerCase();
-  if (COMMON_PASSWORDS.has(lower)) return 'is one of the most common passwords; choose another';
   const local = email?.split('@')[0]?.toLowerCase();
   if (local && local.length >= 4 && lower.includes(local)) return 'must not contain your email name';
   return undefined;

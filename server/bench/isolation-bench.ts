@@ -18,6 +18,7 @@ import { spawnTs, REPO_ROOT, type Spawned } from '../test/support/processes.ts';
 import { signer, TEST_SECRET } from '../test/support/ingest-fixtures.ts';
 import { runClients } from '../load/run-load.ts';
 import { KeyRing } from '../auth/keys.ts';
+import { RefreshTokens } from '../db/refresh-tokens.ts';
 import { JwtTokens } from '../auth/jwt-tokens.ts';
 import { PasswordHasher } from '../auth/passwords.ts';
 import { writeIsolationSection } from './isolation-md.ts';
@@ -49,6 +50,7 @@ try {
   const hash = await new PasswordHasher(BCRYPT_ROUNDS).hash(PASSWORD);
   await db.query("INSERT INTO users (email, email_verified_at, password_hash) VALUES ('signin@example.com', now(), $1)", [hash]);
   const tokens = new JwtTokens(new KeyRing(TEST_SECRET));
+  const signIns = new RefreshTokens(db, 7, 30, () => undefined);
   const heavy: Array<{ token: string; sessionId: string }> = [];
   for (let i = 0; i < heavyCount; i++) {
     const user = (await db.query<{ id: string }>("INSERT INTO users (email, email_verified_at) VALUES ($1, now()) RETURNING id", [`heavy${i}@example.com`])).rows[0]!.id;
@@ -59,7 +61,9 @@ try {
               ($1, 1, 2, 1000000000000, 0, 'KeyS', 's', 1, 1, false, 0), ($1, 1, 3, 1000000050000, 1, 'KeyS', 's', 1, 1, false, 0)`,
       [session],
     );
-    heavy.push({ token: tokens.sign('access', user).token, sessionId: session });
+    // An access token names a live sign-in (a refresh-token family), as every real one does.
+    const { familyId } = await signIns.issue({ userId: user, userAgent: 'isolation-bench', ip: null });
+    heavy.push({ token: tokens.sign('access', user, familyId).token, sessionId: session });
   }
   // One user per typist, as in life: the per-user connection cap and event quota apply.
   const owners = new Map<string, string>();

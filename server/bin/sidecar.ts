@@ -17,6 +17,8 @@ await bootService('fingerflow-sidecar', async ({ config, databaseUrl, log, shutd
   shutdown.add('database health monitor', () => health.stop());
   const deps = buildSidecarDeps({ config, log, pool, databaseState: () => health.current });
   shutdown.add('rate limiter', async () => deps.limiter.stop());
+  shutdown.add('sign-in revocation listener', () => deps.liveness.stop());
+  shutdown.add('outgoing mail', () => deps.mailer.idle());
   const registry = createRegistry('fingerflow-sidecar');
   registerPoolMetrics(registry, { api: pool });
   const server = await listenHttp(createHttpApp(deps, { connectSources: [new URL(config.ingestPublicUrl).origin], registry }, API_ROUTES), config.host, config.httpPort);

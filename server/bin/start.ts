@@ -80,6 +80,8 @@ try {
 
   const sidecar = buildSidecarDeps({ config, log, pool, databaseState: () => health.current });
   shutdown.add('rate limiter', async () => sidecar.limiter.stop());
+  shutdown.add('sign-in revocation listener', () => sidecar.liveness.stop());
+  shutdown.add('outgoing mail', () => sidecar.mailer.idle());
   const app = createHttpApp(sidecar, { clientDir: path.join(repoRoot, 'client', 'dist'), connectSources: ingestOrigins(config), registry }, API_ROUTES);
   const server = await listenHttp(app, config.host, config.httpPort);
   shutdown.add('http sidecar', () => server.close());

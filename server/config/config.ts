@@ -48,6 +48,8 @@ export interface Config {
   google: { clientId?: string; clientSecret?: string; issuerUrl: string };
   email: {
     provider: 'smtp' | 'console';
+    /** EMAIL_PROVIDER was set: production accepts the console mailer only when chosen so. */
+    providerChosen: boolean;
     from: string;
     fromName: string;
     smtp: { host?: string; port: number; username?: string; password?: string; useTls: boolean };
@@ -65,6 +67,10 @@ export interface Config {
     /** Peers whose X-Forwarded-For is believed (the reverse proxy); empty trusts none. */
     trustedProxies: string[];
     refreshTokenDays: number;
+    /** Absolute lifetime of a sign-in, whatever its rotations. */
+    sessionMaxDays: number;
+    /** Failed sign-ins per account from unrecognised devices before they are made to wait. */
+    signInAccountCeiling: number;
   };
   ingest: {
     flushRows: number;
@@ -165,6 +171,7 @@ export function loadConfig(source: Record<string, string | undefined>, options: 
     },
     email: {
       provider: env.EMAIL_PROVIDER ?? (env.SMTP_HOST ? 'smtp' : 'console'),
+      providerChosen: env.EMAIL_PROVIDER !== undefined,
       from: env.EMAIL_FROM ?? 'noreply@localhost',
       fromName: env.EMAIL_FROM_NAME ?? 'FingerFlow',
       smtp: {
@@ -187,6 +194,8 @@ export function loadConfig(source: Record<string, string | undefined>, options: 
       generalRatePerMinute: env.RATE_LIMIT_PER_MINUTE,
       trustedProxies: (env.TRUSTED_PROXIES ?? '').split(',').map((p) => p.trim()).filter(Boolean),
       refreshTokenDays: env.REFRESH_TOKEN_DAYS,
+      sessionMaxDays: env.SESSION_MAX_DAYS,
+      signInAccountCeiling: env.SIGN_IN_ACCOUNT_CEILING,
     },
     ingest: {
       flushRows: env.INGEST_FLUSH_ROWS,

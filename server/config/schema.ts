@@ -115,6 +115,11 @@ export const envSchema = z.object({
   RATE_LIMIT_PER_MINUTE: int(100, 1, 1_000_000),
   TRUSTED_PROXIES: text(),
   REFRESH_TOKEN_DAYS: int(7, 1, 365),
+  // A sign-in ends this many days after the password (or code) was entered, however often
+  // its refresh token rotates.
+  SESSION_MAX_DAYS: int(30, 1, 365),
+  // Failed sign-ins from all unrecognised devices together before they wait (see DEPLOY.md).
+  SIGN_IN_ACCOUNT_CEILING: int(50, 2, 100_000),
   ALLOWED_ORIGINS: text(),
   // Flush size, age and parallelism were chosen with `npm run bench:ingest` on a 2-core
   // machine: 8000 rows and 3 flushers reached ~0.5x of raw COPY with p99 acks under 100 ms

@@ -51,15 +51,27 @@ export async function setPassword(db: Queryable, userId: string, passwordHash: s
   await db.query('UPDATE users SET password_hash = $2, password_changed_at = now(), failed_login_count = 0, first_failed_login_at = NULL, locked_until = NULL, updated_at = now() WHERE id = $1', [userId, passwordHash]);
 }
 
-export async function updateProfile(db: Queryable, userId: string, input: { displayName?: string; email?: string }): Promise<UserRow | undefined> {
-  await db.query(
-    `UPDATE users SET display_name = coalesce($2, display_name),
-       email = coalesce($3, email),
-       email_verified_at = CASE WHEN $3::text IS NOT NULL AND lower($3) <> lower(coalesce(email, '')) THEN NULL ELSE email_verified_at END,
-       updated_at = now() WHERE id = $1`,
-    [userId, input.displayName ?? null, input.email ?? null],
-  );
+export async function updateProfile(db: Queryable, userId: string, input: { displayName?: string }): Promise<UserRow | undefined> {
+  await db.query('UPDATE users SET display_name = coalesce($2, display_name), updated_at = now() WHERE id = $1', [userId, input.displayName ?? null]);
   return findUserById(db, userId);
+}
+
+/**
+ * Sets an address the owner has just proven (they opened a link mailed to it); false when
+ * another account has it. Only ever called with a proven address: an account's email is
+ * never one its owner did not confirm.
+ */
+export async function setProvenEmail(db: Queryable, userId: string, email: string): Promise<boolean> {
+  try {
+    const { rowCount } = await db.query(
+      'UPDATE users SET email = $2, email_verified_at = now(), is_anonymous = false, updated_at = now() WHERE id = $1 AND NOT EXISTS (SELECT 1 FROM users o WHERE lower(o.email) = lower($2) AND o.id <> $1)',
+      [userId, email],
+    );
+    return (rowCount ?? 0) > 0;
+  } catch (error) {
+    if ((error as { code?: string }).code === '23505') return false;
+    throw error;
+  }
 }
 
 export async function recordLogin(db: Queryable, userId: string): Promise<void> {

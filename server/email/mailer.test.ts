@@ -13,7 +13,7 @@ import { startSmtpCapture } from '../test/support/smtp-capture.ts';
 const logLines: string[] = [];
 const log = createLogger({ service: 'test', level: 'info', destination: new Writable({ write: (c, _e, cb) => { logLines.push(String(c)); cb(); } }) });
 
-test('without SMTP a mail is written to the data folder and logged, so a local user can open the link', async () => {
+test('without SMTP a mail is written to the data folder, and the log names the file but never shows the link', async () => {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'ff-mail-'));
   const config = loadConfig({ SECRET_KEY: 'k'.repeat(40), DATA_DIR: dir });
   assert.is(config.email.provider, 'console');
@@ -24,7 +24,8 @@ test('without SMTP a mail is written to the data folder and logged, so a local u
   const text = fs.readFileSync(path.join(dir, 'mail', files[0]!), 'utf8');
   assert.match(text, /To: ada@example.com/);
   assert.match(text, /verify\?token=abc123/);
-  assert.ok(logLines.some((l) => l.includes('"event":"email_written"') && l.includes('verify?token=abc123')));
+  assert.ok(logLines.some((l) => l.includes('"event":"email_written"') && l.includes(files[0]!)));
+  assert.not.ok(logLines.some((l) => l.includes('abc123')), 'a link reached the log');
   fs.rmSync(dir, { recursive: true, force: true });
 });
 
@@ -39,6 +40,12 @@ test('with SMTP configured the mail goes to the server from the configured sende
   } finally {
     await smtp.close();
   }
+});
+
+test('production refuses the file mailer unless EMAIL_PROVIDER=console chooses it', () => {
+  const production = { NODE_ENV: 'production', SECRET_KEY: 'k'.repeat(40), DATABASE_URL: 'postgres://u:p@db/ff', DOMAIN: 'typing.example' };
+  assert.throws(() => createMailer(loadConfig(production, { cwd: os.tmpdir() }), log), /EMAIL_PROVIDER/);
+  assert.ok(createMailer(loadConfig({ ...production, EMAIL_PROVIDER: 'console' }, { cwd: os.tmpdir() }), log));
 });
 
 test.run();

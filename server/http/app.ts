@@ -8,11 +8,13 @@ import { jsonBody } from './body.ts';
 import { IMPORT_FILES_PATH } from './import-files-routes.ts';
 import { requireJson } from './csrf.ts';
 import { rateLimit } from './rate-limit.ts';
-import { clientIp } from './client-ip.ts';
+import { addressGroup, clientIp } from './client-ip.ts';
+import { apiResponsesUncached } from './no-store.ts';
 import { authSessionRoutes } from './auth-session-routes.ts';
 import { authAccountRoutes } from './auth-account-routes.ts';
 import { twoFactorRoutes } from './two-factor-routes.ts';
 import { googleOAuthRoutes } from './google-oauth-routes.ts';
+import { emailChangeRoutes } from './email-change-routes.ts';
 import type { SidecarDeps } from './sidecar-deps.ts';
 import type Router from '@koa/router';
 import type { Registry } from 'prom-client';
@@ -46,17 +48,18 @@ export function createHttpApp(deps: SidecarDeps, options: HttpAppOptions, extraR
   if (options.registry) app.use(metricsRoute(options.registry, { production: config.production, token: config.metricsToken }));
   if (config.security.httpsRedirect) app.use(httpsRedirect(deps.trustedProxies));
   if (config.security.headers) app.use(securityHeaders({ connectSources: options.connectSources }));
+  app.use(apiResponsesUncached(deps));
   const health = healthRouter(deps.databaseState);
   app.use(health.routes()).use(health.allowedMethods());
   const general = { name: 'general', limit: config.security.generalRatePerMinute, windowMs: 60_000 };
   // The load-test endpoints sit behind their own token and serve thousands of simulated
   // clients from one address: the per-address limit would only break the test.
   const apiOnly = (ctx: Koa.Context) => (ctx.path.startsWith('/api') && !ctx.path.startsWith('/api/loadtest/')) || ctx.path.startsWith('/auth');
-  const limitGeneral = rateLimit(deps.limiter, general, log, (ctx) => clientIp(ctx, deps.trustedProxies), config.security.authRateLimit);
+  const limitGeneral = rateLimit(deps.limiter, general, log, (ctx) => addressGroup(clientIp(ctx, deps.trustedProxies)), config.security.authRateLimit);
   app.use(async (ctx, next) => (apiOnly(ctx) ? limitGeneral(ctx, next) : next()));
   app.use(requireJson());
   app.use(jsonBody([IMPORT_FILES_PATH]));
-  for (const group of [authSessionRoutes, authAccountRoutes, twoFactorRoutes, googleOAuthRoutes, ...extraRoutes]) {
+  for (const group of [authSessionRoutes, authAccountRoutes, emailChangeRoutes, twoFactorRoutes, googleOAuthRoutes, ...extraRoutes]) {
     const router = group(deps);
     app.use(router.routes()).use(router.allowedMethods());
   }

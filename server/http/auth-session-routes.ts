@@ -1,9 +1,8 @@
 import Router from '@koa/router';
 import { z } from 'zod';
 import { findUserByEmail } from '../db/users.ts';
-import { lockIfExhausted, reserveAttempt, type LockoutPolicy } from '../db/login-attempts.ts';
 import { REFRESH_COOKIE, readCookie } from './cookies.ts';
-import { clientIp } from './client-ip.ts';
+import { addressGroup, clientIp } from './client-ip.ts';
 import { HttpError } from './errors.ts';
 import { AUTH_RULES, rateLimit } from './rate-limit.ts';
 import { requireUser, userIdOf } from './authenticate.ts';
@@ -19,37 +18,27 @@ const loginInput = z.object({ email: z.string().trim().min(3).max(320), password
 export function authSessionRoutes(deps: SidecarDeps): Router {
   const router = new Router({ prefix: '/auth' });
   const { log, config } = deps;
-  const ip = (ctx: Parameters<typeof clientIp>[0]) => clientIp(ctx, deps.trustedProxies);
+  const ip = (ctx: Parameters<typeof clientIp>[0]) => addressGroup(clientIp(ctx, deps.trustedProxies));
   const limits = config.security.authRateLimit;
-  const policy: LockoutPolicy = { maxAttempts: config.security.maxLoginAttempts, lockMinutes: config.security.lockoutMinutes, resetMinutes: config.security.lockoutResetMinutes };
 
   router.post('/login', rateLimit(deps.limiter, AUTH_RULES.login, log, ip, limits), async (ctx) => {
     const input = parseInput(loginInput, bodyOf(ctx));
-    const user = await findUserByEmail(deps.pool, input.email);
-    if (!user || user.is_anonymous || !user.password_hash) {
-      await deps.hasher.verify(input.password, null); // same time as a wrong password
-      log.info({ event: 'auth_login_failed', reason: 'unknown_email' }, 'login failed');
-      throw new HttpError(401, 'INVALID_CREDENTIALS', 'wrong email or password');
-    }
-    const attempt = await reserveAttempt(deps.pool, user.id, policy);
-    // No lock time yet means the attempt that uses up the allowance is still being checked:
-    // the account is about to be locked for the full duration.
-    if (!attempt.allowed) throw locked(ctx, attempt.lockedUntil ?? new Date(Date.now() + policy.lockMinutes * 60_000));
-    if (!(await deps.hasher.verify(input.password, user.password_hash))) {
-      const lockedUntil = await lockIfExhausted(deps.pool, user.id, attempt.attempt, policy);
-      if (lockedUntil) {
-        log.warn({ event: 'auth_lockout_triggered', userId: user.id, attempts: attempt.attempt, lockedUntil: lockedUntil.toISOString() }, 'account locked after failed logins');
-        throw locked(ctx, lockedUntil);
-      }
-      log.info({ event: 'auth_login_failed', reason: 'wrong_password', userId: user.id, attempt: attempt.attempt }, 'login failed');
-      throw new HttpError(401, 'INVALID_CREDENTIALS', 'wrong email or password');
-    }
+    const found = await findUserByEmail(deps.pool, input.email);
+    const user = found && !found.is_anonymous && found.password_hash ? found : undefined;
+    // Known or not, the same throttle and the same bcrypt comparison (against a dummy hash
+    // for an unknown email): neither status nor timing tells which emails have accounts.
+    const key = deps.signInGuard.keyFor(ctx, input.email, user?.id);
+    await deps.signInGuard.check(ctx, key, { userId: user?.id, context: 'login', event: 'auth_login_failed' }, () => deps.hasher.verify(input.password, user?.password_hash ?? null),
+      () => new HttpError(401, 'INVALID_CREDENTIALS', 'wrong email or password'));
+    if (!user) throw new HttpError(401, 'INVALID_CREDENTIALS', 'wrong email or password'); // (verify(null) never passes)
     if (!user.email_verified_at) throw new HttpError(403, 'EMAIL_NOT_VERIFIED', 'confirm your email first; we can send the link again');
     if (await deps.secondFactor.isEnabled(user.id)) {
+      // The step token travels in this JSON body, never in a URL, and is good for one sign-in.
       const step = deps.tokens.sign('login-2fa', user.id);
       ctx.body = { twoFactorRequired: true, twoFactorToken: step.token, expiresIn: step.expiresIn };
       return;
     }
+    await deps.signInGuard.succeeded(key);
     await completeSignIn(ctx, deps, user.id);
   });
 
@@ -63,16 +52,16 @@ export function authSessionRoutes(deps: SidecarDeps): Router {
     }
     const family = await deps.refreshTokens.familyOf(token);
     if (family) deps.csrf.check(ctx, family.familyId);
-    const result = await deps.refreshTokens.rotate(token, { userAgent: ctx.get('user-agent'), ip: ip(ctx) });
+    const result = await deps.refreshTokens.rotate(token, { userAgent: ctx.get('user-agent'), ip: clientIp(ctx, deps.trustedProxies) });
     if (!result.ok) {
       clearSignInCookies(ctx);
       if (result.code === 'REFRESH_REUSED') {
-        log.warn({ event: 'refresh_token_reuse_detected', userId: result.userId, familyId: result.familyId, ip: ip(ctx) }, 'a spent refresh token was presented again: the device is signed out');
+        log.warn({ event: 'refresh_token_reuse_detected', userId: result.userId, familyId: result.familyId, ip: clientIp(ctx, deps.trustedProxies) }, 'a spent refresh token was presented again: the device is signed out');
       }
       throw new HttpError(401, result.code, result.code === 'REFRESH_REUSED' ? 'this sign-in was revoked for your safety; sign in again' : 'sign in again');
     }
-    issueCookies(ctx, deps, result.token, result.familyId);
-    const access = deps.tokens.sign('access', result.userId);
+    issueCookies(ctx, deps, result.token, result.familyId, result.expiresAt);
+    const access = deps.tokens.sign('access', result.userId, result.familyId);
     ctx.body = { accessToken: access.token, expiresIn: access.expiresIn };
   });
 
@@ -82,7 +71,7 @@ export function authSessionRoutes(deps: SidecarDeps): Router {
     if (family) {
       deps.csrf.check(ctx, family.familyId);
       await deps.refreshTokens.revokeFamily(family.userId, family.familyId, 'logout');
-      log.info({ event: 'auth_logout', userId: family.userId }, 'signed out');
+      log.info({ event: 'auth_logout', userId: family.userId, ip: clientIp(ctx, deps.trustedProxies) }, 'signed out');
     }
     clearSignInCookies(ctx);
     ctx.status = 204;
@@ -91,7 +80,7 @@ export function authSessionRoutes(deps: SidecarDeps): Router {
   router.post('/logout-all', requireUser(deps.tokens), async (ctx) => {
     const userId = userIdOf(ctx);
     const revoked = await deps.refreshTokens.revokeAll(userId, 'logout_everywhere');
-    log.info({ event: 'auth_logout_everywhere', userId, devices: revoked }, 'signed out everywhere');
+    log.info({ event: 'auth_logout_everywhere', userId, devices: revoked, ip: clientIp(ctx, deps.trustedProxies) }, 'signed out everywhere');
     clearSignInCookies(ctx);
     ctx.status = 204;
   });
@@ -113,10 +102,4 @@ export function authSessionRoutes(deps: SidecarDeps): Router {
   });
 
   return router;
-}
-
-function locked(ctx: { set(name: string, value: string): void }, until: Date | null): HttpError {
-  const seconds = until ? Math.max(1, Math.ceil((until.getTime() - Date.now()) / 1000)) : 60;
-  ctx.set('Retry-After', String(seconds));
-  return new HttpError(423, 'AUTH_LOCKED', `too many failed logins; the account is locked for ${Math.ceil(seconds / 60)} min`, { retryAfterSeconds: seconds });
 }

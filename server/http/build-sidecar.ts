@@ -8,9 +8,11 @@ import { PasswordHasher } from '../auth/passwords.ts';
 import { TicketSigner } from '../auth/tickets.ts';
 import { createSecondFactor } from '../auth/second-factor.ts';
 import { RefreshTokens } from '../db/refresh-tokens.ts';
-import { createMailer, type Mailer } from '../email/mailer.ts';
+import { backgroundMailer, createMailer, type Mailer } from '../email/mailer.ts';
+import { SignInLiveness } from '../auth/sign-in-liveness.ts';
 import { CsrfGuard } from './csrf.ts';
 import { RateLimiter } from './rate-limit.ts';
+import { SignInGuard } from './sign-in-guard.ts';
 import { TrustedProxies } from './trusted-proxies.ts';
 import type { SidecarDeps } from './sidecar-deps.ts';
 import { AnalyticsGate } from './analytics-gate.ts';
@@ -19,17 +21,23 @@ import { AnalyticsGate } from './analytics-gate.ts';
 export function buildSidecarDeps(input: { config: Config; log: Logger; pool: Pool; databaseState: () => DatabaseState; mailer?: Mailer }): SidecarDeps {
   const { config, log, pool } = input;
   const keys = new KeyRing(config.secretKey, config.previousSecretKeys);
-  return {
+  const tokens = new JwtTokens(keys);
+  const liveness = new SignInLiveness(pool, config.databaseUrl, log);
+  liveness.start();
+  tokens.checkLivenessWith((userId, familyId) => liveness.isLive(userId, familyId));
+  const deps: SidecarDeps = {
     config,
     log,
     pool,
     keys,
-    tokens: new JwtTokens(keys),
+    tokens,
+    liveness,
     hasher: new PasswordHasher(config.security.bcryptRounds),
     tickets: new TicketSigner(config.secretKey),
-    refreshTokens: new RefreshTokens(pool, config.security.refreshTokenDays),
-    mailer: input.mailer ?? createMailer(config, log),
-    limiter: new RateLimiter(),
+    refreshTokens: new RefreshTokens(pool, config.security.refreshTokenDays, config.security.sessionMaxDays, (userId) => liveness.forget(userId)),
+    mailer: backgroundMailer(input.mailer ?? createMailer(config, log), log),
+    limiter: new RateLimiter(pool),
+    signInGuard: undefined as unknown as SignInGuard, // set below: it needs the finished deps
     csrf: new CsrfGuard(keys.key('csrf'), new Set(config.allowedOrigins), log, config.security.csrf),
     secondFactor: createSecondFactor(pool, keys),
     trustedProxies: new TrustedProxies(config.security.trustedProxies),
@@ -37,6 +45,8 @@ export function buildSidecarDeps(input: { config: Config; log: Logger; pool: Poo
     analyticsPool: analyticsPool(pool, config, log),
     analyticsGate: new AnalyticsGate({ concurrency: config.databaseTimeouts.analyticsPoolSize, perUser: 6, maxWaiting: 32, maxWaitMs: 10_000 }, log),
   };
+  deps.signInGuard = new SignInGuard(deps);
+  return deps;
 }
 
 /**

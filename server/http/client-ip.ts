@@ -1,3 +1,4 @@
+import net from 'node:net';
 import type { Context } from 'koa';
 
 /**
@@ -18,4 +19,18 @@ export function clientIp(ctx: Context, trustedProxies: { has(ip: string): boolea
 
 function normalise(ip: string): string {
   return ip.startsWith('::ffff:') ? ip.slice(7) : ip;
+}
+
+/**
+ * The key a client is limited by: its IPv4 address, or the /64 of an IPv6 address, because
+ * one subscriber (one home, one cloud VM) is routinely given a whole /64 and could otherwise
+ * take a fresh address for every request.
+ */
+export function addressGroup(ip: string): string {
+  if (!net.isIPv6(ip)) return ip;
+  const [head = '', tail = ''] = ip.split('::');
+  const left = head ? head.split(':') : [];
+  const right = tail ? tail.split(':') : [];
+  const groups = ip.includes('::') ? [...left, ...Array(8 - left.length - right.length).fill('0'), ...right] : left;
+  return `${groups.slice(0, 4).map((g) => (parseInt(g || '0', 16) || 0).toString(16)).join(':')}::/64`;
 }

@@ -31,7 +31,7 @@ export class CsrfGuard {
     const valid = (!origin || this.allowedOrigins.has(origin)) && header !== '' && safeEqual(header, decodeURIComponent(cookie)) &&
       nonce !== undefined && mac !== undefined && this.macMatches(mac, nonce, familyId);
     if (!valid) {
-      this.log.warn({ event: 'csrf_invalid_token', path: ctx.path, origin: origin || undefined }, 'CSRF token missing or invalid');
+      this.log.warn({ event: 'csrf_invalid_token', path: ctx.path, origin: origin || undefined, ip: ctx.state.clientIp as string | undefined }, 'CSRF token missing or invalid');
       throw new HttpError(403, 'CSRF_INVALID', 'the request lacks a valid CSRF token; reload the page');
     }
   }

@@ -10,9 +10,10 @@ import type { SidecarDeps } from './sidecar-deps.ts';
  * back to the app, which calls POST /auth/refresh (the refresh cookie, CSRF header) for one.
  */
 export async function completeRedirectSignIn(ctx: Context, deps: SidecarDeps, userId: string, method: 'google'): Promise<void> {
-  const refresh = await deps.refreshTokens.issue({ userId, userAgent: ctx.get('user-agent'), ip: clientIp(ctx, deps.trustedProxies) });
+  const refresh = await deps.refreshTokens.issue({ userId, method, userAgent: ctx.get('user-agent'), ip: clientIp(ctx, deps.trustedProxies) });
   await recordLogin(deps.pool, userId);
-  issueCookies(ctx, deps, refresh.token, refresh.familyId);
-  deps.log.info({ event: 'auth_login_succeeded', userId, method }, 'signed in');
+  issueCookies(ctx, deps, refresh.token, refresh.familyId, refresh.expiresAt);
+  deps.signInGuard.rememberDevice(ctx, userId);
+  deps.log.info({ event: 'auth_login_succeeded', userId, method, ip: clientIp(ctx, deps.trustedProxies) }, 'signed in');
   ctx.redirect(`${deps.config.publicUrl}/?signedIn=${method}`);
 }

@@ -33,6 +33,7 @@ export function sessionClaimRoutes(deps: SidecarDeps): Router {
       throw new HttpError(400, 'ANONYMOUS_TOKEN_INVALID', `the anonymous access token ${why}`, { fields: { anonymousAccessToken: why } });
     }
     const result = await claimAnonymousUser(deps.pool, anonymous.userId, accountId);
+    deps.liveness.forget(anonymous.userId); // its sign-in went with it
     if (!result.ok) {
       if (result.reason === 'not_found') throw new HttpError(404, 'ANONYMOUS_USER_NOT_FOUND', 'nothing to claim: these sessions were already claimed');
       if (result.reason === 'not_anonymous') throw new HttpError(400, 'NOT_ANONYMOUS', 'the token belongs to an account, not to an anonymous typist', { fields: { anonymousAccessToken: 'belongs to an account' } });

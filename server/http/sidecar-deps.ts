@@ -13,6 +13,8 @@ import type { CsrfGuard } from './csrf.ts';
 import type { SecondFactor } from '../auth/second-factor.ts';
 import type { TrustedProxies } from './trusted-proxies.ts';
 import type { AnalyticsGate } from './analytics-gate.ts';
+import type { SignInLiveness } from '../auth/sign-in-liveness.ts';
+import type { SignInGuard } from './sign-in-guard.ts';
 
 /** Everything the sidecar's routes use, built once by the composition root. */
 export interface SidecarDeps {
@@ -21,11 +23,16 @@ export interface SidecarDeps {
   pool: Pool;
   keys: KeyRing;
   tokens: JwtTokens;
+  /** Whether an access token's sign-in is still live (revocation across sidecar processes). */
+  liveness: SignInLiveness;
   hasher: PasswordHasher;
   tickets: TicketSigner;
   refreshTokens: RefreshTokens;
-  mailer: Mailer;
+  /** Sends in the background: routes never wait for the mail server. */
+  mailer: Mailer & { idle(): Promise<void> };
   limiter: RateLimiter;
+  /** The throttle every password and 2FA code check goes through. */
+  signInGuard: SignInGuard;
   csrf: CsrfGuard;
   secondFactor: SecondFactor;
   trustedProxies: TrustedProxies;

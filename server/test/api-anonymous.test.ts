@@ -62,12 +62,12 @@ test("claiming moves every session of the anonymous typist to my account and del
   for (const id of guestSessions) assert.is((await account.browser.get(`/api/sessions/${id}`)).status, 200);
   assert.is((await env.db.pool.query('SELECT count(*)::int AS n FROM users WHERE id = $1', [guest.userId])).rows[0].n, 0, 'the anonymous user was kept');
   assert.is((await env.db.pool.query('SELECT count(*)::int AS n FROM refresh_tokens WHERE user_id = $1', [guest.userId])).rows[0].n, 0);
-  // The old anonymous token still verifies until it expires, but it owns nothing any more.
-  assert.is((await guest.browser.get(`/api/sessions/${guestSessions[0]}`)).status, 404);
-  assert.is((await guest.browser.get('/api/sessions')).body.total, 0);
+  // The old anonymous token died with its sign-in: it opens nothing any more.
+  assert.is((await guest.browser.get(`/api/sessions/${guestSessions[0]}`)).status, 401);
+  assert.is((await guest.browser.get('/api/sessions')).body.error.code, 'TOKEN_REVOKED');
   const late = await guest.browser.post('/api/sessions', { mode: 'zen' });
   assert.is(late.status, 401);
-  assert.is(late.body.error.code, 'TOKEN_INVALID');
+  assert.is(late.body.error.code, 'TOKEN_REVOKED');
   const again = await account.browser.post('/api/sessions/claim', { anonymousAccessToken: guest.token });
   assert.is(again.status, 404);
   assert.is(again.body.error.code, 'ANONYMOUS_USER_NOT_FOUND');

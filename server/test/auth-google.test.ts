@@ -128,28 +128,134 @@ test('a first sign-in creates a verified account without a password; the next on
   assert.is(identities.rows[0].n, 1);
 });
 
-test('an existing password account with the same verified email is linked, and keeps its password', async () => {
+test('an existing account with the same verified email is never joined by email: sign in and link from the settings', async () => {
   const existing = await signedInBrowser(sidecar);
   const google = newGoogleUser({ email: existing.email.toUpperCase() });
   const browser = sidecar.browser();
-  await signInWithGoogle(browser);
-  assert.is((await accessTokenAfterRedirect(browser)).id, existing.userId);
+  assertRefused(await signInWithGoogle(browser), 'OAUTH_ACCOUNT_EXISTS', 'email_matches_existing_account');
+  assert.not.ok(browser.cookies.has('ff_refresh'));
   const { rows } = await db.pool.query("SELECT user_id FROM oauth_identities WHERE provider = 'google' AND subject = $1", [google.sub]);
-  assert.is(rows[0]?.user_id, existing.userId);
+  assert.is(rows.length, 0);
   assert.is((await sidecar.browser().post('/auth/login', { email: existing.email, password: existing.password })).status, 200);
 });
 
-test('linking an account whose email was never verified verifies it and removes the password set by whoever registered it', async () => {
+test('linking Google from the settings needs the password, then ends every other sign-in of the account', async () => {
+  const owner = await signedInBrowser(sidecar);
+  const laptop = sidecar.browser();
+  const other = await laptop.post('/auth/login', { email: owner.email, password: owner.password });
+  laptop.accessToken = other.body.accessToken;
+  const google = newGoogleUser({ email: `linked-${randomBytes(4).toString('hex')}@gmail.example` });
+  // A stolen access token alone cannot add a way in.
+  assert.is((await owner.browser.post('/auth/google/link', {})).body.error.code, 'PASSWORD_REQUIRED');
+  assert.is((await owner.browser.post('/auth/google/link', { password: 'Not-The-Password-1' })).body.error.code, 'INVALID_CREDENTIALS');
+  const started = await owner.browser.post('/auth/google/link', { password: owner.password });
+  assert.is(started.status, 200, JSON.stringify(started.body));
+  const authorize = await fetch(started.body.authorizationUrl, { redirect: 'manual' });
+  const back = new URL(authorize.headers.get('location')!);
+  const landing = await callback(owner.browser, `${back.pathname}${back.search}`);
+  assert.is(landing.searchParams.get('signedIn'), 'google');
+  const { rows } = await db.pool.query("SELECT user_id FROM oauth_identities WHERE provider = 'google' AND subject = $1", [google.sub]);
+  assert.is(rows[0]?.user_id, owner.userId);
+  // Every sign-in from before is over, access tokens included...
+  assert.is((await laptop.get('/auth/me')).body.error.code, 'TOKEN_REVOKED');
+  assert.is((await laptop.post('/auth/refresh', {}, { csrf: true })).status, 401);
+  // ...and the linking browser has a fresh one. Google now signs in to this account.
+  assert.is((await accessTokenAfterRedirect(owner.browser)).id, owner.userId);
+  const phone = sidecar.browser();
+  await signInWithGoogle(phone);
+  assert.is((await accessTokenAfterRedirect(phone)).id, owner.userId);
+  assert.match((await sidecar.smtp.next(owner.email, 5000, /FingerFlow: sign-in with Google/)).text, /linked/);
+});
+
+test('an anonymous typist links Google and becomes an account with its address', async () => {
+  const typist = sidecar.browser();
+  const anonymous = await typist.post('/api/anonymous');
+  typist.accessToken = anonymous.body.accessToken;
+  const google = newGoogleUser();
+  const started = await typist.post('/auth/google/link', {});
+  assert.is(started.status, 200, JSON.stringify(started.body));
+  const back = new URL((await fetch(started.body.authorizationUrl, { redirect: 'manual' })).headers.get('location')!);
+  await callback(typist, `${back.pathname}${back.search}`);
+  const user = await accessTokenAfterRedirect(typist);
+  assert.is(user.id, anonymous.body.user.id);
+  assert.is(user.email, google.email);
+  assert.is((user as unknown as { isAnonymous: boolean }).isAnonymous, false);
+  assert.is((await typist.post('/auth/refresh', {}, { csrf: true })).status, 200);
+});
+
+test('pre-account takeover 1: an anonymous typist cannot claim an address, so the owner arriving through Google gets an account of their own', async () => {
+  const victim = `victim-${randomBytes(4).toString('hex')}@gmail.example`;
+  const attacker = sidecar.browser();
+  attacker.accessToken = (await attacker.post('/api/anonymous')).body.accessToken;
+  const patched = await attacker.request('PATCH', '/auth/me', { json: { email: victim } });
+  assert.is(patched.status, 403);
+  assert.is(patched.body.error.code, 'ACCOUNT_REQUIRED');
+  assert.is((await attacker.post('/auth/email-change', { email: victim, password: 'anything-at-all' })).body.error.code, 'ACCOUNT_REQUIRED');
+  newGoogleUser({ email: victim });
+  const owner = sidecar.browser();
+  await signInWithGoogle(owner);
+  const ownerAccount = await accessTokenAfterRedirect(owner);
+  assert.is(ownerAccount.email, victim);
+  // The attacker's own sign-in still opens only the attacker's (anonymous) account.
+  assert.is((await attacker.post('/auth/refresh', {}, { csrf: true })).status, 200);
+  const me = await attacker.get('/auth/me');
+  assert.is.not(me.body.user.id, ownerAccount.id);
+  assert.is(me.body.user.email, null);
+});
+
+test('pre-account takeover 2: a reset link from before an email change, and a pending change to the victim\'s address, give the attacker nothing', async () => {
+  const attacker = await signedInBrowser(sidecar);
+  await sidecar.browser().post('/auth/forgot-password', { email: attacker.email });
+  const resetLink = /token=([A-Za-z0-9_-]+)/.exec((await sidecar.smtp.next(attacker.email, 5000, /Reset your/)).text)![1];
+  const victim = `victim-${randomBytes(4).toString('hex')}@gmail.example`;
+  const asked = await attacker.browser.post('/auth/email-change', { email: victim, password: attacker.password });
+  assert.is(asked.status, 202);
+  assert.is((await attacker.browser.get('/auth/me')).body.user.email, attacker.email, 'the email changed before the new address confirmed it');
+  newGoogleUser({ email: victim });
+  const owner = sidecar.browser();
+  await signInWithGoogle(owner);
+  const ownerAccount = await accessTokenAfterRedirect(owner);
+  assert.is.not(ownerAccount.id, attacker.userId);
+  // The old reset link still only concerns the attacker's own account and address.
+  const reset = await sidecar.browser().post('/auth/reset-password', { token: resetLink, password: 'Attacker-New-Pass-1' });
+  assert.is(reset.status, 200);
+  assert.is((await sidecar.browser().post('/auth/login', { email: victim, password: 'Attacker-New-Pass-1' })).status, 401);
+  const { rows } = await db.pool.query('SELECT password_hash FROM users WHERE id = $1', [ownerAccount.id]);
+  assert.is(rows[0].password_hash, null);
+});
+
+test('pre-account takeover 3: a squatter\'s unproven registration gives way to the owner, and the squatter keeps no token', async () => {
   const email = `squatter${randomBytes(4).toString('hex')}@example.com`;
   const registered = await sidecar.browser().post('/auth/register', { email, password: 'Squatter-Pass-1' });
-  assert.is(registered.status, 201);
+  assert.is(registered.status, 202);
+  const squat = await db.pool.query('SELECT id FROM users WHERE lower(email) = lower($1)', [email]);
   newGoogleUser({ email });
   const browser = sidecar.browser();
   await signInWithGoogle(browser);
   const user = await accessTokenAfterRedirect(browser);
-  assert.is(user.id, registered.body.user.id);
+  assert.is.not(user.id, squat.rows[0].id);
   assert.is((await browser.get('/auth/me')).body.user.emailVerified, true);
   assert.is((await sidecar.browser().post('/auth/login', { email, password: 'Squatter-Pass-1' })).status, 401, 'the unverified registrant kept a way in');
+  // The squatter's verification link, mailed to the owner's address, opens nothing now.
+  const link = /token=([A-Za-z0-9_-]+)/.exec((await sidecar.smtp.next(email, 5000, /Confirm/)).text)![1];
+  assert.is((await sidecar.browser().post('/auth/verify', { token: link })).status, 400);
+  assert.ok(sidecar.logs.some((l) => l.includes('"replacedUnproven":true')));
+});
+
+test('an account made through Google changes its email after a fresh Google sign-in, not with an old one', async () => {
+  const google = newGoogleUser();
+  const browser = sidecar.browser();
+  await signInWithGoogle(browser);
+  const user = await accessTokenAfterRedirect(browser);
+  const next = `moved-${randomBytes(4).toString('hex')}@example.com`;
+  const fresh = await browser.post('/auth/email-change', { email: next });
+  assert.is(fresh.status, 202, JSON.stringify(fresh.body));
+  // The same device an hour later must sign in with Google again first.
+  await db.pool.query("UPDATE refresh_tokens SET created_at = created_at - interval '1 hour' WHERE user_id = $1", [user.id]);
+  const stale = await browser.post('/auth/email-change', { email: next });
+  assert.is(stale.status, 400);
+  assert.is(stale.body.error.code, 'REAUTH_WITH_PROVIDER');
+  assert.is((await browser.get('/auth/me')).body.user.email, google.email);
 });
 
 test('a callback without a state, or with one we never issued, is refused', async () => {
@@ -238,21 +344,26 @@ test('a refusal at the provider or a failed code exchange comes back as an error
 });
 
 test('an account with 2FA is sent to the second step, which completes with a code', async () => {
-  const { browser: owner, email } = await signedInBrowser(sidecar);
-  const setup = await owner.post('/auth/2fa/setup');
+  const { browser: owner, password } = await signedInBrowser(sidecar);
+  const setup = await owner.post('/auth/2fa/setup', { password });
   const totp = new TOTP({ secret: Secret.fromBase32(setup.body.secret), algorithm: 'SHA1', digits: 6, period: 30 });
   const now = Date.now();
-  assert.is((await owner.post('/auth/2fa/enable', { code: totp.generate({ timestamp: now }) })).status, 200);
-  newGoogleUser({ email });
+  assert.is((await owner.post('/auth/2fa/enable', { code: totp.generate({ timestamp: now - 30_000 }), password })).status, 200);
+  // Google for this account, linked from its settings (the code is needed now that 2FA is on).
+  newGoogleUser({ email: `twofactor-${randomBytes(4).toString('hex')}@gmail.example` });
+  const link = await owner.post('/auth/google/link', { password, code: totp.generate({ timestamp: now }) });
+  assert.is(link.status, 200, JSON.stringify(link.body));
+  const back = new URL((await fetch(link.body.authorizationUrl, { redirect: 'manual' })).headers.get('location')!);
+  await callback(owner, `${back.pathname}${back.search}`);
   const browser = sidecar.browser();
   const landing = await signInWithGoogle(browser);
-  assert.is(`${landing.origin}${landing.pathname}`, `${PUBLIC_URL}/login`);
-  const twoFactorToken = landing.searchParams.get('twoFactor');
-  assert.ok(twoFactorToken);
+  assert.is(landing.toString(), `${PUBLIC_URL}/login?twoFactor=1`, 'the step token travelled in the URL');
+  assert.ok(browser.cookies.has('ff_2fa'));
   assert.not.ok(browser.cookies.has('ff_refresh'), 'signed in before the second factor');
-  const done = await browser.post('/auth/login/2fa', { twoFactorToken, code: totp.generate({ timestamp: now + 30_000 }) });
+  const done = await browser.post('/auth/login/2fa', { code: totp.generate({ timestamp: now + 30_000 }) });
   assert.is(done.status, 200, JSON.stringify(done.body));
   assert.ok(done.body.accessToken);
+  assert.not.ok(browser.cookies.has('ff_2fa'));
 });
 
 test('without GOOGLE_CLIENT_ID both routes answer 501 OAUTH_NOT_CONFIGURED', async () => {

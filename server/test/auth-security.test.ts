@@ -24,28 +24,66 @@ test.after(async () => {
   await db.drop();
 });
 
-test('150 bad logins at once evaluate at most MAX_LOGIN_ATTEMPTS passwords, then the account is locked', async () => {
-  const { email, password } = await signedInBrowser(open);
+test('150 bad logins at once from one address evaluate at most MAX_LOGIN_ATTEMPTS passwords; the owner still signs in', async () => {
+  const { browser: owner, email, password } = await signedInBrowser(open);
   const before = open.deps.hasher.verifications;
   const answers = await Promise.all(Array.from({ length: 150 }, () => open.browser().post('/auth/login', { email, password: 'Wrong-Guess-1' })));
   const evaluated = open.deps.hasher.verifications - before;
-  assert.ok(evaluated <= 5, `${evaluated} passwords evaluated`);
-  assert.is(evaluated, 5);
-  // Four wrong answers, then the fifth failure locks and everyone else is turned away.
+  assert.is(evaluated, 5, `${evaluated} passwords evaluated`);
+  // Four wrong answers, then the fifth failure makes this address wait and everyone else from it is turned away.
   assert.is(answers.filter((a) => a.status === 401).length, 4);
   const locked = answers.filter((a) => a.status === 423);
   assert.is(locked.length, 146);
   assert.is(locked[0]!.body.error.code, 'AUTH_LOCKED');
   assert.ok(Number(locked[0]!.headers.get('retry-after')) > 14 * 60);
-  assert.ok(open.logs.some((l) => l.includes('"event":"auth_lockout_triggered"')));
-  // Even the right password is refused while locked, without being evaluated.
-  const right = await open.browser().post('/auth/login', { email, password });
-  assert.is(right.status, 423);
+  assert.match(locked[0]!.body.error.message, /try again in 15 min/);
+  assert.ok(open.logs.some((l) => l.includes('"event":"auth_lockout_triggered"') && l.includes('"ip":"127.0.0.1"')));
+  // From this address even the right password waits, without being evaluated...
+  assert.is((await open.browser().post('/auth/login', { email, password })).status, 423);
   assert.is(open.deps.hasher.verifications - before, 5);
-  // The lock lifts when its duration has passed (moved into the past rather than waited for).
-  await db.pool.query("UPDATE users SET locked_until = now() - interval '1 second' WHERE lower(email) = lower($1)", [email]);
-  const after = await open.browser().post('/auth/login', { email, password });
-  assert.is(after.status, 200);
+  // ...but the owner is not locked out: on the device they signed in with before,
+  assert.is((await owner.post('/auth/login', { email, password })).status, 200);
+  // and from another address.
+  assert.is((await proxied.browser({ 'x-forwarded-for': '203.0.113.77' }).post('/auth/login', { email, password })).status, 200);
+  // The wait lifts when its time has passed (moved into the past rather than waited for).
+  await db.pool.query("UPDATE sign_in_throttle SET blocked_until = now() - interval '1 second' WHERE email_key = lower($1)", [email]);
+  assert.is((await open.browser().post('/auth/login', { email, password })).status, 200);
+});
+
+test('an unknown email is throttled exactly like a known one: the answers reveal no account', async () => {
+  const { email } = await signedInBrowser(open);
+  const unknown = `nobody-${Date.now()}@example.com`;
+  const statuses = async (target: string) => {
+    const seen: Array<[number, string]> = [];
+    for (let i = 0; i < 6; i++) {
+      const answer = await open.browser().post('/auth/login', { email: target, password: 'Wrong-Guess-1' });
+      seen.push([answer.status, answer.body.error.code]);
+    }
+    return seen;
+  };
+  assert.equal(await statuses(unknown), await statuses(email));
+});
+
+test('a second wait from the same address is twice as long; the per-account ceiling stops guesses spread over many addresses, not the owner', async () => {
+  const spread = await startTestSidecar(db.url, db.pool, { AUTH_RATE_LIMIT_ENABLED: 'false', TRUSTED_PROXIES: '127.0.0.0/8', SIGN_IN_ACCOUNT_CEILING: '10' });
+  try {
+    const { browser: owner, email, password } = await signedInBrowser(spread);
+    const from = (address: string) => spread.browser({ 'x-forwarded-for': address });
+    for (let i = 0; i < 4; i++) await from('198.51.100.1').post('/auth/login', { email, password: 'Wrong-Guess-1' });
+    const first = await from('198.51.100.1').post('/auth/login', { email, password: 'Wrong-Guess-1' });
+    assert.is(first.status, 423);
+    await db.pool.query("UPDATE sign_in_throttle SET blocked_until = now() - interval '1 second' WHERE email_key = lower($1) AND source = 'ip:198.51.100.1'", [email]);
+    for (let i = 0; i < 4; i++) await from('198.51.100.1').post('/auth/login', { email, password: 'Wrong-Guess-1' });
+    const second = await from('198.51.100.1').post('/auth/login', { email, password: 'Wrong-Guess-1' });
+    assert.is(second.status, 423);
+    assert.ok(Number(second.headers.get('retry-after')) > 29 * 60, `second wait ${second.headers.get('retry-after')} s`);
+    // 10 failures so far from unrecognised sources: the ceiling of 10 is reached, so a new address waits too.
+    const fresh = await from('198.51.100.99').post('/auth/login', { email, password });
+    assert.is(fresh.status, 423, 'the account ceiling let a new address in');
+    assert.is((await owner.post('/auth/login', { email, password })).status, 200, 'the owner\'s own device was locked out');
+  } finally {
+    await spread.close();
+  }
 });
 
 test('the lockout fires exactly at the configured count, and a success resets the count', async () => {
@@ -60,7 +98,7 @@ test('the lockout fires exactly at the configured count, and a success resets th
 test('failures older than LOCKOUT_RESET_AFTER_MINUTES no longer count', async () => {
   const { email, password } = await signedInBrowser(open);
   for (let i = 0; i < 4; i++) await open.browser().post('/auth/login', { email, password: 'nope' });
-  await db.pool.query("UPDATE users SET first_failed_login_at = now() - interval '61 minutes' WHERE lower(email) = lower($1)", [email]);
+  await db.pool.query("UPDATE sign_in_throttle SET first_failure_at = now() - interval '61 minutes' WHERE email_key = lower($1)", [email]);
   for (let i = 0; i < 4; i++) assert.is((await open.browser().post('/auth/login', { email, password: 'nope' })).status, 401);
   assert.is((await open.browser().post('/auth/login', { email, password })).status, 200);
 });
@@ -75,13 +113,14 @@ test('login is limited to 5 per 15 min per client, with Retry-After and a log ev
   assert.equal(statuses, [401, 401, 401, 401, 401, 429]);
   assert.is(last!.body.error.code, 'RATE_LIMITED');
   assert.ok(Number(last!.headers.get('retry-after')) > 800);
+  assert.match(last!.body.error.message, /try again in 1[45] min/);
   assert.ok(limited.logs.some((l) => l.includes('"event":"rate_limit_exceeded"') && l.includes('"rule":"login"')));
 });
 
 test('register 3/h and forgot-password 3/h per client', async () => {
   const register = [];
   for (let i = 0; i < 4; i++) register.push((await limited.browser().post('/auth/register', { email: `r${i}@example.com`, password: 'Solid-Pass-11' })).status);
-  assert.equal(register, [201, 201, 201, 429]);
+  assert.equal(register, [202, 202, 202, 429]);
   const forgot = [];
   for (let i = 0; i < 4; i++) forgot.push((await limited.browser().post('/auth/forgot-password', { email: `f${i}@example.com` })).status);
   assert.equal(forgot, [202, 202, 202, 429]);
@@ -91,13 +130,44 @@ test('X-Forwarded-For is believed only from a trusted proxy', async () => {
   // Through the trusted proxy each forwarded client has its own budget...
   for (let client = 1; client <= 3; client++) {
     const statuses = [];
-    for (let i = 0; i < 6; i++) statuses.push((await proxied.browser({ 'x-forwarded-for': `203.0.113.${client}` }).post('/auth/login', { email: 'x@example.com', password: 'Whatever-1' })).status);
+    for (let i = 0; i < 6; i++) statuses.push((await proxied.browser({ 'x-forwarded-for': `203.0.113.${client}` }).post('/auth/login', { email: `x${i}@example.com`, password: 'Whatever-1' })).status);
     assert.equal(statuses, [401, 401, 401, 401, 401, 429], `client ${client}`);
   }
   // ...but a direct client cannot pick a new identity per request: the limited sidecar
   // trusts no proxy, so the header changes nothing and the budget spent above holds.
   const spoofed = await limited.browser({ 'x-forwarded-for': '198.51.100.7' }).post('/auth/login', { email: 'y@example.com', password: 'Whatever-1' });
   assert.is(spoofed.status, 429);
+});
+
+test('only failed sign-ins use up the allowance: a classroom behind one address signs in freely', async () => {
+  const classroom = await startTestSidecar(db.url, db.pool, { TRUSTED_PROXIES: '127.0.0.0/8' });
+  try {
+    const pupils = [];
+    for (let i = 0; i < 3; i++) pupils.push(await signedInBrowser(open));
+    const school = (headers: Record<string, string> = {}) => classroom.browser({ 'x-forwarded-for': '192.0.2.50', ...headers });
+    for (let round = 0; round < 4; round++) {
+      for (const pupil of pupils) assert.is((await school().post('/auth/login', { email: pupil.email, password: pupil.password })).status, 200, `round ${round}`);
+    }
+  } finally {
+    await classroom.close();
+  }
+});
+
+test('IPv6 clients are limited per /64, and two sidecars share one budget', async () => {
+  const other = await startTestSidecar(db.url, db.pool, { TRUSTED_PROXIES: '127.0.0.0/8' });
+  try {
+    const statuses = [];
+    for (let i = 0; i < 6; i++) {
+      // Six addresses of one /64, alternating between two sidecar processes' worth of state.
+      const sidecar = i % 2 ? proxied : other;
+      statuses.push((await sidecar.browser({ 'x-forwarded-for': `2001:db8:4:5::${i + 1}` }).post('/auth/login', { email: `v6-${i}@example.com`, password: 'Whatever-1' })).status);
+    }
+    assert.equal(statuses, [401, 401, 401, 401, 401, 429]);
+    // Another /64 has its own budget.
+    assert.is((await proxied.browser({ 'x-forwarded-for': '2001:db8:4:6::1' }).post('/auth/login', { email: 'v6@example.com', password: 'Whatever-1' })).status, 401);
+  } finally {
+    await other.close();
+  }
 });
 
 test('only an access token opens the API: alg none, wrong audience, expired, or an ingest ticket are refused', async () => {
@@ -125,6 +195,17 @@ test('only an access token opens the API: alg none, wrong audience, expired, or 
   probe.accessToken = wrongAudience;
   assert.is((await probe.get('/auth/me')).body.error.code, 'TOKEN_INVALID');
   assert.is((await open.browser().get('/auth/me')).body.error.code, 'TOKEN_MISSING');
+});
+
+test('API answers are never cached; security events carry the client address', async () => {
+  const { browser } = await signedInBrowser(open);
+  for (const response of [await browser.get('/auth/me'), await browser.get('/api/sessions'), await open.browser().post('/auth/login', { email: 'a@example.com', password: 'x' })]) {
+    assert.is(response.headers.get('cache-control'), 'no-store');
+  }
+  const forged = await browser.post('/auth/refresh', {}, { headers: { 'x-csrf-token': 'forged.token' } });
+  assert.is(forged.status, 403);
+  assert.ok(open.logs.some((l) => l.includes('"event":"csrf_invalid_token"') && l.includes('"ip":"127.0.0.1"')));
+  assert.ok(open.logs.some((l) => l.includes('"event":"auth_login_failed"') && l.includes('"ip":"127.0.0.1"')));
 });
 
 test('security headers carry the seed deployment guide\'s exact values on API and page responses', async () => {

@@ -4,6 +4,7 @@
 // step token that must open nothing but the second step.
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
+import { randomUUID } from 'node:crypto';
 import jwt from 'jsonwebtoken';
 import { Secret, TOTP, URI } from 'otpauth';
 import { freshDatabase, type TestDatabase } from './support/database.ts';
@@ -63,10 +64,10 @@ interface TwoFactorUser {
 /** A signed-in user who has set up and enabled 2FA. */
 async function twoFactorUser(): Promise<TwoFactorUser> {
   const user = await signedInBrowser(sidecar);
-  const setup = await user.browser.post('/auth/2fa/setup');
+  const setup = await user.browser.post('/auth/2fa/setup', { password: user.password });
   assert.is(setup.status, 200, JSON.stringify(setup.body));
   const app = new Authenticator(setup.body.secret);
-  const enabled = await user.browser.post('/auth/2fa/enable', { code: await app.next() });
+  const enabled = await user.browser.post('/auth/2fa/enable', { code: await app.next(), password: user.password });
   assert.is(enabled.status, 200, JSON.stringify(enabled.body));
   return { ...user, app, backupCodes: enabled.body.backupCodes };
 }
@@ -92,7 +93,10 @@ test.after(async () => {
 
 test('setup, enable, log out, and sign in again in two steps', async () => {
   const { browser, email, password } = await signedInBrowser(sidecar);
-  const first = await browser.post('/auth/2fa/setup');
+  // A stolen access token alone sets nothing up: the password is asked for again.
+  assert.is((await browser.post('/auth/2fa/setup', {})).body.error.code, 'VALIDATION_FAILED');
+  assert.is((await browser.post('/auth/2fa/setup', { password: 'Not-The-Password-1' })).body.error.code, 'INVALID_CREDENTIALS');
+  const first = await browser.post('/auth/2fa/setup', { password });
   assert.is(first.status, 200);
   assert.is(first.headers.get('cache-control'), 'no-store');
   assert.is(Secret.fromBase32(first.body.secret).bytes.length, 20);
@@ -106,15 +110,16 @@ test('setup, enable, log out, and sign in again in two steps', async () => {
   assert.not.ok(stored.rows[0].secret_encrypted.toString('latin1').includes(first.body.secret), 'secret stored in plain text');
 
   // Scanning again replaces the unconfirmed secret: codes of the first one no longer enable.
-  const second = await browser.post('/auth/2fa/setup');
+  const second = await browser.post('/auth/2fa/setup', { password });
   assert.is.not(second.body.secret, first.body.secret);
-  const stale = await browser.post('/auth/2fa/enable', { code: await new Authenticator(first.body.secret).next() });
+  const stale = await browser.post('/auth/2fa/enable', { code: await new Authenticator(first.body.secret).next(), password });
   assert.is(stale.status, 400);
   assert.is(stale.body.error.code, 'TWO_FACTOR_INVALID');
   const app = new Authenticator(second.body.secret);
-  const enabled = await browser.post('/auth/2fa/enable', { code: await app.next() });
+  const enabled = await browser.post('/auth/2fa/enable', { code: await app.next(), password });
   assert.is(enabled.status, 200, JSON.stringify(enabled.body));
   assert.is(enabled.headers.get('cache-control'), 'no-store');
+  assert.match((await sidecar.smtp.next(email)).text, /two-factor authentication was turned on/);
   const codes: string[] = enabled.body.backupCodes;
   assert.is(codes.length, 10);
   assert.is(new Set(codes).size, 10);
@@ -123,8 +128,8 @@ test('setup, enable, log out, and sign in again in two steps', async () => {
   assert.is(hashes.rows.length, 10);
   assert.not.ok(hashes.rows.some((r) => codes.some((c) => r.code_hash.toString('latin1').includes(c.replace('-', '')))), 'backup codes stored in plain text');
   assert.is((await browser.get('/auth/me')).body.user.twoFactorEnabled, true);
-  assert.is((await browser.post('/auth/2fa/setup')).body.error.code, 'TWO_FACTOR_ALREADY_ENABLED');
-  assert.is((await browser.post('/auth/2fa/enable', { code: '123456' })).status, 409);
+  assert.is((await browser.post('/auth/2fa/setup', { password })).body.error.code, 'TWO_FACTOR_ALREADY_ENABLED');
+  assert.is((await browser.post('/auth/2fa/enable', { code: '123456', password })).status, 409);
 
   assert.is((await browser.post('/auth/logout', {}, { csrf: true })).status, 204);
   const fresh = sidecar.browser();
@@ -139,7 +144,7 @@ test('setup, enable, log out, and sign in again in two steps', async () => {
   assert.ok(fresh.cookies.has('ff_refresh'));
   fresh.accessToken = done.body.accessToken;
   assert.is((await fresh.get('/auth/me')).body.user.email, email);
-  for (const event of ['auth_2fa_setup_started', 'auth_2fa_enabled', 'auth_2fa_failed', 'auth_2fa_succeeded']) {
+  for (const event of ['auth_2fa_setup_started', 'auth_2fa_enabled', 'auth_2fa_failed', 'auth_2fa_succeeded', 'auth_reauth_failed']) {
     assert.ok(sidecar.logs.some((l) => l.includes(`"event":"${event}"`)), `no ${event} log line`);
   }
 });
@@ -198,7 +203,7 @@ test('disable needs both the password and a code', async () => {
 test('reset-password for a 2FA account needs the code', async () => {
   const { email, app } = await twoFactorUser();
   await sidecar.browser().post('/auth/forgot-password', { email });
-  const mail = await sidecar.smtp.next(email);
+  const mail = await sidecar.smtp.next(email, 5000, /Reset your/);
   const token = /token=([A-Za-z0-9_-]+)/.exec(mail.text)?.[1];
   const anonymous = sidecar.browser();
   const without = await anonymous.post('/auth/reset-password', { token, password: 'Brand-New-Pass-8' });
@@ -212,9 +217,10 @@ test('reset-password for a 2FA account needs the code', async () => {
 
 test('regenerating backup codes needs a code and invalidates the old ones', async () => {
   const { browser, email, password, app, backupCodes } = await twoFactorUser();
-  assert.is((await browser.post('/auth/2fa/backup-codes', { code: app.wrong() })).body.error.code, 'TWO_FACTOR_INVALID');
-  assert.is((await sidecar.browser().post('/auth/2fa/backup-codes', { code: await app.next() })).status, 401);
-  const fresh = await browser.post('/auth/2fa/backup-codes', { code: await app.next() });
+  assert.is((await browser.post('/auth/2fa/backup-codes', { code: await app.next() })).body.error.code, 'VALIDATION_FAILED', 'no password asked for');
+  assert.is((await browser.post('/auth/2fa/backup-codes', { code: app.wrong(), password })).body.error.code, 'TWO_FACTOR_INVALID');
+  assert.is((await sidecar.browser().post('/auth/2fa/backup-codes', { code: await app.next(), password })).status, 401);
+  const fresh = await browser.post('/auth/2fa/backup-codes', { code: await app.next(), password });
   assert.is(fresh.status, 200, JSON.stringify(fresh.body));
   const codes: string[] = fresh.body.backupCodes;
   assert.is(codes.length, 10);
@@ -255,8 +261,20 @@ test('the step token opens nothing but step two, and only a step token opens ste
   }
   assert.ok(sidecar.logs.some((l) => l.includes('"reason":"step_token_expired"')));
   // The same code with a token made the right way passes: the refusals above were the token's.
-  const genuine = jwt.sign({ typ: 'login-2fa' }, key, { algorithm: 'HS256', audience: 'login-2fa', expiresIn: 300, ...claims });
+  const genuine = jwt.sign({ typ: 'login-2fa' }, key, { algorithm: 'HS256', audience: 'login-2fa', expiresIn: 300, jwtid: randomUUID(), ...claims });
   assert.is((await browser.post('/auth/login/2fa', { twoFactorToken: genuine, code })).status, 200);
+  assert.is((await browser.post('/auth/login/2fa', { twoFactorToken: genuine, code: await app.next() })).status, 401, 'a step token was used twice');
+});
+
+test('a step token completes one sign-in only, whatever the code', async () => {
+  const { email, password, backupCodes } = await twoFactorUser();
+  const browser = sidecar.browser();
+  const token = await passwordStep(browser, email, password);
+  assert.is((await browser.post('/auth/login/2fa', { twoFactorToken: token, code: backupCodes[0] })).status, 200);
+  const second = await sidecar.browser().post('/auth/login/2fa', { twoFactorToken: token, code: backupCodes[1] });
+  assert.is(second.status, 401, 'a used step token minted a second sign-in');
+  assert.is(second.body.error.code, 'TOKEN_INVALID');
+  assert.ok(sidecar.logs.some((l) => l.includes('"reason":"step_token_reused"')));
 });
 
 test('wrong codes count towards the account lockout', async () => {
@@ -282,12 +300,15 @@ test('step two is rate limited per IP, code checks per account, with Retry-After
     assert.is(refused.body.error.code, 'RATE_LIMITED');
     assert.ok(Number(refused.headers.get('retry-after')) > 0);
     assert.ok(limited.logs.some((l) => l.includes('"rule":"two_factor"')));
-    // Code checks of a signed-in account are limited per account as well.
-    const { browser: owner } = await signedInBrowser(limited);
-    for (let i = 0; i < 5; i++) assert.is((await owner.post('/auth/2fa/enable', { code: '123456' })).status, 409);
-    const settings = await owner.post('/auth/2fa/enable', { code: '123456' });
-    assert.is(settings.status, 429);
-    assert.ok(Number(settings.headers.get('retry-after')) > 0);
+    // Code checks of a signed-in account (with a stolen access token and even the password)
+    // count toward the same per-account throttle as sign-in attempts.
+    const owner = await twoFactorUser();
+    const statuses: number[] = [];
+    for (let i = 0; i < 4; i++) statuses.push((await owner.browser.post('/auth/2fa/disable', { password: owner.password, code: owner.app.wrong() })).status);
+    assert.ok(statuses.includes(423), `statuses ${statuses.join(' ')}`);
+    const right = await owner.browser.post('/auth/2fa/disable', { password: owner.password, code: await owner.app.next() });
+    assert.is(right.status, 423, 'a throttled account accepted a code');
+    assert.ok(Number(right.headers.get('retry-after')) > 0);
   } finally {
     await limited.close();
   }

@@ -36,6 +36,8 @@ let sidecar: TestSidecar;
 let closeAll: () => Promise<void> = async () => {};
 const pageErrors: string[] = [];
 let sessionId = '';
+/** The account's backup codes once 2FA is on. */
+let backupCodes: string[] = [];
 
 const shot = (name: string, on: Page = page) => on.screenshot({ path: path.join(ARTIFACTS, `accounts-${name}.png`), fullPage: true });
 
@@ -186,6 +188,7 @@ run('sessions and events export as CSV and JSON with the Bearer token', async ()
 
 run('two-factor: set up with the QR code, then sign in again with a code', async () => {
   if (!db) return;
+  await page.getByTestId('two-factor-password').fill(PASSWORD);
   await page.getByTestId('two-factor-setup').click();
   await page.getByTestId('two-factor-qr').waitFor();
   const secret = (await page.getByTestId('two-factor-secret').textContent())!.trim();
@@ -195,6 +198,7 @@ run('two-factor: set up with the QR code, then sign in again with a code', async
   await page.getByTestId('two-factor-enable').click();
   await page.getByTestId('backup-codes').waitFor();
   assert.is(await page.getByTestId('backup-codes').locator('li').count(), 10);
+  backupCodes = await page.getByTestId('backup-codes').locator('li').allTextContents();
   await shot('two-factor-backup-codes');
 
   await page.getByTestId('sign-out').click();
@@ -210,6 +214,72 @@ run('two-factor: set up with the QR code, then sign in again with a code', async
   await page.getByTestId('login-code-submit').click();
   await page.waitForURL(`${origin}/`);
   await page.getByTestId('signed-in-as').waitFor();
+  assert.equal(pageErrors, [], 'uncaught errors in the page');
+});
+
+test('signed out elsewhere: the page says so instead of becoming a new anonymous typist', async () => {
+  if (!db) return;
+  const anonymousBefore = (await db.pool.query('SELECT count(*)::int AS n FROM users WHERE is_anonymous')).rows[0].n;
+  // Every sign-in of the account ends elsewhere (as a password reset or device revoke does).
+  await db.pool.query("UPDATE refresh_tokens SET revoked_at = now(), revoked_reason = 'test' WHERE user_id = (SELECT id FROM users WHERE email = $1) AND revoked_at IS NULL", [EMAIL]);
+  await page.getByRole('link', { name: 'history' }).click();
+  await page.getByTestId('signed-out-notice').waitFor();
+  await shot('signed-out');
+  assert.match((await page.getByTestId('signed-out-notice').textContent()) ?? '', /You were signed out on this device/);
+  const anonymousAfter = (await db.pool.query('SELECT count(*)::int AS n FROM users WHERE is_anonymous')).rows[0].n;
+  assert.is(anonymousAfter, anonymousBefore, 'the page became a new anonymous typist');
+  // Typing goes on while signed out; the keystrokes wait for the account that typed them.
+  const sessionsOf = async () => (await db.pool.query('SELECT count(*)::int AS n, coalesce(sum(event_count), 0)::int AS events FROM typing_sessions WHERE user_id = (SELECT id FROM users WHERE email = $1)', [EMAIL])).rows[0] as { n: number; events: number };
+  const before = await sessionsOf();
+  await page.locator('h1 a').click();
+  await page.getByTestId('capture').focus();
+  await page.waitForSelector('[data-testid="typing-page"][data-phase="ready"]');
+  const chars = Array.from(TEXT);
+  await typeStrokes(page, chars, 90, 5);
+  await shot('typed-while-signed-out');
+  assert.match((await page.getByTestId('connection').textContent()) ?? '', /keys queued/);
+  await page.getByTestId('signed-out-sign-in').click();
+  await page.getByTestId('login-email').fill(EMAIL);
+  await page.getByTestId('login-password').fill(PASSWORD);
+  await page.getByTestId('login-submit').click();
+  await page.getByTestId('two-factor-form').waitFor();
+  await page.getByTestId('login-code').fill(backupCodes[0]!);
+  await page.getByTestId('login-code-submit').click();
+  await page.waitForURL(`${origin}/`);
+  await page.getByTestId('signed-out-notice').waitFor({ state: 'detached' });
+  await page.getByTestId('signed-in-as').waitFor();
+  const anonymousAtEnd = (await db.pool.query('SELECT count(*)::int AS n FROM users WHERE is_anonymous')).rows[0].n;
+  assert.is(anonymousAtEnd, anonymousBefore, 'an anonymous typist was made along the way');
+  // Signed in again, the session typed meanwhile reaches the account it was typed under.
+  let after = before;
+  for (let i = 0; i < 100 && !(after.n === before.n + 1 && after.events - before.events >= chars.length * 2); i++) {
+    await new Promise((r) => setTimeout(r, 200));
+    after = await sessionsOf();
+  }
+  assert.is(after.n, before.n + 1, 'the session typed while signed out did not reach the account');
+  assert.ok(after.events - before.events >= chars.length * 2, `${after.events - before.events} events stored for ${chars.length} characters`);
+  assert.equal(pageErrors, [], 'uncaught errors in the page');
+});
+
+test('the email changes only through the link mailed to the new address, with the password and a code', async () => {
+  if (!db) return;
+  const next = `moved${Date.now()}@example.com`;
+  await page.getByRole('link', { name: 'settings' }).click();
+  await page.getByTestId('new-email').fill(next);
+  await page.getByTestId('email-change-password').fill(PASSWORD);
+  await page.getByTestId('email-change-code').fill(backupCodes[1]!);
+  await page.getByTestId('email-change-submit').click();
+  await page.getByTestId('email-change-note').waitFor();
+  assert.match((await page.getByTestId('email-change-note').textContent()) ?? '', /Open the link/);
+  assert.is(await page.getByTestId('current-email').textContent(), EMAIL, 'changed before the new address confirmed it');
+  await shot('email-change-pending');
+  const mail = await sidecar.smtp.next(next, 10_000, /Confirm your new/);
+  const link = /(http:\/\/\S+\/confirm-email\?token=[A-Za-z0-9_-]+)/.exec(mail.text)?.[1];
+  assert.ok(link?.startsWith(origin), mail.text);
+  await page.goto(link!);
+  await page.getByTestId('email-change-done').waitFor();
+  assert.is(new URL(page.url()).search, '', 'the single-use token leaves the address bar');
+  assert.match((await sidecar.smtp.next(EMAIL, 10_000, /was changed/)).text, /undo-email\?token=/);
   assert.equal(pageErrors, [], 'uncaught errors in the page');
 });
 

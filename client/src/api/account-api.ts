@@ -29,24 +29,42 @@ export type LoginAnswer = (TokenAnswer & { user: PublicUser }) | { twoFactorRequ
  * requestJson, never Auth.request: a 401 there is the answer to the form (wrong password),
  * not an expired sign-in to renew, so it can never turn into "session expired".
  */
+/** Always "check your mail": the answer does not say whether the address had an account. */
 export const register = (email: string, password: string, displayName?: string) =>
-  requestJson<{ user: PublicUser }>('/auth/register', { method: 'POST', body: { email, password, ...(displayName ? { displayName } : {}) } });
+  requestJson<{ verificationSent: true; message: string }>('/auth/register', { method: 'POST', body: { email, password, ...(displayName ? { displayName } : {}) } });
 export const verifyEmail = (token: string) => requestJson<{ verified: true }>('/auth/verify', { method: 'POST', body: { token } });
 export const resendVerification = (email: string) => requestJson('/auth/resend-verification', { method: 'POST', body: { email } });
 export const login = (email: string, password: string) => requestJson<LoginAnswer>('/auth/login', { method: 'POST', body: { email, password } });
-export const loginSecondStep = (twoFactorToken: string, code: string) =>
-  requestJson<TokenAnswer & { user: PublicUser }>('/auth/login/2fa', { method: 'POST', body: { twoFactorToken, code } });
+/** Without a token, the server reads it from the cookie a Google sign-in left (never from the URL). */
+export const loginSecondStep = (twoFactorToken: string | null, code: string) =>
+  requestJson<TokenAnswer & { user: PublicUser }>('/auth/login/2fa', { method: 'POST', body: { ...(twoFactorToken ? { twoFactorToken } : {}), code } });
+export const confirmEmailChange = (token: string) => requestJson<{ changed: true; email: string }>('/auth/email-change/confirm', { method: 'POST', body: { token } });
+export const undoEmailChange = (token: string) => requestJson<{ restored: true; email: string }>('/auth/email-change/undo', { method: 'POST', body: { token } });
 export const forgotPassword = (email: string) => requestJson('/auth/forgot-password', { method: 'POST', body: { email } });
 export const resetPassword = (token: string, password: string, code?: string) =>
   requestJson<{ reset: true }>('/auth/reset-password', { method: 'POST', body: { token, password, ...(code ? { code } : {}) } });
 
 export const me = async (auth: Auth) => (await auth.request<{ user: PublicUser }>('/auth/me')).user;
-export const updateProfile = async (auth: Auth, patch: { displayName?: string; email?: string }) =>
+export const updateProfile = async (auth: Auth, patch: { displayName?: string }) =>
   (await auth.request<{ user: PublicUser }>('/auth/me', { method: 'PATCH', body: patch })).user;
-export const changePassword = (auth: Auth, currentPassword: string, newPassword: string) =>
-  auth.request<{ changed: true; otherDevicesSignedOut: number }>('/auth/change-password', { method: 'POST', body: { currentPassword, newPassword } });
+/**
+ * Re-authentication for a sensitive change: the password, and the code when 2FA is on. An
+ * account made through Google has no password and sends none: a Google sign-in of the last
+ * 10 minutes on this device stands in (else 400 REAUTH_WITH_PROVIDER).
+ */
+export interface Reauth {
+  password?: string;
+  code?: string;
+}
+const withCode = (reauth: Reauth) => ({ ...(reauth.password ? { password: reauth.password } : {}), ...(reauth.code ? { code: reauth.code } : {}) });
+export const requestEmailChange = (auth: Auth, email: string, reauth: Reauth) =>
+  auth.request<{ pending: true; message: string }>('/auth/email-change', { method: 'POST', body: { email, ...withCode(reauth) } });
+export const changePassword = (auth: Auth, currentPassword: string, newPassword: string, code?: string) =>
+  auth.request<{ changed: true; otherDevicesSignedOut: number }>('/auth/change-password', { method: 'POST', body: { currentPassword, newPassword, ...(code ? { code } : {}) } });
+export const linkGoogle = (auth: Auth, reauth: Reauth | null) =>
+  auth.request<{ authorizationUrl: string }>('/auth/google/link', { method: 'POST', body: reauth ? withCode(reauth) : {} });
 export const listDevices = async (auth: Auth) => (await auth.request<{ devices: Device[] }>('/auth/devices')).devices;
 export const revokeDevice = (auth: Auth, id: string) => auth.request(`/auth/devices/${encodeURIComponent(id)}`, { method: 'DELETE' });
-export const startTwoFactor = (auth: Auth) => auth.request<{ secret: string; otpauthUri: string }>('/auth/2fa/setup', { method: 'POST' });
-export const enableTwoFactor = (auth: Auth, code: string) => auth.request<{ enabled: true; backupCodes: string[] }>('/auth/2fa/enable', { method: 'POST', body: { code } });
+export const startTwoFactor = (auth: Auth, password: string) => auth.request<{ secret: string; otpauthUri: string }>('/auth/2fa/setup', { method: 'POST', body: { password } });
+export const enableTwoFactor = (auth: Auth, code: string, password: string) => auth.request<{ enabled: true; backupCodes: string[] }>('/auth/2fa/enable', { method: 'POST', body: { code, password } });
 export const disableTwoFactor = (auth: Auth, password: string, code: string) => auth.request('/auth/2fa/disable', { method: 'POST', body: { password, code } });

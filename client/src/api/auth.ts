@@ -7,6 +7,20 @@ export interface TokenAnswer {
 
 const CSRF_COOKIE = 'ff_csrf';
 const RENEW_MARGIN_MS = 30_000;
+/** Remembers that this device was signed in to an account, to tell a sign-out from a first visit. */
+const ACCOUNT_MARK = 'fingerflow-signed-in-account';
+
+/**
+ * This device's sign-in to an account ended elsewhere (a device revoke, a password reset, a
+ * reused refresh token): the page says so and waits for the typist instead of carrying on
+ * as a throwaway anonymous typist. Retried like a network problem meanwhile.
+ */
+export class SignedOutError extends Error {
+  constructor() {
+    super('you were signed out on this device; sign in again');
+    this.name = 'SignedOutError';
+  }
+}
 
 /**
  * Who the page types as. The access token lives in memory only; the refresh token is an
@@ -23,6 +37,14 @@ export class Auth {
   userId: string | null = null;
   /** Called after every change of who is signed in (login, logout, renewal to anonymous). */
   onchange: () => void = () => {};
+  /** Called when an account's sign-in on this device turns out to have ended. */
+  onsignedout: () => void = () => {};
+  /** True from such a sign-out until the typist signs in again or chooses to go on without. */
+  signedOut = false;
+  // Counts sign-ins, so a renewal that started before one cannot report a sign-out after it.
+  private signIns = 0;
+
+  constructor(private readonly storage: Pick<Storage, 'getItem' | 'setItem' | 'removeItem'> | null = typeof localStorage === 'undefined' ? null : localStorage) {}
 
   /** A valid access token, renewed when missing or about to expire. */
   async token(): Promise<string> {
@@ -55,6 +77,8 @@ export class Auth {
    * with the token held from before, as API.md asks.
    */
   async signedIn(answer: TokenAnswer, anonymousToken: string | null): Promise<void> {
+    this.signedOut = false;
+    this.signIns++;
     this.accept(answer);
     if (anonymousToken) {
       await this.request('/api/sessions/claim', { method: 'POST', body: { anonymousAccessToken: anonymousToken } }).catch((error) => {
@@ -74,8 +98,24 @@ export class Auth {
   async signOut(): Promise<void> {
     const csrf = readCookie(CSRF_COOKIE);
     await requestJson('/auth/logout', { method: 'POST', headers: csrf ? { 'x-csrf-token': csrf } : {} });
+    this.rememberAccount(null);
     this.accessToken = null;
     this.userId = null;
+    this.onchange();
+  }
+
+  /** Who the account state says is signed in: an account's id, or null (anonymous, nobody). */
+  rememberAccount(accountId: string | null): void {
+    if (accountId) this.storage?.setItem(ACCOUNT_MARK, accountId);
+    else this.storage?.removeItem(ACCOUNT_MARK);
+  }
+
+  /** After "You were signed out": type on as a new anonymous typist. */
+  async continueWithoutAccount(): Promise<void> {
+    this.rememberAccount(null);
+    this.signedOut = false;
+    this.accessToken = null;
+    await this.renew();
     this.onchange();
   }
 
@@ -86,6 +126,7 @@ export class Auth {
   }
 
   private async renewNow(): Promise<void> {
+    const signIns = this.signIns;
     try {
       const csrf = readCookie(CSRF_COOKIE);
       // 204 (no body): no sign-in on this device at all.
@@ -94,7 +135,18 @@ export class Auth {
       this.accept(await requestJson<TokenAnswer>('/api/anonymous', { method: 'POST' }));
     } catch (error) {
       if (!(error instanceof ApiError) || error.status !== 401) throw error;
-      // No sign-in on this device (or it was revoked): type as an anonymous typist.
+      // This device was signed in to an account and is not any more: say so, and keep the
+      // keystrokes typed under that account for it, rather than becoming someone else.
+      if (this.signIns !== signIns) return; // signed in meanwhile: that answer stands
+      if (this.storage?.getItem(ACCOUNT_MARK)) {
+        this.accessToken = null;
+        if (!this.signedOut) {
+          this.signedOut = true;
+          this.onsignedout();
+        }
+        throw new SignedOutError();
+      }
+      // No sign-in on this device: type as an anonymous typist.
       this.accept(await requestJson<TokenAnswer>('/api/anonymous', { method: 'POST' }));
     }
   }

@@ -20,5 +20,7 @@ export const PAGE_LOADERS: Record<Exclude<RouteName, 'typing'>, () => Promise<Pa
   analytics: () => import('../pages/history/AnalyticsPage.svelte'),
   glossary: () => import('../pages/history/GlossaryPage.svelte'),
   watch: () => import('../pages/WatchPage.svelte'),
+  'confirm-email': () => import('../pages/account/EmailChangePage.svelte'),
+  'undo-email': () => import('../pages/account/EmailChangePage.svelte'),
   'not-found': () => import('../pages/NotFoundPage.svelte'),
 };

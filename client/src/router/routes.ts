@@ -16,6 +16,8 @@ export const ROUTES = [
   ['glossary', '/glossary'],
   ['settings', '/settings'],
   ['watch', '/watch/:id'],
+  ['confirm-email', '/confirm-email'],
+  ['undo-email', '/undo-email'],
 ] as const;
 
 export type RouteName = (typeof ROUTES)[number][0] | 'not-found';

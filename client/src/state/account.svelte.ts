@@ -1,5 +1,5 @@
 import { me, type PublicUser } from '../api/account-api.ts';
-import type { Auth } from '../api/auth.ts';
+import { SignedOutError, type Auth } from '../api/auth.ts';
 
 /**
  * Who is signed in, for the header and the account pages: null until the first /auth/me
@@ -10,6 +10,8 @@ export class AccountState {
   user = $state.raw<PublicUser | null>(null);
   /** Set when the server could not be asked; the pages show it instead of a blank. */
   problem = $state<string | null>(null);
+  /** This device's sign-in to an account ended elsewhere ("You were signed out on this device"). */
+  signedOut = $state(false);
 
   constructor(private readonly auth: Auth) {}
 
@@ -21,7 +23,11 @@ export class AccountState {
     try {
       this.user = await me(this.auth);
       this.problem = null;
+      this.signedOut = false;
+      this.auth.rememberAccount(this.user && !this.user.isAnonymous ? this.user.id : null);
     } catch (error) {
+      if (error instanceof SignedOutError) return; // the notice says it
+
       this.problem = error instanceof Error ? error.message : String(error);
     }
   }

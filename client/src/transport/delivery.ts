@@ -14,6 +14,8 @@ export interface DeliveryDeps {
   storage: Storage;
   locks?: LockManager;
   newId?: () => string;
+  /** Who is signed in now: a session is only sent while that is who typed it. */
+  currentUser?: () => string | null;
 }
 
 export interface DeliveryStatus {
@@ -118,7 +120,7 @@ export class Delivery {
 
   private startStream(session: OutboxSession, batches: Parameters<SessionStream['push']>[0][]): SessionStream {
     const stream = new SessionStream(session, batches, {
-      store: this.deps.store, api: this.deps.api, openSocket: this.deps.openSocket,
+      store: this.deps.store, api: typedBy(this.deps.api, session, this.deps.currentUser), openSocket: this.deps.openSocket,
       onStatus: (status) => {
         this.statuses.set(status.localId, status);
         this.publish();
@@ -143,4 +145,23 @@ export class Delivery {
   private publish(): void {
     this.onStatus({ durable: this.deps.store.durable, streams: [...this.statuses.values()], failedSessions: this.failed });
   }
+}
+
+/**
+ * The calls of a session, made only while the account that typed it is the one signed in.
+ * After "You were signed out on this device" (or a sign-in as someone else) they wait, as
+ * for a network problem, and go on once that account signs in again: keystrokes are never
+ * handed to another account, nor refused for good because the wrong one asked.
+ */
+function typedBy(api: StreamApi, session: OutboxSession, currentUser: (() => string | null) | undefined): StreamApi {
+  if (!currentUser) return api;
+  const check = () => {
+    const now = currentUser();
+    if (session.userId !== null && now !== session.userId) throw new Error('waiting for the account this session was typed under to sign in again');
+  };
+  return {
+    createSession: async (body) => (check(), api.createSession(body)),
+    ticket: async (serverId) => (check(), api.ticket(serverId)),
+    committedSeq: async (serverId) => (check(), api.committedSeq(serverId)),
+  };
 }

@@ -18,9 +18,17 @@ const ENDED_AT_ISO = `to_char(t.ended_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:
 // A session's stable identity across accounts: the id it was first typed under. An import
 // recognises a session it already has by it (server/db/import-files.ts).
 const ORIGIN_ID = "coalesce(t.config->>'importedFrom', t.id::text)";
+
+/**
+ * A text cell a spreadsheet would run as a formula (it starts with = + - @, a tab or a
+ * carriage return: OWASP "CSV injection") gets a leading apostrophe, which spreadsheets
+ * show as text. Only in CSV: the JSON export keeps every value exactly as typed.
+ */
+const csvText = (column: string) => `CASE WHEN ${column} ~ '^[-=+@\t\r]' THEN '''' || ${column} ELSE ${column} END`;
+
 const figure = (path: string) => `(s.summary${path})::float8`;
 const SESSION_COLUMNS: ReadonlyArray<[column: string, sql: string]> = [
-  ['session_id', 't.id'], ['mode', 't.mode'], ['started_at', STARTED_AT_ISO], ['ended_at', ENDED_AT_ISO], ['event_count', 't.event_count'],
+  ['session_id', 't.id'], ['mode', csvText('t.mode')], ['started_at', STARTED_AT_ISO], ['ended_at', ENDED_AT_ISO], ['event_count', 't.event_count'],
   ['duration_ms', figure("->>'durationMs'")], ['keystrokes', "(s.summary->'counts'->>'keystrokes')::bigint"],
   ['character_keystrokes', "(s.summary->'counts'->>'characterKeystrokes')::bigint"],
   ['uncorrected_errors', "(s.summary->'counts'->>'uncorrectedErrors')::bigint"],
@@ -40,7 +48,7 @@ export function sessionsExportSql(userLiteral: string, format: ExportFormat): st
     'eventCount', t.event_count, 'noKeystrokes', t.config ? 'noKeystrokes', 'summary', s.summary) ${from}) TO STDOUT ${AS_JSON_LINES}`;
 }
 
-const EVENT_CSV = 'k.session_id, k.batch_seq, k.batch_idx, k.offset_us, k.event_type, k.key_code, k.key_value, k.text_pos, k.finger, k.is_error, k.flags';
+const EVENT_CSV = `k.session_id, k.batch_seq, k.batch_idx, k.offset_us, k.event_type, ${csvText('k.key_code')} AS key_code, ${csvText('k.key_value')} AS key_value, k.text_pos, k.finger, k.is_error, k.flags`;
 const EVENT_JSON = `json_build_object('sessionId', k.session_id, 'batchSeq', k.batch_seq, 'batchIdx', k.batch_idx, 'offsetUs', k.offset_us,
   'type', k.event_type, 'code', k.key_code, 'key', k.key_value, 'textPos', k.text_pos, 'finger', k.finger, 'isError', k.is_error, 'flags', k.flags)`;
 

@@ -50,6 +50,8 @@ export async function startTestSidecar(databaseUrl: string, pool: Pool, override
     async close() {
       deps.limiter.stop();
       await server.close();
+      await deps.liveness.stop();
+      await deps.mailer.idle();
       await smtp.close();
     },
   };
@@ -59,7 +61,7 @@ export async function startTestSidecar(databaseUrl: string, pool: Pool, override
 export async function signedInBrowser(sidecar: TestSidecar, email = `u${Math.random().toString(36).slice(2)}@example.com`, password = 'Typing-Flow-42'): Promise<{ browser: TestBrowser; email: string; password: string; userId: string }> {
   const browser = sidecar.browser();
   const registered = await browser.post('/auth/register', { email, password });
-  if (registered.status !== 201) throw new Error(`register: ${registered.status} ${JSON.stringify(registered.body)}`);
+  if (registered.status !== 202) throw new Error(`register: ${registered.status} ${JSON.stringify(registered.body)}`);
   const mail = await sidecar.smtp.next(email);
   const token = /token=([A-Za-z0-9_-]+)/.exec(mail.text)?.[1];
   const verified = await browser.post('/auth/verify', { token });

@@ -7,7 +7,7 @@ export interface CapturedMail {
 }
 
 /** A real SMTP server on loopback that keeps every message it receives. */
-export async function startSmtpCapture(): Promise<{ port: number; mails: CapturedMail[]; next(to: string, ms?: number): Promise<CapturedMail>; close(): Promise<void> }> {
+export async function startSmtpCapture(): Promise<{ port: number; mails: CapturedMail[]; next(to: string, ms?: number, subject?: RegExp): Promise<CapturedMail>; close(): Promise<void> }> {
   const mails: CapturedMail[] = [];
   const waiters: Array<() => void> = [];
   const server = new SMTPServer({
@@ -29,11 +29,11 @@ export async function startSmtpCapture(): Promise<{ port: number; mails: Capture
   return {
     port,
     mails,
-    next: (to, ms = 5000) =>
+    next: (to, ms = 5000, subject) =>
       new Promise((resolve, reject) => {
-        const timer = setTimeout(() => reject(new Error(`no mail to ${to} within ${ms} ms`)), ms);
+        const timer = setTimeout(() => reject(new Error(`no mail to ${to}${subject ? ` matching ${subject}` : ''} within ${ms} ms`)), ms);
         const check = () => {
-          const index = mails.findIndex((m) => m.to.includes(to));
+          const index = mails.findIndex((m) => m.to.includes(to) && (!subject || subject.test(m.subject)));
           if (index >= 0) {
             clearTimeout(timer);
             resolve(mails.splice(index, 1)[0]!);
