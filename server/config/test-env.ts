@@ -24,3 +24,8 @@ export function externalTestDatabaseUrl(): string | undefined {
 export function inheritedEnv(): Record<string, string | undefined> {
   return { ...process.env };
 }
+
+/** CI=true (what .ci/run runs under): tests that need a system package are then required. */
+export function ciRequiresSystemTools(): boolean {
+  return process.env.CI === 'true' || process.env.CI === '1';
+}

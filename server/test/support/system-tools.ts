@@ -4,6 +4,7 @@
 import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import { test } from 'uvu';
+import { ciRequiresSystemTools } from '../../config/test-env.ts';
 
 /** The call shape shared by uvu's `test` and `test.skip`. */
 export type TestFn = (name: string, handler: () => void | Promise<void>) => void;
@@ -20,7 +21,7 @@ export interface SystemTool {
 }
 
 export function requireCi(): boolean {
-  return process.env.CI === 'true' || process.env.CI === '1';
+  return ciRequiresSystemTools();
 }
 
 /** Finds `name` at one of `candidates` (absolute paths) or on PATH. */
