@@ -71,6 +71,8 @@ export interface Config {
     maxEventsPerBatch: number;
     maxBackpressureBytes: number;
     idleTimeoutSec: number;
+    framesPerSecond: number;
+    frameBurst: number;
   };
   shutdownTimeoutMs: number;
   /** Set when the load-test endpoints are enabled; their callers must present it. */
@@ -175,6 +177,8 @@ export function loadConfig(source: Record<string, string | undefined>, options: 
       maxEventsPerBatch: env.INGEST_MAX_EVENTS_PER_BATCH,
       maxBackpressureBytes: env.INGEST_MAX_BACKPRESSURE_KB * 1024,
       idleTimeoutSec: env.INGEST_IDLE_TIMEOUT_S,
+      framesPerSecond: env.INGEST_FRAMES_PER_SECOND,
+      frameBurst: env.INGEST_FRAME_BURST,
     },
     shutdownTimeoutMs: env.SHUTDOWN_TIMEOUT_MS,
     loadtestToken: env.LOADTEST_TOKEN,
