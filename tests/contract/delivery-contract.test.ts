@@ -114,4 +114,30 @@ test('ticket expiry during a backlog: an expired ticket is refused, a fresh one 
   assert.not.ok(tab.everFailed);
 });
 
+test('a frozen server (SIGSTOP, sockets open) is noticed by the heartbeat and shown offline; delivered once thawed', async () => {
+  const tab = new BrowserOrigin().openTab(newApi());
+  const session = tab.delivery.begin(CREATE, null);
+  const typist = new Typist();
+  await typist.type(session, 30, 10);
+  const stream = () => tab.last!.streams.find((s) => s.localId === session.localId);
+  await within(until(() => stream()?.phase === 'streaming' && stream()!.unackedEvents === 0), 30_000, 'all acked');
+  ingest.freeze();
+  try {
+    // Nothing is typed: without a heartbeat nothing would ever wait for an answer.
+    await within(until(() => stream()?.phase === 'waiting'), 30_000, 'the stream giving up on the frozen server');
+    assert.match(stream()!.reason ?? '', /no answer from the server/);
+    await typist.type(session, 30, 10);
+  } finally {
+    ingest.thaw();
+  }
+  session.finish();
+  assert.is(await within(session.delivered, 60_000, 'delivery after the thaw'), 'ended');
+  await assertStoredOnce(db.pool, session.serverId()!, typist.typed);
+  assert.not.ok(tab.everFailed);
+});
+
+async function until(check: () => boolean): Promise<void> {
+  while (!check()) await sleep(50);
+}
+
 test.run();

@@ -76,8 +76,9 @@ export class SessionStream {
   private heartbeat: Heartbeat | null = null;
   /** Closes the current connection at once, without waiting for the socket's close event. */
   private giveUp: ((reason: string) => void) | null = null;
-  /** The batch size the server last stated; merged batches stay within it. */
+  /** The batch limits the server last stated; merged batches stay within them. */
   private maxEventsPerBatch = 512;
+  private maxFrameBytes = 65_536;
   private readonly finishedAll: Promise<StreamPhase>;
 
   constructor(
@@ -122,7 +123,8 @@ export class SessionStream {
    */
   mayGrow(seq: number): number {
     if (this.phase === 'streaming' || seq <= this.everSentUpTo || this.unacked.get(seq) === undefined) return 0;
-    return Math.min(256, this.maxEventsPerBatch);
+    // 256 bytes is more than any encoded key event takes (two 32-character strings of emoji).
+    return Math.min(256, this.maxEventsPerBatch, Math.floor(this.maxFrameBytes / 256));
   }
 
   /** Try now rather than at the end of the backoff (the browser came back online). */
@@ -244,6 +246,7 @@ export class SessionStream {
         this.attempt = 0;
         this.reason = null;
         this.maxEventsPerBatch = message.maxEventsPerBatch;
+        this.maxFrameBytes = message.maxFrameBytes;
         this.pacer = new SendPacer(message.framesPerSecond, message.frameBurst, performance.now(), this.sentBeforeWelcome + 1);
         this.setPhase('streaming');
         this.acked(message.committedSeq);

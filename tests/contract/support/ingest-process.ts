@@ -44,6 +44,15 @@ export class IngestProcess {
     this.log += child.output();
   }
 
+  /** SIGSTOP: a frozen server, its sockets open and nothing answering. */
+  freeze(): void {
+    this.running?.child.kill('SIGSTOP');
+  }
+
+  thaw(): void {
+    this.running?.child.kill('SIGCONT');
+  }
+
   /** What the server logged, across restarts. */
   output(): string {
     return this.log + (this.running?.output() ?? '');
