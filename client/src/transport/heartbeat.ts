@@ -8,9 +8,12 @@ import { HEARTBEAT_DEAD_MS, HEARTBEAT_IDLE_MS } from '../../../shared/protocol/p
  * It runs from the moment the socket is created: an upgrade that never completes is the
  * same silence.
  */
+const CHECK_EVERY_MS = 500;
+
 export class Heartbeat {
   private lastHeardAt: number;
   private lastPingAt = Number.NEGATIVE_INFINITY;
+  private lastCheckAt: number;
   private pings = 0;
   private timer: ReturnType<typeof setInterval> | null = null;
 
@@ -20,7 +23,8 @@ export class Heartbeat {
     private readonly canPing: () => boolean,
   ) {
     this.lastHeardAt = performance.now();
-    this.timer = setInterval(() => this.check(), 500);
+    this.lastCheckAt = this.lastHeardAt;
+    this.timer = setInterval(() => this.check(), CHECK_EVERY_MS);
   }
 
   /** Something came from the server. */
@@ -35,6 +39,11 @@ export class Heartbeat {
 
   private check(): void {
     const now = performance.now();
+    // A check that runs late means this page was not running (a long task, a throttled
+    // background tab, a busy machine): the server's frames may be waiting unread in the socket.
+    // That silence is ours, not the server's, so it starts over.
+    if (now - this.lastCheckAt > CHECK_EVERY_MS * 3) this.lastHeardAt = Math.max(this.lastHeardAt, now - CHECK_EVERY_MS);
+    this.lastCheckAt = now;
     const silent = now - this.lastHeardAt;
     if (silent >= HEARTBEAT_DEAD_MS) {
       this.stop();
