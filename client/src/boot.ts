@@ -67,12 +67,15 @@ export function createServices(): AppServices {
  * waits for any of it; with the server away this retries with backoff.
  */
 export async function connectInBackground(services: AppServices): Promise<void> {
-  const { auth, settings, wordSets, delivery, account } = services;
+  const { auth, settings, wordSets, delivery, account, connection } = services;
+  void delivery.countEarlier().catch((error) => console.error('outbox count failed', error));
   for (let attempt = 0; ; attempt++) {
     try {
       await auth.token();
+      connection.reachable(true);
       break;
     } catch (error) {
+      connection.reachable(false);
       console.warn('not signed in yet', error);
       await new Promise((resolve) => setTimeout(resolve, backoffDelayMs(attempt, Math.random, 1000, 15_000)));
     }

@@ -1,6 +1,7 @@
 import { mount } from 'svelte';
 import App from './App.svelte';
 import { connectInBackground, createServices, watchPage } from './boot.ts';
+import { registerAppShell } from './offline/app-shell.ts';
 import './global.css';
 import './responsive.css';
 
@@ -10,3 +11,4 @@ const services = createServices();
 watchPage(services);
 export default mount(App, { target, props: { services } });
 void connectInBackground(services);
+registerAppShell();

@@ -21,6 +21,12 @@ export type TicketCheck = { ok: true; claims: TicketClaims } | { ok: false; code
 const ALGORITHM = 'HS256';
 const ISSUER = 'fingerflow';
 export const TICKET_TTL_SECONDS = 120;
+/**
+ * A watch link is shared and watched for as long as the typist types: its ticket must still
+ * open a connection when the spectator's page reconnects after a drop, half an hour later.
+ * It grants only the live figures of one session.
+ */
+export const WATCH_TICKET_TTL_SECONDS = 12 * 3600;
 
 export class TicketSigner {
   private readonly key: KeyObject;

@@ -2,6 +2,7 @@ import type { Scenario } from './result.ts';
 import { killIngest } from './scenarios/kill-ingest.ts';
 import { sigtermIngest } from './scenarios/sigterm-ingest.ts';
 import { postgresDown } from './scenarios/postgres-down.ts';
+import { ingestOutage } from './scenarios/ingest-outage.ts';
 import { lostAck } from './scenarios/lost-ack.ts';
 import { networkFaults } from './scenarios/network-faults.ts';
 import { twoProcesses } from './scenarios/two-processes.ts';
@@ -13,4 +14,4 @@ import { boundedInput } from './scenarios/bounded-input.ts';
 import { postmasterStopped } from './scenarios/postmaster-stopped.ts';
 
 /** Every scenario, in the order of the reliability report. */
-export const SCENARIOS: Scenario[] = [killIngest, sigtermIngest, postgresDown, lostAck, networkFaults, twoProcesses, hostileFrames, transportAbuse, upgradeAuth, sidecarAttacks, boundedInput, postmasterStopped];
+export const SCENARIOS: Scenario[] = [killIngest, sigtermIngest, postgresDown, ingestOutage, lostAck, networkFaults, twoProcesses, hostileFrames, transportAbuse, upgradeAuth, sidecarAttacks, boundedInput, postmasterStopped];

@@ -81,6 +81,8 @@ export interface Config {
     maxEventsPerBatch: number;
     maxBackpressureBytes: number;
     idleTimeoutSec: number;
+    framesPerSecond: number;
+    frameBurst: number;
   };
   /** Caps and quotas per ticket, user and address (PROTOCOL.md §1, API.md). */
   quotas: {
@@ -206,6 +208,8 @@ export function loadConfig(source: Record<string, string | undefined>, options: 
       maxEventsPerBatch: env.INGEST_MAX_EVENTS_PER_BATCH,
       maxBackpressureBytes: env.INGEST_MAX_BACKPRESSURE_KB * 1024,
       idleTimeoutSec: env.INGEST_IDLE_TIMEOUT_S,
+      framesPerSecond: env.INGEST_FRAMES_PER_SECOND,
+      frameBurst: env.INGEST_FRAME_BURST,
     },
     quotas: {
       connectionsPerTicket: env.INGEST_MAX_CONNECTIONS_PER_TICKET,

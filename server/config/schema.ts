@@ -132,6 +132,10 @@ export const envSchema = z.object({
   INGEST_MAX_EVENTS_PER_BATCH: int(512, 1, 100_000),
   INGEST_MAX_BACKPRESSURE_KB: int(1024, 16, 1_048_576),
   INGEST_IDLE_TIMEOUT_S: int(120, 8, 960),
+  // The frame budget each connection is told in welcome (PROTOCOL.md 6.1): a typist sends a few
+  // frames a second; a client resending a backlog paces itself to this.
+  INGEST_FRAMES_PER_SECOND: int(200, 1, 100_000),
+  INGEST_FRAME_BURST: int(400, 33, 1_000_000),
   SHUTDOWN_TIMEOUT_MS: int(8000, 100, 60_000),
   // Caps and quotas against one client exhausting the server (issue 15; codes in PROTOCOL.md
   // and API.md). Generous: far above what a person typing produces.

@@ -1,4 +1,5 @@
 import type pg from 'pg';
+import type { TimedKey } from '../../shared/metrics/live.ts';
 import type { ClaimResult } from '../session/ports.ts';
 import type { StreamStart } from '../session/stream-guard.ts';
 import { isConnectionError } from './pg-errors.ts';
@@ -49,6 +50,25 @@ export class PgSessionStore {
     if (!rowCount) return 'taken_over';
     this.ended(sessionId);
     return 'ended';
+  }
+
+  /** For spectators: has the session ended, and its events of the last `windowUs` of typing. */
+  async watchState(sessionId: string, windowUs: number): Promise<{ ended: boolean; events: TimedKey[] }> {
+    const { rows } = await this.pool.query<{ ended: boolean }>('SELECT ended_at IS NOT NULL AS ended FROM typing_sessions WHERE id = $1', [sessionId]);
+    const ended = rows[0]?.ended ?? false;
+    if (windowUs <= 0) return { ended, events: [] };
+    const { rows: events } = await this.pool.query<{ event_type: number; key_code: string; key_value: string; offset_us: string; text_pos: number; is_error: boolean; flags: number }>(
+      `SELECT event_type, key_code, key_value, offset_us, text_pos, is_error, flags FROM keystrokes
+        WHERE session_id = $1 AND offset_us >= (SELECT max(offset_us) FROM keystrokes WHERE session_id = $1) - $2
+        ORDER BY offset_us, batch_seq, batch_idx`,
+      [sessionId, windowUs],
+    );
+    return {
+      ended,
+      events: events.map((r) => ({
+        type: r.event_type as 0 | 1, code: r.key_code, key: r.key_value, offsetUs: Number(r.offset_us), textPos: r.text_pos, isError: r.is_error, flags: r.flags,
+      })),
+    };
   }
 }
 

@@ -1,4 +1,4 @@
-import { TICKET_TTL_SECONDS, type TicketAudience } from '../auth/tickets.ts';
+import { TICKET_TTL_SECONDS, WATCH_TICKET_TTL_SECONDS, type TicketAudience } from '../auth/tickets.ts';
 import type { SidecarDeps } from './sidecar-deps.ts';
 
 /** What a browser needs to open (or reopen) the keystroke stream of one session. */
@@ -14,9 +14,10 @@ export interface IngestTicket {
  * routes exist besides session creation.
  */
 export function issueTicket(deps: SidecarDeps, userId: string, sessionId: string, audience: TicketAudience): IngestTicket {
+  const ttlSeconds = audience === 'watch' ? WATCH_TICKET_TTL_SECONDS : TICKET_TTL_SECONDS;
   return {
-    ticket: deps.tickets.sign({ userId, sessionId, audience }),
-    expiresIn: TICKET_TTL_SECONDS,
+    ticket: deps.tickets.sign({ userId, sessionId, audience, ttlSeconds }),
+    expiresIn: ttlSeconds,
     ingestUrl: deps.config.ingestPublicUrl,
   };
 }

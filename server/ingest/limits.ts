@@ -11,8 +11,8 @@ export interface IngestLimits extends ConnectionLimits {
 export function ingestLimits(config: Config['ingest']): IngestLimits {
   return {
     ...decodeLimits({ maxFrameBytes: config.maxFrameBytes, maxEventsPerBatch: config.maxEventsPerBatch }),
-    framesPerSecond: 200,
-    frameBurst: 400,
+    framesPerSecond: config.framesPerSecond,
+    frameBurst: config.frameBurst,
     throttleRetryMs: 500,
     maxBackpressureBytes: config.maxBackpressureBytes,
     idleTimeoutSec: config.idleTimeoutSec,

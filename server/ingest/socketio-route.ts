@@ -78,6 +78,7 @@ function serve(socket: Socket, deps: SocketIoRouteDeps): void {
   const batchReplies = new Map<number, Reply[]>();
   let helloReply: Reply | undefined;
   let endReply: Reply | undefined;
+  let pongReply: Reply | undefined;
   let ackedSeq = 0;
   let failure: ServerMessage | undefined;
   let closed = false;
@@ -110,6 +111,10 @@ function serve(socket: Socket, deps: SocketIoRouteDeps): void {
         return void socket.emit('stats', message);
       case MessageType.Throttle:
         return void socket.emit('throttle', message);
+      case MessageType.Pong:
+        return take(() => pongReply, (r) => (pongReply = r))?.(message) ?? void socket.emit('pong', message);
+      case MessageType.Presence:
+        return void socket.emit('presence', message);
     }
   };
   const close = () => {
@@ -143,6 +148,11 @@ function serve(socket: Socket, deps: SocketIoRouteDeps): void {
   socket.on('end', (message: unknown, reply?: Reply) => {
     deps.metrics.frameReceived(TRANSPORT);
     endReply = typeof reply === 'function' ? reply : undefined;
+    connection.receiveMessage(message);
+  });
+  socket.on('ping', (message: unknown, reply?: Reply) => {
+    deps.metrics.frameReceived(TRANSPORT);
+    pongReply = typeof reply === 'function' ? reply : undefined;
     connection.receiveMessage(message);
   });
   socket.on('watch', (message: unknown, reply?: Reply) => {

@@ -80,7 +80,7 @@ test('tick sends nothing when nobody typed', async () => {
   watcher.conn.receive(frames.watch());
   rig.hub.tick(Date.now());
   assert.equal(a.client.of(MessageType.Stats), []);
-  assert.equal(watcher.client.received, []);
+  assert.equal(watcher.client.of(MessageType.Stats), []);
   assert.equal(rig.bus.stats, []);
 });
 
@@ -134,9 +134,9 @@ test('remoteStats reaches the spectators of that session here, not its typist no
   wb.conn.receive(frames.watch(SESSION_B));
   const figures = stats(SESSION_A, 120);
   rig.hub.remoteStats(figures);
-  assert.equal(w1.client.received, [figures]);
-  assert.equal(w2.client.received, [figures]);
-  assert.equal(wb.client.received, []);
+  assert.equal(w1.client.of(MessageType.Stats), [figures]);
+  assert.equal(w2.client.of(MessageType.Stats), [figures]);
+  assert.equal(wb.client.of(MessageType.Stats), []);
   assert.equal(a.client.of(MessageType.Stats), []);
   assert.equal(rig.bus.stats, [], 'figures from the bus are not published back');
 });
@@ -228,6 +228,35 @@ test('an end waiting during drain closes with SERVER_SHUTDOWN', async () => {
   await settle();
   assert.equal(a.client.log, ['welcome:0', 'error:SERVER_SHUTDOWN', 'close:4000']);
   assert.equal(rig.store.ended, []);
+});
+
+test('spectators are told where the typist is: live, offline when the connection drops, live again, then ended', async () => {
+  const rig = hubRig();
+  const watcher = rig.open({ audience: 'watch' });
+  watcher.conn.receive(frames.watch());
+  await settle();
+  assert.equal(watcher.client.log, ['presence:1'], 'nobody types it yet');
+  const a = await hello(rig);
+  assert.equal(watcher.client.log, ['presence:1', 'presence:0']);
+  a.hangUp();
+  assert.equal(watcher.client.log.at(-1), 'presence:1', 'the typist dropped');
+  const again = await hello(rig);
+  assert.equal(watcher.client.log.at(-1), 'presence:0');
+  again.conn.receive(frames.end(0));
+  await settle();
+  await settle();
+  assert.ok(again.client.isClosed, 'the typist was closed after ended');
+  assert.equal(watcher.client.log.at(-1), 'presence:2', 'the session ended; the typist leaving after it is not offline');
+});
+
+test('a late spectator of an ended session gets its final figures, then ended', async () => {
+  const rig = hubRig();
+  rig.store.endedState.set(SESSION_A, keys(['KeyA', 'KeyB', 'KeyC', 'KeyD', 'KeyE', 'KeyF', 'KeyG'], 0));
+  const watcher = rig.open({ audience: 'watch' });
+  watcher.conn.receive(frames.watch());
+  await settle();
+  await settle();
+  assert.equal(watcher.client.log, ['stats:7', 'presence:2']);
 });
 
 uvu.run();

@@ -1,6 +1,7 @@
 import type { ErrorCode } from '../../shared/protocol/codes.ts';
 import type { KeyEvent } from '../../shared/protocol/key-event.ts';
-import { MessageType, type ServerMessage, type StatsMessage } from '../../shared/protocol/messages.ts';
+import { MessageType, TypistState, type ServerMessage, type StatsMessage } from '../../shared/protocol/messages.ts';
+import { liveFigures, type TimedKey } from '../../shared/metrics/live.ts';
 import type { IngestConnection } from './ingest-connection.ts';
 import { LiveWindows } from './live-windows.ts';
 import type { BufferLevel, ClaimResult, EndResult } from './ports.ts';
@@ -9,6 +10,8 @@ import type { BufferLevel, ClaimResult, EndResult } from './ports.ts';
 export interface SessionStore {
   claim(sessionId: string, userId: string, connectionId: string): Promise<ClaimResult>;
   markEnded(sessionId: string, connectionId: string): Promise<'ended' | 'taken_over'>;
+  /** Whether the session ended, and its stored events of the last `windowUs` before its last one. */
+  watchState(sessionId: string, windowUs: number): Promise<{ ended: boolean; events: TimedKey[] }>;
 }
 
 export interface BatchWriter {
@@ -91,6 +94,8 @@ export class IngestHub {
   private readonly remoteWatchers = new Map<string, number>();
   private lastWatchRenewal = 0;
   private draining = false;
+  /** Sessions ended here lately: their typist's connection closing is not "offline". */
+  private readonly recentlyEnded = new Set<string>();
 
   constructor(
     private readonly sessions: SessionStore,
@@ -117,6 +122,7 @@ export class IngestHub {
     if (this.owners.get(sessionId) === connectionId) {
       this.owners.delete(sessionId);
       if (!this.endWaiters.has(sessionId)) this.committedBySession.delete(sessionId);
+      if (!this.recentlyEnded.has(sessionId)) this.presence(sessionId, TypistState.Offline);
     }
     const watchers = this.spectators.get(sessionId);
     if (watchers?.delete(connectionId) && watchers.size === 0) this.spectators.delete(sessionId);
@@ -138,6 +144,7 @@ export class IngestHub {
     if (previous && previous !== connectionId) this.abort(previous, 'SESSION_TAKEN_OVER', 'another connection said hello for this session');
     this.bus.publishTakeover(sessionId, connectionId);
     this.committedBySession.set(sessionId, Math.max(result.committedSeq, this.committedBySession.get(sessionId) ?? 0));
+    this.presence(sessionId, TypistState.Live);
     return result;
   }
 
@@ -165,6 +172,8 @@ export class IngestHub {
       const outcome = await this.sessions.markEnded(sessionId, connectionId);
       if (outcome === 'taken_over') return { ok: false, code: 'SESSION_TAKEN_OVER', committedSeq: committed.committedSeq };
       this.live.forget(sessionId);
+      this.noteEnded(sessionId);
+      if (this.spectators.has(sessionId)) void this.tellEnded(sessionId, [...this.spectators.get(sessionId)!]);
       return committed;
     } catch {
       return { ok: false, code: 'DATABASE_UNAVAILABLE', committedSeq: committed.committedSeq };
@@ -176,6 +185,60 @@ export class IngestHub {
     if (!set) this.spectators.set(sessionId, (set = new Set()));
     set.add(connectionId);
     this.bus.publishWatch(sessionId);
+    void this.greetSpectator(sessionId, connectionId);
+  }
+
+  // Spectators' view of the typist (PROTOCOL.md §4.1) ---------------------------------
+
+  /**
+   * A new spectator learns at once where the session stands: typed here now (live; figures
+   * follow each second), ended (its final figures, then ended), or neither (offline: not
+   * connected here, or not yet).
+   */
+  private async greetSpectator(sessionId: string, connectionId: string): Promise<void> {
+    if (this.owners.has(sessionId)) return this.presenceTo(connectionId, TypistState.Live);
+    if (this.recentlyEnded.has(sessionId)) return this.tellEnded(sessionId, [connectionId]);
+    let ended = false;
+    try {
+      ended = (await this.sessions.watchState(sessionId, 0)).ended;
+    } catch {
+      // The database is away: the spectator sees "offline" and is told more when the typist is back.
+    }
+    if (ended) return this.tellEnded(sessionId, [connectionId]);
+    if (!this.owners.has(sessionId)) this.presenceTo(connectionId, TypistState.Offline);
+  }
+
+  /** The final figures (the last window of stored keystrokes), then "ended". */
+  private async tellEnded(sessionId: string, spectators: string[]): Promise<void> {
+    const windowUs = this.options.liveWindowMs * 1000;
+    let stats: StatsMessage | undefined;
+    try {
+      const { events } = await this.sessions.watchState(sessionId, windowUs);
+      const lastUs = events.length ? events[events.length - 1]!.offsetUs : 0;
+      if (events.length) stats = { t: MessageType.Stats, sessionId, ...liveFigures(events, lastUs, windowUs) };
+    } catch {
+      // Without the database there are no final figures; "ended" is still true.
+    }
+    for (const id of spectators) {
+      const entry = this.connections.get(id);
+      if (!entry) continue;
+      if (stats) entry.send(stats);
+      entry.send({ t: MessageType.Presence, typist: TypistState.Ended });
+    }
+  }
+
+  private presence(sessionId: string, typist: TypistState): void {
+    for (const id of this.spectators.get(sessionId) ?? []) this.presenceTo(id, typist);
+  }
+
+  private presenceTo(connectionId: string, typist: TypistState): void {
+    this.connections.get(connectionId)?.send({ t: MessageType.Presence, typist });
+  }
+
+  private noteEnded(sessionId: string): void {
+    this.recentlyEnded.add(sessionId);
+    // Bounded: the oldest entries go first (a Set iterates in insertion order).
+    if (this.recentlyEnded.size > 10_000) this.recentlyEnded.delete(this.recentlyEnded.values().next().value!);
   }
 
   /** A spectator on another process watches this session: its figures go on the bus. */

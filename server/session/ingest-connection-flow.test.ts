@@ -51,16 +51,29 @@ test('throttle: the batch is stored and the client told to pause, at most once p
   assert.not.ok(ports.client.isClosed);
 });
 
-test('more frames than the burst allows: RATE_LIMITED, close 4110, nothing more handled', async () => {
+test('frames beyond the budget are still stored and answered with throttle, once per pause', async () => {
   const { conn, ports } = await streaming(0, {}, { framesPerSecond: 10, frameBurst: 4 });
   // hello took one token; three more frames fit in the burst
-  conn.receive(frames.batch(1));
-  conn.receive(frames.batch(2));
-  conn.receive(frames.batch(3));
-  assert.not.ok(ports.client.isClosed);
+  for (let seq = 1; seq <= 3; seq++) conn.receive(frames.batch(seq));
+  assert.equal(ports.client.of(MessageType.Throttle), []);
   conn.receive(frames.batch(4));
-  assert.equal(ports.client.log, ['welcome:0', 'error:RATE_LIMITED', 'close:4110']);
-  assert.equal(ports.storedSeqs, [1, 2, 3]);
+  conn.receive(frames.batch(5));
+  assert.equal(ports.storedSeqs, [1, 2, 3, 4, 5], 'no hole in the pipelined seqs');
+  assert.equal(ports.client.of(MessageType.Throttle), [{ t: MessageType.Throttle, retryAfterMs: 100 }], 'one frame over: 100 ms at 10/s');
+  ports.now += 300; // the client paused as told
+  conn.receive(frames.batch(6));
+  assert.is(ports.client.of(MessageType.Throttle).length, 1);
+  assert.not.ok(ports.client.isClosed);
+});
+
+test('a client that keeps sending a second burst beyond the budget is closed with a reconnect code', async () => {
+  const { conn, ports } = await streaming(0, {}, { framesPerSecond: 10, frameBurst: 4 });
+  for (let seq = 1; seq <= 7; seq++) conn.receive(frames.batch(seq));
+  assert.not.ok(ports.client.isClosed);
+  conn.receive(frames.batch(8));
+  assert.equal(ports.client.errors, ['THROTTLE_IGNORED']);
+  assert.equal(ports.client.closeCode, 4005);
+  assert.equal(ports.storedSeqs, [1, 2, 3, 4, 5, 6, 7]);
 });
 
 test('the frame budget refills with time, so a steady typist is never limited', async () => {

@@ -20,7 +20,7 @@ test('hello is answered with welcome carrying the committed seq, limits and serv
   await settle();
   assert.equal(ports.claims, [{ sessionId: SESSION_A, userId: 'u-9', connectionId: 'ingest-7:c42' }]);
   assert.equal(ports.client.received, [
-    { t: MessageType.Welcome, v: 1, sessionId: SESSION_A, committedSeq: 17, serverId: 'ingest-7', maxEventsPerBatch: 128, maxFrameBytes: 32_768 },
+    { t: MessageType.Welcome, v: 1, sessionId: SESSION_A, committedSeq: 17, serverId: 'ingest-7', maxEventsPerBatch: 128, maxFrameBytes: 32_768, framesPerSecond: 50, frameBurst: 100 },
   ]);
   assert.not.ok(ports.client.isClosed);
   assert.ok(conn.isStreaming);
@@ -46,16 +46,64 @@ test('a batch before hello gets HELLO_REQUIRED and close 4109, and is not stored
   assert.equal(ports.claims, []);
 });
 
-test('a batch while the claim is pending gets HELLO_REQUIRED; the late claim sends nothing', async () => {
+test('pipelined hello: batches and end sent before welcome are held, then handled in order', async () => {
+  const { conn, ports } = connection();
+  const claim = deferred<ClaimResult>();
+  ports.claimResult = claim;
+  conn.receive(frames.hello());
+  conn.receive(frames.batch(3)); // a resend the server already has
+  conn.receive(frames.batch(4));
+  conn.receive(frames.batch(5));
+  conn.receive(frames.end(5));
+  await settle();
+  assert.equal(ports.client.log, [], 'nothing is answered before the claim');
+  assert.equal(ports.stored, []);
+  ports.endResult = { ok: true, committedSeq: 5 };
+  claim.resolve({ ok: true, committedSeq: 3 });
+  await settle();
+  assert.equal(ports.storedSeqs, [4, 5]);
+  assert.equal(ports.ends.map((e) => e.lastSeq), [5], 'the held end names the last held batch');
+  assert.equal(ports.client.log, ['welcome:3', 'ack:3', 'ack:5', 'ended:5', 'close:1000']);
+});
+
+test('pipelined hello: a claim that fails drops the held batches unstored (the client keeps them)', async () => {
   const { conn, ports } = connection();
   const claim = deferred<ClaimResult>();
   ports.claimResult = claim;
   conn.receive(frames.hello());
   conn.receive(frames.batch(1));
+  claim.resolve({ ok: false, code: 'DATABASE_UNAVAILABLE', committedSeq: 0 });
+  await settle();
+  assert.equal(ports.client.log, ['error:DATABASE_UNAVAILABLE', 'close:4003']);
+  assert.equal(ports.stored, []);
+});
+
+test('pipelined hello: more than 32 messages before welcome closes with a reconnect code', async () => {
+  const { conn, ports } = connection();
+  const claim = deferred<ClaimResult>();
+  ports.claimResult = claim;
+  conn.receive(frames.hello());
+  for (let seq = 1; seq <= 32; seq++) conn.receive(frames.batch(seq));
+  assert.not.ok(ports.client.isClosed);
+  conn.receive(frames.batch(33));
+  assert.equal(ports.client.log, ['error:THROTTLE_IGNORED', 'close:4005']);
   claim.resolve({ ok: true, committedSeq: 0 });
   await settle();
-  assert.equal(ports.client.log, ['error:HELLO_REQUIRED', 'close:4109']);
-  assert.equal(ports.stored, []);
+  assert.equal(ports.stored, [], 'a closed connection stores nothing');
+});
+
+test('ping is answered with pong in every state, even while the claim waits', async () => {
+  const { conn, ports } = connection();
+  const claim = deferred<ClaimResult>();
+  ports.claimResult = claim;
+  conn.receive(encodeMessage({ t: MessageType.Ping, n: 1 }));
+  conn.receive(frames.hello());
+  conn.receive(encodeMessage({ t: MessageType.Ping, n: 2 }));
+  assert.equal(ports.client.log, ['pong:1', 'pong:2']);
+  claim.resolve({ ok: true, committedSeq: 0 });
+  await settle();
+  conn.receive(encodeMessage({ t: MessageType.Ping, n: 3 }));
+  assert.equal(ports.client.log, ['pong:1', 'pong:2', 'welcome:0', 'pong:3']);
 });
 
 test('end before hello gets HELLO_REQUIRED', () => {

@@ -5,7 +5,9 @@ import type { DecodeLimits } from '../../shared/protocol/limits.ts';
 import { MessageType, type BatchMessage, type ClientMessage, type EndMessage, type HelloMessage, type WatchMessage } from '../../shared/protocol/messages.ts';
 import { PROTOCOL_VERSION } from '../../shared/protocol/version.ts';
 import { fingerOf } from '../../shared/metrics/fingers.ts';
-import { FrameBudget } from './frame-budget.ts';
+import { MAX_MESSAGES_BEFORE_WELCOME } from '../../shared/protocol/pacing.ts';
+import { EarlyMessages } from './early-messages.ts';
+import { FrameBudget, type FrameVerdict } from './frame-budget.ts';
 import { StreamGuard } from './stream-guard.ts';
 import { BatchFingerprints } from './batch-fingerprints.ts';
 import type { ConnectionIdentity, ConnectionPorts } from './ports.ts';
@@ -38,6 +40,8 @@ export class IngestConnection {
   private lastThrottleAt = Number.NEGATIVE_INFINITY;
   private readonly guard = new StreamGuard();
   private readonly fingerprints = new BatchFingerprints();
+  private throttledUntil = Number.NEGATIVE_INFINITY;
+  private readonly early = new EarlyMessages(MAX_MESSAGES_BEFORE_WELCOME);
 
   constructor(
     readonly identity: ConnectionIdentity,
@@ -62,22 +66,33 @@ export class IngestConnection {
   /** One binary frame from the socket. The bytes may be reused after this returns. */
   receive(bytes: Uint8Array): void {
     if (this.state === 'closed') return;
-    if (!this.budget.take(this.ports.nowMs())) return this.fail('RATE_LIMITED', 'more frames per second than allowed');
+    const verdict = this.budget.take(this.ports.nowMs());
+    if (verdict === 'close') return this.fail('THROTTLE_IGNORED', 'frames kept coming far beyond the frame budget after throttle; reconnect and pace to welcome.framesPerSecond');
     const decoded = decodeMessage(bytes, this.limits);
     if (!decoded.ok) return this.fail(decoded.code, decoded.message);
     this.dispatch(decoded.message as ClientMessage);
+    this.overBudget(verdict);
   }
 
   /** One message already decoded by a transport that does its own framing (Socket.IO). */
   receiveMessage(value: unknown): void {
     if (this.state === 'closed') return;
-    if (!this.budget.take(this.ports.nowMs())) return this.fail('RATE_LIMITED', 'more messages per second than allowed');
+    const verdict = this.budget.take(this.ports.nowMs());
+    if (verdict === 'close') return this.fail('THROTTLE_IGNORED', 'messages kept coming far beyond the frame budget after throttle; reconnect and pace to welcome.framesPerSecond');
     const checked = validateMessage(value, this.limits);
     if (!checked.ok) return this.fail(checked.code, checked.message);
     this.dispatch(checked.message as ClientMessage);
+    this.overBudget(verdict);
   }
 
   private dispatch(message: ClientMessage): void {
+    // A heartbeat is answered at once in any state: it measures the server, not the database.
+    if (message.t === MessageType.Ping) return this.ports.send({ t: MessageType.Pong, n: message.n });
+    if (this.state === 'claiming' && message.t !== MessageType.Hello) {
+      // A pipelined hello: handled in order once the claim is answered (PROTOCOL.md §4).
+      if (!this.early.hold(message)) return this.fail('THROTTLE_IGNORED', `more than ${MAX_MESSAGES_BEFORE_WELCOME} messages before welcome`);
+      return;
+    }
     switch (message.t) {
       case MessageType.Hello: return this.settle(this.hello(message));
       case MessageType.Batch: return this.batch(message);
@@ -136,17 +151,23 @@ export class IngestConnection {
     }
     this.state = 'streaming';
     this.sendWelcome(claim.committedSeq);
+    for (const held of this.early.takeAll()) {
+      // A held batch can close the connection (SEQUENCE_GAP...): the rest are not handled.
+      if ((this.state as State) === 'closed') break;
+      this.dispatch(held);
+    }
   }
 
   private sendWelcome(committedSeq: number): void {
     this.ports.send({
       t: MessageType.Welcome, v: PROTOCOL_VERSION, sessionId: this.identity.sessionId, committedSeq,
       serverId: this.identity.connectionId.split(':')[0] ?? '', maxEventsPerBatch: this.limits.maxEventsPerBatch, maxFrameBytes: this.limits.maxFrameBytes,
+      framesPerSecond: this.limits.framesPerSecond, frameBurst: this.limits.frameBurst,
     });
   }
 
   private batch(message: BatchMessage): void {
-    if (this.state === 'awaiting_hello' || this.state === 'claiming') return this.fail('HELLO_REQUIRED', 'send hello and wait for welcome before batches');
+    if (this.state === 'awaiting_hello') return this.fail('HELLO_REQUIRED', 'send hello before batches');
     if (this.state !== 'streaming') return this.fail('UNEXPECTED_MESSAGE', this.state === 'watching' ? 'a spectator cannot send batches' : 'the session is ending');
     if (message.seq <= this.highestReceivedSeq && this.fingerprints.conflicts(message.seq, message.events)) {
       this.ports.report?.({ kind: 'seq_conflict', sessionId: this.sessionId, seq: message.seq });
@@ -176,7 +197,7 @@ export class IngestConnection {
   }
 
   private async end(message: EndMessage): Promise<void> {
-    if (this.state !== 'streaming') return this.fail(this.state === 'awaiting_hello' || this.state === 'claiming' ? 'HELLO_REQUIRED' : 'UNEXPECTED_MESSAGE', 'end is only valid while streaming');
+    if (this.state !== 'streaming') return this.fail(this.state === 'awaiting_hello' ? 'HELLO_REQUIRED' : 'UNEXPECTED_MESSAGE', 'end is only valid while streaming');
     if (message.seq !== this.highestReceivedSeq) {
       return this.fail('SEQUENCE_GAP', `end names batch ${message.seq} but the last batch received is ${this.highestReceivedSeq}`, message.seq);
     }
@@ -209,6 +230,16 @@ export class IngestConnection {
     if (now - this.lastThrottleAt < this.limits.throttleRetryMs) return;
     this.lastThrottleAt = now;
     this.ports.send({ t: MessageType.Throttle, retryAfterMs: this.limits.throttleRetryMs });
+  }
+
+  /** A frame beyond the frame budget was handled: tell the client to pause, once per pause. */
+  private overBudget(verdict: FrameVerdict): void {
+    if (verdict !== 'throttle' || this.state === 'closed') return;
+    const now = this.ports.nowMs();
+    if (now < this.throttledUntil) return;
+    const retryAfterMs = this.budget.retryAfterMs();
+    this.throttledUntil = now + retryAfterMs;
+    this.ports.send({ t: MessageType.Throttle, retryAfterMs });
   }
 
   private fail(code: ErrorCode, message: string, seq = 0): void {

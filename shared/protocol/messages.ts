@@ -15,6 +15,9 @@ export const MessageType = {
   Ended: 8,
   Throttle: 9,
   Watch: 10,
+  Ping: 11,
+  Pong: 12,
+  Presence: 13,
 } as const;
 export type MessageType = (typeof MessageType)[keyof typeof MessageType];
 
@@ -41,6 +44,10 @@ export interface WelcomeMessage {
   serverId: string;
   maxEventsPerBatch: number;
   maxFrameBytes: number;
+  /** The frame budget: frames a second the connection may send on average... */
+  framesPerSecond: number;
+  /** ...and at once (a token bucket of this size, refilled at framesPerSecond). */
+  frameBurst: number;
 }
 
 /** C→S, a run of key events. Seqs are per session, consecutive, from 1. */
@@ -108,14 +115,38 @@ export interface WatchMessage {
   sessionId: string;
 }
 
-export type ClientMessage = HelloMessage | BatchMessage | EndMessage | WatchMessage;
+/** C→S, a heartbeat: the server answers `pong` with the same n at once, in any state. */
+export interface PingMessage {
+  t: typeof MessageType.Ping;
+  n: number;
+}
+
+/** S→C, the answer to `ping`. */
+export interface PongMessage {
+  t: typeof MessageType.Pong;
+  n: number;
+}
+
+/** What a spectator is told about the typist: 0 typing (connected), 1 offline, 2 ended. */
+export const TypistState = { Live: 0, Offline: 1, Ended: 2 } as const;
+export type TypistState = (typeof TypistState)[keyof typeof TypistState];
+
+/** S→C, to spectators only: the typist's connection came, went, or the session ended. */
+export interface PresenceMessage {
+  t: typeof MessageType.Presence;
+  typist: TypistState;
+}
+
+export type ClientMessage = HelloMessage | BatchMessage | EndMessage | WatchMessage | PingMessage;
 export type ServerMessage =
   | WelcomeMessage
   | AckMessage
   | ErrorMessage
   | StatsMessage
   | EndedMessage
-  | ThrottleMessage;
+  | ThrottleMessage
+  | PongMessage
+  | PresenceMessage;
 export type Message = ClientMessage | ServerMessage;
 
 /** The message whose `t` is T. */
@@ -126,6 +157,7 @@ const CLIENT_TYPES: ReadonlySet<number> = new Set([
   MessageType.Batch,
   MessageType.End,
   MessageType.Watch,
+  MessageType.Ping,
 ]);
 
 export function isClientMessage(message: Message): message is ClientMessage {
@@ -148,5 +180,8 @@ export const MESSAGE_NAMES = {
   [MessageType.Ended]: 'ended',
   [MessageType.Throttle]: 'throttle',
   [MessageType.Watch]: 'watch',
+  [MessageType.Ping]: 'ping',
+  [MessageType.Pong]: 'pong',
+  [MessageType.Presence]: 'presence',
 } as const satisfies Record<MessageType, string>;
 export type MessageName = (typeof MESSAGE_NAMES)[MessageType];

@@ -18,6 +18,8 @@ export const MESSAGE_FIELDS = {
     'serverId',
     'maxEventsPerBatch',
     'maxFrameBytes',
+    'framesPerSecond',
+    'frameBurst',
   ],
   [MessageType.Batch]: ['t', 'seq', 'events'],
   [MessageType.Ack]: ['t', 'seq'],
@@ -37,4 +39,7 @@ export const MESSAGE_FIELDS = {
   [MessageType.Ended]: ['t', 'committedSeq'],
   [MessageType.Throttle]: ['t', 'retryAfterMs'],
   [MessageType.Watch]: ['t', 'sessionId'],
+  [MessageType.Ping]: ['t', 'n'],
+  [MessageType.Pong]: ['t', 'n'],
+  [MessageType.Presence]: ['t', 'typist'],
 } as const satisfies FieldCatalogue;

@@ -14,19 +14,31 @@ export class ConnectionState {
   durable = $state(true);
   retryAtMs = $state<number | null>(null);
   detail = $state('');
+  /** The sidecar could not be reached (sign-in failed): nothing can be delivered yet. */
+  private unreachable = false;
+  private last: DeliveryStatus | null = null;
+
+  /** The page could or could not reach the server at all (before any stream runs). */
+  reachable(ok: boolean): void {
+    if (this.unreachable === !ok) return;
+    this.unreachable = !ok;
+    if (this.last) this.apply(this.last);
+    else if (!ok) this.level = 'offline';
+  }
 
   apply(status: DeliveryStatus): void {
+    this.last = status;
     const streams = status.streams.filter((s) => s.phase !== 'ended');
     this.durable = status.durable;
     this.failedSessions = status.failedSessions;
-    this.waitingEvents = streams.reduce((n, s) => n + s.unackedEvents, 0);
+    this.waitingEvents = streams.reduce((n, s) => n + s.unackedEvents, 0) + status.parkedEvents;
     this.waitingSessions = streams.filter((s) => s.unackedBatches > 0).length;
     const waiting = streams.find((s) => s.phase === 'waiting');
     this.retryAtMs = waiting?.retryAtMs ?? null;
     this.detail = waiting?.reason ?? streams.find((s) => s.phase === 'failed')?.reason ?? '';
     if (streams.some((s) => s.phase === 'failed')) this.level = 'failed';
     // A first connection takes a few tens of milliseconds: only a failed attempt means offline.
-    else if (waiting || streams.some((s) => s.phase === 'connecting' && s.reason !== null)) this.level = 'offline';
+    else if (this.unreachable || waiting || streams.some((s) => s.phase === 'connecting' && s.reason !== null)) this.level = 'offline';
     else if (this.waitingEvents > 0) this.level = 'sending';
     else this.level = streams.length > 0 || this.level !== 'idle' ? 'synced' : 'idle';
   }

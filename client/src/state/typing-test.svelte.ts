@@ -39,8 +39,16 @@ export interface TypingTestDeps {
   userId(): string | null;
 }
 
-/** Keyups of keys still held when the test ends are waited for this long. */
+/** The results wait this long for keys still held when the test ends... */
 const KEYUP_GRACE_MS = 1000;
+/**
+ * ...but their keyups are recorded in the finished session whenever they come while the page
+ * has the keyboard (blur or a hidden tab finishes it at once). A wall-clock grace of one second
+ * lost the keyup of a key held a little longer, or of any key on a busy machine whose renderer
+ * handed the event over late; this bound only keeps a keyup that never comes from holding the
+ * session's `end` forever.
+ */
+const HELD_KEY_WAIT_MS = 60_000;
 const TICK_MS = 100;
 const LIVE_EVERY_TICKS = 5;
 
@@ -93,7 +101,7 @@ export class TypingTest implements CaptureSink {
   /** Modifiers pressed before the first character: they open the session if still held. */
   private preHeld = new Map<string, CapturedKey>();
   private session: ActiveSession | null = null;
-  private readonly closing = new ClosingSessions(KEYUP_GRACE_MS);
+  private readonly closing = new ClosingSessions(HELD_KEY_WAIT_MS);
   private settingsAtStart: Settings | null = null;
   private ticker: ReturnType<typeof setInterval> | null = null;
   private graceTimer: ReturnType<typeof setTimeout> | null = null;
@@ -299,8 +307,7 @@ export class TypingTest implements CaptureSink {
     if (this.phase !== 'finishing' || !this.session) return;
     const session = this.session;
     const settings = this.settingsAtStart!;
-    this.held.clear(); // still down after the grace period: these keep no keyup
-    this.endSession();
+    this.endSession(); // keys still down: their keyups go to the closing session (endSession)
     this.result = { localId: session.localId, text: this.text, events: this.events, settings, durationMs: this.elapsedMs, session };
     this.phase = 'finished';
   }

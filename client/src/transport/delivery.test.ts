@@ -25,7 +25,7 @@ function setup() {
   };
   const storage = { getItem: () => null, setItem: () => {}, removeItem: () => {}, length: 0, key: () => null, clear: () => {} } as unknown as Storage;
   const delivery = new Delivery(
-    { store, api, storage, openSocket: (url) => { const s = new FakeSocket(url); sockets.push(s); serveHealthy(s); return s; } },
+    { store, api, storage, heartbeat: false, openSocket: (url) => { const s = new FakeSocket(url); sockets.push(s); serveHealthy(s); return s; } },
     (s) => statuses.push(s),
   );
   return { store, sockets, statuses, delivery };

@@ -1,6 +1,6 @@
 import type { KeyEvent } from '../../../shared/protocol/key-event.ts';
 import type { OutboxSession, OutboxStore, SessionCreateBody } from './outbox-types.ts';
-import { SessionOutbox } from './session-outbox.ts';
+import { DEFAULT_BATCH_POLICY, SessionOutbox } from './session-outbox.ts';
 import { SessionStream, type StreamPhase, type StreamStatus } from './session-stream.ts';
 import type { OpenSocket } from './socket-like.ts';
 import type { StreamApi } from './stream-api.ts';
@@ -16,6 +16,8 @@ export interface DeliveryDeps {
   newId?: () => string;
   /** Who is signed in now: a session is only sent while that is who typed it. */
   currentUser?: () => string | null;
+  /** Passed to every stream (tests with fake sockets turn the heartbeat off). */
+  heartbeat?: boolean;
 }
 
 export interface DeliveryStatus {
@@ -24,6 +26,8 @@ export interface DeliveryStatus {
   streams: StreamStatus[];
   /** Sessions the server refused for good; their keystrokes stay in the outbox. */
   failedSessions: number;
+  /** Key events in the outbox of sessions no stream is working on yet (an earlier page's). */
+  parkedEvents: number;
 }
 
 /** The session being typed, as the typing page sees it. */
@@ -48,6 +52,7 @@ export class Delivery {
   private readonly streams = new Map<string, SessionStream>();
   private readonly statuses = new Map<string, StreamStatus>();
   private readonly outboxes = new Map<string, SessionOutbox>();
+  private readonly parked = new Map<string, number>();
   private failed = 0;
 
   constructor(
@@ -55,12 +60,26 @@ export class Delivery {
     private readonly onStatus: (status: DeliveryStatus) => void,
   ) {}
 
-  /** Sessions of earlier page loads, journal tails first; resolves when all were tried. */
-  async drainEarlier(userId: string | null): Promise<void> {
+  /**
+   * What earlier page loads left in the outbox, counted without the server: a page reloaded
+   * during an outage shows "offline – N keys queued" before it can reach anyone.
+   */
+  async countEarlier(): Promise<void> {
     await restoreTails(this.deps.storage, this.deps.store);
     const sessions = await this.deps.store.sessions();
     this.failed = sessions.filter((s) => s.failure !== null).length;
+    for (const session of sessions) {
+      if (this.streams.has(session.localId) || this.outboxes.has(session.localId)) continue;
+      const batches = await this.deps.store.batches(session.localId);
+      this.parked.set(session.localId, batches.reduce((n, b) => n + b.events.length, 0));
+    }
     this.publish();
+  }
+
+  /** Sessions of earlier page loads, journal tails first; resolves when all were tried. */
+  async drainEarlier(userId: string | null): Promise<void> {
+    await this.countEarlier();
+    const sessions = await this.deps.store.sessions();
     for (const session of sessions) {
       if (this.streams.has(session.localId) || this.outboxes.has(session.localId) || session.failure !== null) continue;
       if (userId !== null && session.userId !== null && session.userId !== userId) continue;
@@ -80,7 +99,10 @@ export class Delivery {
     };
     let stream: SessionStream | null = null;
     const early: Parameters<SessionStream['push']>[0][] = [];
-    const outbox = new SessionOutbox(this.deps.store, session, (batch) => (stream ? stream.push(batch) : early.push(batch)));
+    const outbox = new SessionOutbox(
+      this.deps.store, session, (batch) => (stream ? stream.push(batch) : early.push(batch)), DEFAULT_BATCH_POLICY,
+      (seq) => stream?.mayGrow(seq) ?? 0,
+    );
     this.outboxes.set(session.localId, outbox);
     const delivered = outbox.open().then(() =>
       this.withLock(session.localId, async () => {
@@ -98,6 +120,19 @@ export class Delivery {
       delivered: delivered.then((phase) => phase ?? 'stopped').finally(() => this.outboxes.delete(session.localId)),
       serverId: () => session.serverId,
     };
+  }
+
+  /**
+   * The typist asked to try the sessions the server refused again (the indicator's "retry"):
+   * their keystrokes never left the outbox, so nothing is lost by asking once more.
+   */
+  async retryFailed(userId: string | null): Promise<void> {
+    const sessions = (await this.deps.store.sessions()).filter((s) => s.failure !== null);
+    for (const session of sessions) {
+      session.failure = null;
+      await this.deps.store.putSession({ ...session });
+    }
+    await this.drainEarlier(userId);
   }
 
   /** The browser came back online: skip the remaining backoff. */
@@ -120,13 +155,14 @@ export class Delivery {
 
   private startStream(session: OutboxSession, batches: Parameters<SessionStream['push']>[0][]): SessionStream {
     const stream = new SessionStream(session, batches, {
-      store: this.deps.store, api: typedBy(this.deps.api, session, this.deps.currentUser), openSocket: this.deps.openSocket,
+      store: this.deps.store, api: typedBy(this.deps.api, session, this.deps.currentUser), openSocket: this.deps.openSocket, heartbeat: this.deps.heartbeat,
       onStatus: (status) => {
         this.statuses.set(status.localId, status);
         this.publish();
       },
     });
     this.streams.set(session.localId, stream);
+    this.parked.delete(session.localId);
     void stream.done.then((phase) => {
       this.streams.delete(session.localId);
       if (phase === 'ended') this.statuses.delete(session.localId);
@@ -143,7 +179,9 @@ export class Delivery {
   }
 
   private publish(): void {
-    this.onStatus({ durable: this.deps.store.durable, streams: [...this.statuses.values()], failedSessions: this.failed });
+    let parkedEvents = 0;
+    for (const [localId, events] of this.parked) if (!this.statuses.has(localId)) parkedEvents += events;
+    this.onStatus({ durable: this.deps.store.durable, streams: [...this.statuses.values()], failedSessions: this.failed, parkedEvents });
   }
 }
 

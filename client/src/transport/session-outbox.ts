@@ -26,12 +26,20 @@ export class SessionOutbox {
   /** Batches whose IndexedDB write has not completed yet: the pagehide journal saves these. */
   private readonly unsaved = new Map<number, OutboxBatch>();
   private failedWrites = 0;
+  private last: OutboxBatch | null = null;
 
+  /**
+   * `mayGrow(seq)` answers how many events batch `seq` may hold if it is still allowed to
+   * grow (0: cut a new batch). While offline, a typist's 150 ms batches are merged into the
+   * last one that never left the browser: 5 minutes offline is then a handful of batches,
+   * not 2,000, and the backlog goes out in seconds (PROTOCOL.md §6.2).
+   */
   constructor(
     private readonly store: OutboxStore,
     readonly session: OutboxSession,
     private readonly onBatch: (batch: OutboxBatch) => void,
     private readonly policy: BatchPolicy = DEFAULT_BATCH_POLICY,
+    private readonly mayGrow: (seq: number) => number = () => 0,
   ) {}
 
   /** Creates the session record before the first event arrives. */
@@ -51,7 +59,18 @@ export class SessionOutbox {
     if (this.timer !== null) clearTimeout(this.timer);
     this.timer = null;
     if (this.pending.length === 0) return null;
+    const last = this.last;
+    if (last && last.events.length + this.pending.length <= this.mayGrow(last.seq)) {
+      // Same seq, more events: the stream holds this very object and has never sent it.
+      last.events.push(...this.pending);
+      this.pending = [];
+      this.unsaved.set(last.seq, last);
+      void this.saveBatch(last);
+      this.onBatch(last);
+      return last;
+    }
     const batch: OutboxBatch = { localId: this.session.localId, seq: ++this.session.lastSeq, events: this.pending };
+    this.last = batch;
     this.pending = [];
     this.unsaved.set(batch.seq, batch);
     void this.saveBatch(batch);
@@ -76,9 +95,11 @@ export class SessionOutbox {
   }
 
   private async saveBatch(batch: OutboxBatch): Promise<void> {
+    const events = batch.events.length;
     try {
       await this.store.putBatch(batch);
-      this.unsaved.delete(batch.seq);
+      // A batch that grew while this write ran is still unsaved in its grown form.
+      if (batch.events.length === events) this.unsaved.delete(batch.seq);
     } catch (error) {
       // The batch stays in memory: the stream still sends it, the pagehide journal still saves it.
       this.writeFailed(error);

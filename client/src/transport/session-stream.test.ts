@@ -31,7 +31,7 @@ function harness(options: { serverId?: string | null; lastSeq?: number; finished
   };
   const make = (batches: OutboxBatch[]) =>
     new SessionStream(session, batches, {
-      store, api, random: () => 0, ackTimeoutMs: 60_000,
+      store, api, random: () => 0, ackTimeoutMs: 60_000, heartbeat: false,
       openSocket: (url) => {
         const socket = new FakeSocket(url);
         sockets.push(socket);
@@ -54,7 +54,7 @@ test('a new session is created, greeted, streamed, acked, ended and forgotten', 
   assert.ok(socket.url.endsWith('?ticket=t0'));
   socket.open();
   assert.equal(socket.received[0], { t: MessageType.Hello, v: 1, sessionId: SERVER_ID, lastAckedSeq: 0, client: 'fingerflow-web/1' });
-  socket.reply({ t: MessageType.Welcome, v: 1, sessionId: SERVER_ID, committedSeq: 0, serverId: 's', maxEventsPerBatch: 512, maxFrameBytes: 65536 });
+  socket.reply({ t: MessageType.Welcome, v: 1, sessionId: SERVER_ID, committedSeq: 0, serverId: 's', maxEventsPerBatch: 512, maxFrameBytes: 65536, framesPerSecond: 200, frameBurst: 400 });
   for (const seq of [1, 2]) {
     h.session.lastSeq = seq;
     await h.store.putBatch(batch(seq));
@@ -80,7 +80,7 @@ test('after a transient close: fresh ticket, what welcome covers is dropped, the
   await tick();
   const first = h.sockets[0]!;
   first.open();
-  first.reply({ t: MessageType.Welcome, v: 1, sessionId: SERVER_ID, committedSeq: 0, serverId: 's', maxEventsPerBatch: 512, maxFrameBytes: 65536 });
+  first.reply({ t: MessageType.Welcome, v: 1, sessionId: SERVER_ID, committedSeq: 0, serverId: 's', maxEventsPerBatch: 512, maxFrameBytes: 65536, framesPerSecond: 200, frameBurst: 400 });
   assert.equal(sentSeqs(first), [1, 2, 3]);
   first.reply({ t: MessageType.Ack, seq: 1 });
   first.serverClose(4000, 'SERVER_SHUTDOWN');
@@ -89,9 +89,10 @@ test('after a transient close: fresh ticket, what welcome covers is dropped, the
   const second = h.sockets[1]!;
   second.open();
   assert.equal(second.received[0], { t: MessageType.Hello, v: 1, sessionId: SERVER_ID, lastAckedSeq: 1, client: 'fingerflow-web/1' });
+  assert.equal(sentSeqs(second), [2, 3], 'a pipelined hello: the unacked batches follow hello at once');
   // Batch 2 was committed before the close, its ack lost: the server says so in welcome.
-  second.reply({ t: MessageType.Welcome, v: 1, sessionId: SERVER_ID, committedSeq: 2, serverId: 's', maxEventsPerBatch: 512, maxFrameBytes: 65536 });
-  assert.equal(sentSeqs(second), [3]);
+  second.reply({ t: MessageType.Welcome, v: 1, sessionId: SERVER_ID, committedSeq: 2, serverId: 's', maxEventsPerBatch: 512, maxFrameBytes: 65536, framesPerSecond: 200, frameBurst: 400 });
+  assert.equal(sentSeqs(second), [2, 3], 'nothing is sent twice on one connection');
   assert.equal((await h.store.batches('local-1')).map((b) => b.seq), [3]);
   stream.stop();
   assert.is(await stream.done, 'stopped');
@@ -131,7 +132,7 @@ test('a batch missing from the outbox is reported, not papered over', async () =
   const stream = h.make([batch(1), batch(3)]);
   await tick();
   h.sockets[0]!.open();
-  h.sockets[0]!.reply({ t: MessageType.Welcome, v: 1, sessionId: SERVER_ID, committedSeq: 0, serverId: 's', maxEventsPerBatch: 512, maxFrameBytes: 65536 });
+  h.sockets[0]!.reply({ t: MessageType.Welcome, v: 1, sessionId: SERVER_ID, committedSeq: 0, serverId: 's', maxEventsPerBatch: 512, maxFrameBytes: 65536, framesPerSecond: 200, frameBurst: 400 });
   assert.is(await stream.done, 'failed');
   assert.equal(sentSeqs(h.sockets[0]!), [1], 'batch 3 is never sent after a gap');
   assert.match(h.statuses.at(-1)!.reason ?? '', /batch 2/);

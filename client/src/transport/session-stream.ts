@@ -2,7 +2,10 @@ import { shouldReconnect } from '../../../shared/protocol/codes.ts';
 import { decodeMessage, encodeMessage } from '../../../shared/protocol/codec.ts';
 import { MessageType, type ServerMessage } from '../../../shared/protocol/messages.ts';
 import { PROTOCOL_VERSION } from '../../../shared/protocol/version.ts';
+import { MAX_MESSAGES_BEFORE_WELCOME } from '../../../shared/protocol/pacing.ts';
 import { backoffDelayMs, pause, type Pause } from './backoff.ts';
+import { Heartbeat } from './heartbeat.ts';
+import { SendPacer } from './send-pacer.ts';
 import type { OutboxBatch, OutboxSession, OutboxStore } from './outbox-types.ts';
 import { SOCKET_OPEN, type OpenSocket, type SocketLike } from './socket-like.ts';
 import { isPermanentRefusal, type StreamApi } from './stream-api.ts';
@@ -31,6 +34,8 @@ export interface StreamDeps {
   /** Close and reconnect when sent batches see no ack for this long (a half-open connection). */
   ackTimeoutMs?: number;
   clientName?: string;
+  /** Ping a silent server and give the connection up after 5 s of silence (default on). */
+  heartbeat?: boolean;
 }
 
 type Outcome = { kind: 'ended' } | { kind: 'closed'; code: number; reason: string };
@@ -62,6 +67,18 @@ export class SessionStream {
   private gap: string | null = null;
   private waiting: Pause | null = null;
   private ackTimer: ReturnType<typeof setTimeout> | null = null;
+  /** Highest seq ever put on a socket by this page: batches above it may still grow (mayGrow). */
+  private everSentUpTo = 0;
+  /** Messages sent after hello on this connection before welcome came (a pipelined hello). */
+  private sentBeforeWelcome = 0;
+  private pacer: SendPacer | null = null;
+  private pacingTimer: ReturnType<typeof setTimeout> | null = null;
+  private heartbeat: Heartbeat | null = null;
+  /** Closes the current connection at once, without waiting for the socket's close event. */
+  private giveUp: ((reason: string) => void) | null = null;
+  /** The batch limits the server last stated; merged batches stay within them. */
+  private maxEventsPerBatch = 512;
+  private maxFrameBytes = 65_536;
   private readonly finishedAll: Promise<StreamPhase>;
 
   constructor(
@@ -97,6 +114,17 @@ export class SessionStream {
   finish(): void {
     this.session.finished = true;
     this.sendPending();
+  }
+
+  /**
+   * Whether the outbox may still append events to batch `seq` instead of cutting a new one
+   * (PROTOCOL.md §6.2 step 4): only while offline, and only for a batch that was never put on
+   * a socket, whose seq the server has therefore never seen. Returns the most events it may hold.
+   */
+  mayGrow(seq: number): number {
+    if (this.phase === 'streaming' || seq <= this.everSentUpTo || this.unacked.get(seq) === undefined) return 0;
+    // 256 bytes is more than any encoded key event takes (two 32-character strings of emoji).
+    return Math.min(256, this.maxEventsPerBatch, Math.floor(this.maxFrameBytes / 256));
   }
 
   /** Try now rather than at the end of the backoff (the browser came back online). */
@@ -155,20 +183,44 @@ export class SessionStream {
       this.socket = socket;
       this.sentUpTo = 0;
       this.endSent = false;
+      this.pacer = null;
+      this.sentBeforeWelcome = 0;
       let settled = false;
       const settle = (outcome: Outcome) => {
         if (settled) return;
         settled = true;
         this.clearAckTimer();
+        this.clearPacingTimer();
+        this.heartbeat?.stop();
+        this.heartbeat = null;
+        this.giveUp = null;
         this.socket = null;
         socket.onopen = socket.onmessage = socket.onclose = socket.onerror = null;
         resolve(outcome);
       };
+      // A frozen server may never answer the close handshake either: settle first, then close.
+      this.giveUp = (reason) => {
+        settle({ kind: 'closed', code: CLIENT_CLOSE_RETRY, reason });
+        try {
+          socket.close(CLIENT_CLOSE_RETRY, reason);
+        } catch (error) {
+          console.error('closing a dead socket failed', error);
+        }
+      };
+      if (this.deps.heartbeat !== false) {
+        this.heartbeat = new Heartbeat(
+          (n) => this.send({ t: MessageType.Ping, n }),
+          () => this.giveUp?.('no answer from the server for 5 s'),
+          () => socket.readyState === SOCKET_OPEN,
+        );
+      }
       socket.binaryType = 'arraybuffer';
       socket.onopen = () => {
         this.send({ t: MessageType.Hello, v: PROTOCOL_VERSION, sessionId: this.session.serverId!, lastAckedSeq: this.unacked.ackedSeq, client: this.deps.clientName ?? 'fingerflow-web/1' });
+        this.pipeline();
       };
       socket.onmessage = (event) => {
+        this.heartbeat?.heard();
         const message = this.decode(event.data);
         if (!message) {
           socket.close(4000, 'undecodable server frame');
@@ -193,10 +245,13 @@ export class SessionStream {
       case MessageType.Welcome:
         this.attempt = 0;
         this.reason = null;
+        this.maxEventsPerBatch = message.maxEventsPerBatch;
+        this.maxFrameBytes = message.maxFrameBytes;
+        this.pacer = new SendPacer(message.framesPerSecond, message.frameBurst, performance.now(), this.sentBeforeWelcome + 1);
         this.setPhase('streaming');
         this.acked(message.committedSeq);
-        // The server holds everything up to committedSeq; the next batch it accepts is the one after.
-        this.sentUpTo = message.committedSeq;
+        // The server holds everything up to committedSeq, plus what was pipelined before welcome.
+        this.sentUpTo = Math.max(this.sentUpTo, message.committedSeq);
         this.sendPending();
         return;
       case MessageType.Ack:
@@ -204,7 +259,7 @@ export class SessionStream {
         return;
       case MessageType.Throttle:
         this.throttledUntil = performance.now() + message.retryAfterMs;
-        setTimeout(() => this.sendPending(), message.retryAfterMs);
+        this.schedulePending(message.retryAfterMs);
         return;
       case MessageType.Error:
         // The close that follows carries the decision; the code is kept for the indicator.
@@ -215,13 +270,31 @@ export class SessionStream {
     }
   }
 
+  /**
+   * A pipelined hello (PROTOCOL.md §4): the oldest unacknowledged batches go out right after
+   * hello, before welcome, saving a round trip on every reconnect. Batches the server already
+   * has are acknowledged again, not stored twice.
+   */
+  private pipeline(): void {
+    const first = this.unacked.firstAfter(this.unacked.ackedSeq);
+    if (first === null) return;
+    let next = this.unacked.get(first);
+    while (next && this.sentBeforeWelcome < MAX_MESSAGES_BEFORE_WELCOME) {
+      this.sendBatch(next);
+      this.sentBeforeWelcome++;
+      next = this.unacked.get(next.seq + 1);
+    }
+  }
+
   private sendPending(): void {
     if (this.phase !== 'streaming' || !this.socket || this.socket.readyState !== SOCKET_OPEN) return;
-    if (performance.now() < this.throttledUntil) return;
+    const now = performance.now();
+    if (now < this.throttledUntil) return this.schedulePending(this.throttledUntil - now);
     let next = this.unacked.get(this.sentUpTo + 1);
     while (next) {
-      this.send({ t: MessageType.Batch, seq: next.seq, events: next.events });
-      this.sentUpTo = next.seq;
+      // Paced to the frame budget in welcome (§6.2): the rest goes when tokens come back.
+      if (this.pacer && !this.pacer.take(now)) return this.schedulePending(this.pacer.waitMs(now));
+      this.sendBatch(next);
       next = this.unacked.get(this.sentUpTo + 1);
     }
     if (this.sentUpTo > this.unacked.ackedSeq) this.armAckTimer();
@@ -234,9 +307,29 @@ export class SessionStream {
       return;
     }
     if (this.session.finished && !this.endSent) {
+      if (this.pacer && !this.pacer.take(now)) return this.schedulePending(this.pacer.waitMs(now));
       this.endSent = true;
       this.send({ t: MessageType.End, seq: this.sentUpTo });
     }
+  }
+
+  private sendBatch(batch: OutboxBatch): void {
+    this.send({ t: MessageType.Batch, seq: batch.seq, events: batch.events });
+    this.sentUpTo = batch.seq;
+    this.everSentUpTo = Math.max(this.everSentUpTo, batch.seq);
+  }
+
+  private schedulePending(delayMs: number): void {
+    if (this.pacingTimer !== null) return;
+    this.pacingTimer = setTimeout(() => {
+      this.pacingTimer = null;
+      this.sendPending();
+    }, Math.max(1, delayMs));
+  }
+
+  private clearPacingTimer(): void {
+    if (this.pacingTimer !== null) clearTimeout(this.pacingTimer);
+    this.pacingTimer = null;
   }
 
   private acked(seq: number): void {
@@ -251,7 +344,7 @@ export class SessionStream {
     if (this.ackTimer !== null) return;
     this.ackTimer = setTimeout(() => {
       this.ackTimer = null;
-      this.socket?.close(CLIENT_CLOSE_RETRY, 'no ack');
+      this.giveUp?.('no ack');
     }, this.deps.ackTimeoutMs ?? 20_000);
   }
 

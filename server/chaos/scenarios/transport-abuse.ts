@@ -39,11 +39,13 @@ export const transportAbuse: Scenario = {
       const flood = await openSocket(ingest.url, s3!.ticket);
       flood.send({ t: MessageType.Hello, v: PROTOCOL_VERSION, sessionId: s3!.sessionId, lastAckedSeq: 0, client: 'flood' });
       await flood.next((m) => m.t === MessageType.Welcome);
-      // The same batch again and again: each one valid (a resend), so only the rate limit stops it.
+      // The same batch again and again: each one valid (a resend), so only the frame budget stops
+      // it: throttle first, then, a second burst beyond, a close with a reconnect code.
       const frame = encodeMessage({ t: MessageType.Batch, seq: 1, events: makeEvents(1) });
       for (let i = 0; i < 2000 && flood.ws.readyState === WebSocket.OPEN; i++) flood.ws.send(frame);
       const floodClose = (await flood.closed).code;
-      checks.push([floodClose === 4110, `a flood of valid frames is cut off with 4110 RATE_LIMITED (${floodClose})`]);
+      const throttled = flood.received.some((m) => m.t === MessageType.Throttle);
+      checks.push([floodClose === 4005 && throttled, `a flood of valid frames is throttled, then cut off with 4005 THROTTLE_IGNORED (${floodClose})`]);
 
       for (let i = 0; i < 200; i++) {
         await new Promise<void>((resolve) => {

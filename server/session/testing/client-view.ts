@@ -74,6 +74,8 @@ function describe(message: ServerMessage): string {
     case MessageType.Stats: return `stats:${message.keystrokes}`;
     case MessageType.Ended: return `ended:${message.committedSeq}`;
     case MessageType.Throttle: return `throttle:${message.retryAfterMs}`;
+    case MessageType.Pong: return `pong:${message.n}`;
+    case MessageType.Presence: return `presence:${message.typist}`;
   }
 }
 

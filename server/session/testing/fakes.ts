@@ -6,6 +6,7 @@
  */
 import { encodeMessage } from '../../../shared/protocol/codec.ts';
 import type { KeyEvent } from '../../../shared/protocol/key-event.ts';
+import type { TimedKey } from '../../../shared/metrics/live.ts';
 import { MessageType, type HelloMessage, type ServerMessage, type StatsMessage } from '../../../shared/protocol/messages.ts';
 import { PROTOCOL_VERSION } from '../../../shared/protocol/version.ts';
 import type { BatchWriter, LiveBus, SessionStore } from '../hub.ts';
@@ -189,6 +190,14 @@ export class FakeSessionStore implements SessionStore {
     if (next instanceof Error) return Promise.reject(next);
     if (next && 'promise' in next) return next.promise;
     return Promise.resolve(next ?? { ok: true, committedSeq: this.committedSeq.get(sessionId) ?? 0 });
+  }
+
+  /** Sessions watchState reports as ended, with these events. */
+  readonly endedState = new Map<string, TimedKey[]>();
+
+  watchState(sessionId: string): Promise<{ ended: boolean; events: TimedKey[] }> {
+    const events = this.endedState.get(sessionId);
+    return Promise.resolve({ ended: events !== undefined, events: events ?? [] });
   }
 
   markEnded(sessionId: string, connectionId: string): Promise<'ended' | 'taken_over'> {

@@ -35,6 +35,8 @@ export const SAMPLE_MESSAGES: readonly Message[] = [
     serverId: 'ingest-1',
     maxEventsPerBatch: 512,
     maxFrameBytes: 65536,
+    framesPerSecond: 200,
+    frameBurst: 400,
   },
   { t: 3, seq: 1, events: sampleEvents(3) },
   { t: 4, seq: 2 ** 31 - 1 },
@@ -54,4 +56,7 @@ export const SAMPLE_MESSAGES: readonly Message[] = [
   { t: 8, committedSeq: 4711 },
   { t: 9, retryAfterMs: 1500 },
   { t: 10, sessionId: SESSION_ID },
+  { t: 11, n: 7 },
+  { t: 12, n: 7 },
+  { t: 13, typist: 2 },
 ];

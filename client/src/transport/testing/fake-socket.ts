@@ -54,7 +54,7 @@ export function serveHealthy(socket: FakeSocket, committedSeq = 0): void {
     const message = socket.received.at(-1)!;
     queueMicrotask(() => {
       if (message.t === MessageType.Hello) {
-        socket.reply({ t: MessageType.Welcome, v: 1, sessionId: message.sessionId, committedSeq, serverId: 'fake', maxEventsPerBatch: 512, maxFrameBytes: 65536 });
+        socket.reply({ t: MessageType.Welcome, v: 1, sessionId: message.sessionId, committedSeq, serverId: 'fake', maxEventsPerBatch: 512, maxFrameBytes: 65536, framesPerSecond: 200, frameBurst: 400 });
       } else if (message.t === MessageType.Batch) {
         acked = message.seq;
         socket.reply({ t: MessageType.Ack, seq: acked });
