@@ -4,6 +4,7 @@ import { KeySounds } from './sound/key-sounds.ts';
 import { AccountState } from './state/account.svelte.ts';
 import { ConnectionState } from './state/connection.svelte.ts';
 import { SettingsState } from './state/settings.svelte.ts';
+import { TypingPrefs } from './state/typing-prefs.svelte.ts';
 import { TypingTest } from './state/typing-test.svelte.ts';
 import { WordSetsState } from './state/word-sets.svelte.ts';
 import { backoffDelayMs } from './transport/backoff.ts';
@@ -26,6 +27,7 @@ export interface AppServices {
   test: TypingTest;
   account: AccountState;
   router: Router;
+  prefs: TypingPrefs;
 }
 
 export function createServices(): AppServices {
@@ -42,16 +44,20 @@ export function createServices(): AppServices {
   );
   const delivery = new Delivery({ store, api: sessions, openSocket: openBrowserSocket, storage: localStorage, locks: navigator.locks }, (status) => connection.apply(status));
   const sounds = new KeySounds();
+  const prefs = new TypingPrefs();
+  const router = new Router();
   const test = new TypingTest({
     delivery, sounds,
     settings: () => settings.value,
     customText: () => settings.customText,
     wordSet: () => ({ id: wordSets.knownId, words: wordSets.words }),
     userId: () => auth.userId,
+    rules: () => prefs.rules(),
+    active: () => router.route.name === 'typing',
   });
   const account = new AccountState(auth);
   auth.onchange = () => void account.reload();
-  return { auth, sessions, settings, wordSets, connection, delivery, sounds, test, account, router: new Router() };
+  return { auth, sessions, settings, wordSets, connection, delivery, sounds, test, account, router, prefs };
 }
 
 /**

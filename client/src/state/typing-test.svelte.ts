@@ -13,6 +13,7 @@ import { practiceText } from '../typing/practice-text.ts';
 import { KeyPace, TICKER_SLIDE_MS, tickerSlideMs } from '../typing/ticker-motion.ts';
 import { consumes, startsTest } from '../typing/key-roles.ts';
 import { TypingEngine, type KeyOutcome } from '../typing/typing-engine.ts';
+import type { TypingRules } from '../typing/typing-rules.ts';
 import { ClosingSessions } from './closing-sessions.ts';
 import { sessionBody } from './session-body.ts';
 import type { Settings } from './settings-model.ts';
@@ -27,6 +28,8 @@ export interface FinishedTest {
   settings: Settings;
   durationMs: number;
   session: ActiveSession;
+  /** The rules it was typed under (shown with the results). */
+  rules: TypingRules;
 }
 
 export interface TypingTestDeps {
@@ -37,6 +40,10 @@ export interface TypingTestDeps {
   /** Words of the chosen word set (empty: the built-in list) and its id when it is a known set. */
   wordSet(): { id: string | null; words: readonly string[] };
   userId(): string | null;
+  /** Word-by-word rules: stop on letter/word, Backspace into earlier words. */
+  rules(): TypingRules;
+  /** Whether the typing page shows (keys on other pages are not typing). */
+  active(): boolean;
 }
 
 /** Keyups of keys still held when the test ends are waited for this long. */
@@ -74,6 +81,12 @@ export class TypingTest implements CaptureSink {
   chars = $state.raw<string[]>([]);
   /** Per character: CharState | CURRENT_BIT. Read per index, so one write repaints one span. */
   view = $state<number[]>([]);
+  /** Extra letters typed past a word, by the position of the word's last letter. */
+  extras = $state<string[]>([]);
+  /** Extra letters on screen before the cursor: the ticker slides by them as well. */
+  extraShift = $state(0);
+  /** Caps Lock was on at the last key: the page warns. */
+  capsLock = $state(false);
   pos = $state(0);
   elapsedMs = $state(0);
   live = $state.raw<LiveFigures | null>(null);
@@ -85,7 +98,8 @@ export class TypingTest implements CaptureSink {
   focused = $state(true);
   result = $state.raw<FinishedTest | null>(null);
 
-  private engine = new TypingEngine('', false);
+  private engine = new TypingEngine('');
+  private rulesAtStart: TypingRules | null = null;
   private clock = new SessionClock();
   private pace = new KeyPace();
   private events: KeyEvent[] = [];
@@ -112,7 +126,11 @@ export class TypingTest implements CaptureSink {
       mode: settings.mode, duration: settings.duration, wordCount: settings.wordCount,
       words: this.deps.wordSet().words, customText: this.deps.customText(),
     });
-    this.engine = new TypingEngine(this.text, settings.stopOnError);
+    this.rulesAtStart = this.deps.rules();
+    this.engine = new TypingEngine(this.text, this.rulesAtStart);
+    this.settingsAtStart = null; // the clock follows the settings shown until a test starts
+    this.extras = [];
+    this.extraShift = 0;
     this.clock = new SessionClock();
     this.pace = new KeyPace();
     this.events = [];
@@ -125,6 +143,13 @@ export class TypingTest implements CaptureSink {
     this.live = null;
     this.slideMs = TICKER_SLIDE_MS;
     this.phase = 'ready';
+  }
+
+  /** New rules for the text shown, when no test runs; the text stays. */
+  applyRules(): void {
+    if (this.phase !== 'ready') return;
+    this.rulesAtStart = this.deps.rules();
+    this.engine = new TypingEngine(this.text, this.rulesAtStart);
   }
 
   /** Escape: the test stops without results; its keystrokes are still delivered. */
@@ -145,8 +170,10 @@ export class TypingTest implements CaptureSink {
   }
 
   key(record: CapturedKey): boolean {
-    this.focused = true;
     if (record.type === 1) return this.up(record);
+    if (!this.deps.active()) return false;
+    this.focused = true;
+    if (record.code !== 'CapsLock') this.capsLock = (record.flags & KeyFlags.CAPS_LOCK) !== 0;
     if (this.control(record)) return true;
     if (this.phase === 'ready') return this.maybeStart(record);
     if (this.phase === 'running') {
@@ -160,6 +187,7 @@ export class TypingTest implements CaptureSink {
     if (this.phase !== 'running') return;
     const before = this.engine.pos;
     this.paint(this.engine.typeText(text), before);
+    flushSync();
     if (this.engine.finished) this.finish();
   }
 
@@ -175,7 +203,9 @@ export class TypingTest implements CaptureSink {
   private control(record: CapturedKey): boolean {
     const plain = (record.flags & (KeyFlags.CTRL | KeyFlags.ALT | KeyFlags.META)) === 0;
     if (!plain) return false;
-    if (record.key === 'Tab') {
+    // Tab restarts only from the typing area (the capture field has focus); Shift+Tab and
+    // Tab anywhere else move the focus (KeyCapture does not pass those here).
+    if (record.key === 'Tab' && (record.flags & KeyFlags.SHIFT) === 0) {
       this.prepare();
       return true;
     }
@@ -258,7 +288,12 @@ export class TypingTest implements CaptureSink {
   private paint(changed: readonly number[], before: number): void {
     const { states } = this.engine;
     const after = this.engine.pos;
-    for (const i of changed) this.view[i] = states[i]! | (i === after ? CURRENT_BIT : 0);
+    for (const i of changed) {
+      this.view[i] = states[i]! | (i === after ? CURRENT_BIT : 0);
+      const extra = this.engine.extrasAfter(i);
+      if (extra !== (this.extras[i] ?? '')) this.extras[i] = extra;
+    }
+    this.extraShift = this.engine.extrasBeforeCursor;
     if (before !== after) {
       if (before < states.length) this.view[before] = states[before]!;
       if (after < states.length) this.view[after] = states[after]! | CURRENT_BIT;
@@ -301,7 +336,7 @@ export class TypingTest implements CaptureSink {
     const settings = this.settingsAtStart!;
     this.held.clear(); // still down after the grace period: these keep no keyup
     this.endSession();
-    this.result = { localId: session.localId, text: this.text, events: this.events, settings, durationMs: this.elapsedMs, session };
+    this.result = { localId: session.localId, text: this.text, events: this.events, settings, durationMs: this.elapsedMs, session, rules: this.rulesAtStart! };
     this.phase = 'finished';
   }
 
