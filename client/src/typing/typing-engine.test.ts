@@ -33,10 +33,10 @@ test('a skipped letter stays inside its word: space marks the rest missed and th
 test('extra letters get their own positions past the text end and are shown after the word', () => {
   const engine = new TypingEngine('ab cd', rules());
   const out = typeAll(engine, 'abxy');
-  assert.equal(out.slice(2).map((o) => [o.textPos, o.isError]), [[5, true], [6, true]]);
+  assert.equal(out.slice(2).map((o) => [o.textPos, o.isError]), [[6, true], [7, true]]);
   assert.is(engine.extrasAfter(1), 'xy');
   assert.is(engine.extrasBeforeCursor, 2);
-  assert.equal(engine.keydown(key('Backspace')).textPos, 6, 'Backspace erases the last extra at its slot');
+  assert.equal(engine.keydown(key('Backspace')).textPos, 7, 'Backspace erases the last extra at its slot');
   engine.keydown(key(' '));
   assert.equal(engine.keydown(key('c')).textPos, 3, 'the next word is not shifted');
   assert.is(engine.extrasAfter(1), 'x');
@@ -46,7 +46,7 @@ test('extra slots are never reused', () => {
   const engine = new TypingEngine('a b', rules());
   typeAll(engine, 'ax');
   engine.keydown(key('Backspace'));
-  assert.is(engine.keydown(key('y')).textPos, 4);
+  assert.is(engine.keydown(key('y')).textPos, 5);
 });
 
 test('a transposition costs two letters of its word only', () => {
@@ -94,7 +94,7 @@ test('Ctrl+Backspace clears the word; its event names the first extra slot so ev
   const engine = new TypingEngine('one two', rules());
   typeAll(engine, 'onexy');
   const out = engine.keydown(key('Backspace', KeyFlags.CTRL));
-  assert.is(out.textPos, 7);
+  assert.is(out.textPos, 8);
   assert.is(engine.pos, 0);
   assert.is(engine.extrasAfter(2), '');
   typeAll(engine, 'one tw');
@@ -130,7 +130,7 @@ test('stop on word: space does not leave a word with an error', () => {
 test('space in the last word ends the test and marks the rest missed', () => {
   const engine = new TypingEngine('ab cd', rules());
   typeAll(engine, 'ab c');
-  assert.equal(engine.keydown(key(' ')), { textPos: -1, isError: false, changed: [4] });
+  assert.equal(engine.keydown(key(' ')), { textPos: 5, isError: false, changed: [4] });
   assert.ok(engine.finished);
 });
 

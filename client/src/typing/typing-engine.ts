@@ -35,7 +35,7 @@ interface ExtraLetter {
  *
  * A letter is compared with the next letter of the current word. Letters typed past the
  * word's end are "extra": shown after the word, errors, each sent at a position of its own
- * past the text's end (text length + a counter), so the analytics can tell an extra letter
+ * past the text's end (text length + 1 + a counter), so the analytics can tell an extra letter
  * that was erased from one that stayed. Space commits the word and moves to the next one:
  * the letters not typed are "missed" (no keystroke ever addresses them; the analytics find
  * the gap). So an error never runs past its word. Backspace erases within the word, and goes
@@ -67,7 +67,7 @@ export class TypingEngine {
     this.typed = new Int32Array(this.words.length);
     this.extras = this.words.map(() => []);
     this.rules = rules;
-    this.nextSlot = this.chars.length;
+    this.nextSlot = this.chars.length + 1; // the text's end itself is where the last word's space lands
     this.words.forEach((w, i) => w.end > w.start && this.wordByLastLetter.set(w.end - 1, i));
     this.done = this.chars.length === 0;
   }
@@ -166,9 +166,10 @@ export class TypingEngine {
       changed.push(q);
     }
     if (last) {
-      // No space follows the last word: the keystroke addresses no position.
+      // No space follows the last word: the keystroke lands at the text's end, so the
+      // analytics still see the letters it skipped.
       this.done = true;
-      return { textPos: -1, isError: false, changed };
+      return { textPos: this.chars.length, isError: false, changed };
     }
     this.states[span.end] = this.everWrong[span.end] ? CharState.Corrected : CharState.Correct;
     changed.push(span.end);
