@@ -1,6 +1,6 @@
 import Router from '@koa/router';
 import { AnalyticsService } from '../analytics/analytics-service.ts';
-import { keyModelQuery, noQuery, rangeQuery, sessionAnalyticsQuery } from './analytics-input.ts';
+import { historyQuery, keyModelQuery, rangeQuery, sessionAnalyticsQuery } from './analytics-input.ts';
 import { requireUser, userIdOf } from './authenticate.ts';
 import { sessionIdOf, sessionNotFound } from './session-params.ts';
 import type { SidecarDeps } from './sidecar-deps.ts';
@@ -26,12 +26,17 @@ export function analyticsRoutes(deps: SidecarDeps): Router {
 
   router.get('/analytics', signedIn, async (ctx) => {
     const query = parseInput(rangeQuery, ctx.query);
-    ctx.body = { analytics: await service.range(userIdOf(ctx), query.from, query.to) };
+    ctx.body = { analytics: await service.range(userIdOf(ctx), query.from, query.to, query.includeIncomplete) };
   });
 
   router.get('/analytics/trend', signedIn, async (ctx) => {
-    parseInput(noQuery, ctx.query);
-    ctx.body = { trend: await service.trend(userIdOf(ctx)) };
+    const query = parseInput(historyQuery, ctx.query);
+    ctx.body = { trend: await service.trend(userIdOf(ctx), query.includeIncomplete) };
+  });
+
+  router.get('/analytics/bests', signedIn, async (ctx) => {
+    const query = parseInput(historyQuery, ctx.query);
+    ctx.body = { bests: await service.bests(userIdOf(ctx), query.includeIncomplete) };
   });
 
   router.get('/analytics/keys', signedIn, async (ctx) => {

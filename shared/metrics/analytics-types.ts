@@ -195,6 +195,20 @@ export interface TrendPoint {
   startedAt: string;
   mode: string;
   summary: ScopeSummary;
+  /** Ran to its end (completion.ts); false only when stopped tests were asked for. */
+  complete: boolean;
+}
+
+/** The best session of a mode and length (seconds of a timed test, words of a words test, null otherwise). */
+export interface PersonalBest {
+  mode: string;
+  length: number | null;
+  sessionId: string;
+  startedAt: string;
+  /** Net speed (productive wpm), what the best is chosen by. */
+  wpm: number;
+  rawWpm: number | null;
+  accuracy: number | null;
 }
 
 export interface KeyModelEntry {

@@ -104,7 +104,7 @@ export function deriveFactsCtes(sessionIds: (column: string) => string): string 
            l.text_pos, l.is_error, l.is_repeat, l.is_modifier, l.in_seq, l.is_char, l.up_us, l.up_us - l.offset_us AS dwell_us,
            CASE WHEN l.in_seq THEN l.offset_us - l.prev_down_us END AS transition_us,
            CASE WHEN l.in_seq THEN l.offset_us - l.prev_up_us END AS flight_us,
-           l.is_first_try, l.first_try_error, coalesce(l.is_final, false) AS is_final, l.is_extra, l.extra_erased, l.missed_before, CASE WHEN l.is_char THEN l.expected END AS expected, l.letter,
+           l.is_first_try, l.first_try_error, coalesce(l.is_final, false) AS is_final, l.is_extra, l.extra_erased, l.missed_before, l.addressing, CASE WHEN l.is_char THEN l.expected END AS expected, l.letter,
            CASE WHEN l.in_seq AND l.letter IS NOT NULL AND l.prev_letter IS NOT NULL THEN l.prev_letter || l.letter END AS digraph,
            CASE WHEN NOT (l.in_seq AND l.letter IS NOT NULL AND l.prev_letter IS NOT NULL) THEN NULL
                 WHEN ${handOfFingerSql('l.prev_finger')} = 'none' OR ${handOfFingerSql('l.finger')} = 'none' THEN 'unknown'
