@@ -6,7 +6,7 @@ import { buildClientInto, launchChromium, type TestBrowser } from './browser.ts'
 import type { TestDatabase } from './database.ts';
 import { startTestIngest } from './ingest-fixtures.ts';
 import { REPO_ROOT } from './processes.ts';
-import { startTestSidecar } from './sidecar-fixtures.ts';
+import { startTestSidecar, type TestSidecar } from './sidecar-fixtures.ts';
 import { freePort } from './test-postgres.ts';
 
 export const ARTIFACTS = path.join(REPO_ROOT, 'test-artifacts');
@@ -14,6 +14,7 @@ export const ARTIFACTS = path.join(REPO_ROOT, 'test-artifacts');
 /** The client served by a real sidecar and ingest server over a test database, in Chromium. */
 export interface ClientStack {
   origin: string;
+  sidecar: TestSidecar;
   browser: TestBrowser;
   page: Page;
   /** Uncaught errors in the page since the last call. */
@@ -38,7 +39,7 @@ export async function startClientStack(db: TestDatabase): Promise<ClientStack> {
   page.on('pageerror', (error) => errors.push(String(error)));
   page.setDefaultTimeout(15_000);
   return {
-    origin, browser, page,
+    origin, sidecar, browser, page,
     takePageErrors: () => errors.splice(0),
     async close() {
       await browser.close();
