@@ -54,6 +54,7 @@ export function createServices(): AppServices {
     userId: () => auth.userId,
     rules: () => prefs.rules(),
     active: () => router.route.name === 'typing',
+    textOptions: () => ({ punctuation: prefs.value.punctuation, numbers: prefs.value.numbers, quoteLength: prefs.value.quoteLength }),
   });
   const account = new AccountState(auth);
   auth.onchange = () => void account.reload();

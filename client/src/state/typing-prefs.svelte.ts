@@ -1,3 +1,4 @@
+import { QUOTE_LENGTHS, type QuoteLength } from '../typing/quotes.ts';
 import { BACKSPACE_INTO, DEFAULT_RULES, STOP_ON, type BackspaceInto, type StopOn, type TypingRules } from '../typing/typing-rules.ts';
 
 const STORAGE_KEY = 'ff-typing-prefs';
@@ -7,9 +8,14 @@ export interface TypingPrefsValue extends TypingRules {
   countIncomplete: boolean;
   /** A screen reader hears the next key (off: nothing is announced while typing). */
   announce: boolean;
+  /** Timed and words modes: punctuation and numbers among the words. */
+  punctuation: boolean;
+  numbers: boolean;
+  /** Quote mode: which lengths to draw from. */
+  quoteLength: QuoteLength;
 }
 
-const DEFAULTS: TypingPrefsValue = { ...DEFAULT_RULES, countIncomplete: false, announce: false };
+const DEFAULTS: TypingPrefsValue = { ...DEFAULT_RULES, countIncomplete: false, announce: false, punctuation: false, numbers: false, quoteLength: 'any' };
 
 /**
  * How strict typing is and what counts in the figures: this device's choices (the account
@@ -39,6 +45,9 @@ function sanitise(raw: unknown): TypingPrefsValue {
     backspaceInto: BACKSPACE_INTO.includes(source.backspaceInto as BackspaceInto) ? (source.backspaceInto as BackspaceInto) : DEFAULTS.backspaceInto,
     countIncomplete: typeof source.countIncomplete === 'boolean' ? source.countIncomplete : DEFAULTS.countIncomplete,
     announce: typeof source.announce === 'boolean' ? source.announce : DEFAULTS.announce,
+    punctuation: typeof source.punctuation === 'boolean' ? source.punctuation : DEFAULTS.punctuation,
+    numbers: typeof source.numbers === 'boolean' ? source.numbers : DEFAULTS.numbers,
+    quoteLength: QUOTE_LENGTHS.includes(source.quoteLength as QuoteLength) ? (source.quoteLength as QuoteLength) : DEFAULTS.quoteLength,
   };
 }
 

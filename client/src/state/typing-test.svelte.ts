@@ -14,6 +14,7 @@ import { KeyPace, TICKER_SLIDE_MS, tickerSlideMs } from '../typing/ticker-motion
 import { consumes, startsTest } from '../typing/key-roles.ts';
 import { TypingEngine, type KeyOutcome } from '../typing/typing-engine.ts';
 import type { TypingRules } from '../typing/typing-rules.ts';
+import { quoteSource, type QuoteLength } from '../typing/quotes.ts';
 import { ClosingSessions } from './closing-sessions.ts';
 import { sessionBody } from './session-body.ts';
 import type { Settings } from './settings-model.ts';
@@ -30,6 +31,10 @@ export interface FinishedTest {
   session: ActiveSession;
   /** The rules it was typed under (shown with the results). */
   rules: TypingRules;
+  /** Punctuation and numbers among the words (timed and words modes). */
+  decoration: { punctuation: boolean; numbers: boolean };
+  /** Author and work of a quote. */
+  source: string | null;
 }
 
 export interface TypingTestDeps {
@@ -44,6 +49,8 @@ export interface TypingTestDeps {
   rules(): TypingRules;
   /** Whether the typing page shows (keys on other pages are not typing). */
   active(): boolean;
+  /** Punctuation and numbers among random words; the length of quotes. */
+  textOptions(): { punctuation: boolean; numbers: boolean; quoteLength: QuoteLength };
 }
 
 /** Keyups of keys still held when the test ends are waited for this long. */
@@ -97,9 +104,12 @@ export class TypingTest implements CaptureSink {
   slideMs = $state(TICKER_SLIDE_MS);
   focused = $state(true);
   result = $state.raw<FinishedTest | null>(null);
+  /** Author and work of the quote being typed (quote mode). */
+  source = $state<string | null>(null);
 
   private engine = new TypingEngine('');
   private rulesAtStart: TypingRules | null = null;
+  private decorationAtStart = { punctuation: false, numbers: false };
   private clock = new SessionClock();
   private pace = new KeyPace();
   private events: KeyEvent[] = [];
@@ -122,10 +132,14 @@ export class TypingTest implements CaptureSink {
   prepare(): void {
     if (this.phase === 'running' || this.phase === 'finishing') this.endSession();
     const settings = this.deps.settings();
+    const options = this.deps.textOptions();
     this.text = practiceText({
       mode: settings.mode, duration: settings.duration, wordCount: settings.wordCount,
       words: this.deps.wordSet().words, customText: this.deps.customText(),
+      quoteLength: options.quoteLength, decoration: { punctuation: options.punctuation, numbers: options.numbers },
     });
+    this.source = settings.mode === 'quote' ? quoteSource(this.text) : null;
+    this.decorationAtStart = settings.mode === 'timed' || settings.mode === 'words' ? { punctuation: options.punctuation, numbers: options.numbers } : { punctuation: false, numbers: false };
     this.rulesAtStart = this.deps.rules();
     this.engine = new TypingEngine(this.text, this.rulesAtStart);
     this.settingsAtStart = null; // the clock follows the settings shown until a test starts
@@ -238,7 +252,7 @@ export class TypingTest implements CaptureSink {
     const settings = this.deps.settings();
     this.settingsAtStart = settings;
     this.clock.start(originMs);
-    this.session = this.deps.delivery.begin(sessionBody(settings, this.text, this.deps.wordSet().id), this.deps.userId());
+    this.session = this.deps.delivery.begin(sessionBody(settings, this.text, this.deps.wordSet().id, this.decorationAtStart), this.deps.userId());
     this.phase = 'running';
     this.ticks = 0;
     this.ticker = setInterval(() => this.tick(), TICK_MS);
@@ -336,7 +350,7 @@ export class TypingTest implements CaptureSink {
     const settings = this.settingsAtStart!;
     this.held.clear(); // still down after the grace period: these keep no keyup
     this.endSession();
-    this.result = { localId: session.localId, text: this.text, events: this.events, settings, durationMs: this.elapsedMs, session, rules: this.rulesAtStart! };
+    this.result = { localId: session.localId, text: this.text, events: this.events, settings, durationMs: this.elapsedMs, session, rules: this.rulesAtStart!, decoration: this.decorationAtStart, source: this.source };
     this.phase = 'finished';
   }
 
