@@ -5,6 +5,7 @@ import { AccountState } from './state/account.svelte.ts';
 import { ConnectionState } from './state/connection.svelte.ts';
 import { SettingsState } from './state/settings.svelte.ts';
 import { TypingPrefs } from './state/typing-prefs.svelte.ts';
+import { LearnState } from './state/learn.svelte.ts';
 import { TypingTest } from './state/typing-test.svelte.ts';
 import { WordSetsState } from './state/word-sets.svelte.ts';
 import { backoffDelayMs } from './transport/backoff.ts';
@@ -28,6 +29,7 @@ export interface AppServices {
   account: AccountState;
   router: Router;
   prefs: TypingPrefs;
+  learn: LearnState;
 }
 
 export function createServices(): AppServices {
@@ -45,6 +47,7 @@ export function createServices(): AppServices {
   const delivery = new Delivery({ store, api: sessions, openSocket: openBrowserSocket, storage: localStorage, locks: navigator.locks }, (status) => connection.apply(status));
   const sounds = new KeySounds();
   const prefs = new TypingPrefs();
+  const learn = new LearnState(prefs);
   const router = new Router();
   const test = new TypingTest({
     delivery, sounds,
@@ -54,11 +57,14 @@ export function createServices(): AppServices {
     userId: () => auth.userId,
     rules: () => prefs.rules(),
     active: () => router.route.name === 'typing',
-    textOptions: () => ({ punctuation: prefs.value.punctuation, numbers: prefs.value.numbers, quoteLength: prefs.value.quoteLength }),
+    textOptions: () => ({
+      punctuation: prefs.value.punctuation, numbers: prefs.value.numbers, quoteLength: prefs.value.quoteLength,
+      lesson: prefs.value.lesson === 'learn' ? (words, count) => learn.words(words, count) : null,
+    }),
   });
   const account = new AccountState(auth);
   auth.onchange = () => void account.reload();
-  return { auth, sessions, settings, wordSets, connection, delivery, sounds, test, account, router, prefs };
+  return { auth, sessions, settings, wordSets, connection, delivery, sounds, test, account, router, prefs, learn };
 }
 
 /**

@@ -175,4 +175,65 @@ run('a test stopped early is not a personal best: the slower finished test is', 
   noPageErrors();
 });
 
+const shownText = () => page.evaluate(() => [...document.querySelectorAll('[data-testid="ticker"] .c:not(.extra)')].map((c) => c.textContent).join(''));
+
+run('a setting that does not change the text keeps it; the clock is right in every mode', async () => {
+  await nextTest();
+  await page.getByTestId('mode-words').click();
+  const text = await shownText();
+  await page.getByTestId('theme').selectOption('paper');
+  await page.getByTestId('view-rolling').click();
+  await page.getByTestId('view-ticker').click();
+  await page.getByTestId('stop-on').selectOption('word');
+  assert.is(await shownText(), text, 'theme, view and stop-on keep the text');
+  await page.getByTestId('theme').selectOption('default');
+  await page.getByTestId('stop-on').selectOption('off');
+  await page.getByTestId('mode-timed').click();
+  await page.getByRole('button', { name: '30', exact: true }).click();
+  assert.is(await page.locator('[data-testid="live-stats"] .clock').textContent(), '30', 'a timed test shows its seconds after a words test');
+  noPageErrors();
+});
+
+run('material: punctuation and numbers among the words; quotes by length with their source', async () => {
+  await page.getByTestId('mode-words').click();
+  await page.getByRole('button', { name: '100', exact: true }).click();
+  await page.getByTestId('punctuation').click();
+  await page.getByTestId('numbers').click();
+  const text = await shownText();
+  assert.match(text, /^["(]?[A-Z]/, 'a sentence starts with a capital');
+  assert.match(text, /[,.?!;:]/);
+  assert.match(text, /\d/);
+  await page.getByTestId('punctuation').click();
+  await page.getByTestId('numbers').click();
+  assert.match(await shownText(), /^[a-z ]+$/, 'off again: plain words');
+  await page.getByTestId('mode-quote').click();
+  await page.getByTestId('quote-long').click();
+  assert.ok((await shownText()).length >= 250, 'a long quote');
+  assert.ok(((await page.getByTestId('quote-source').textContent()) ?? '').length > 3, 'with its source');
+  await page.getByTestId('quote-short').click();
+  assert.ok((await shownText()).length < 100, 'a short quote');
+  noPageErrors();
+});
+
+run('learn mode: lessons over the first six letters until they reach the target; the target is the typist\'s', async () => {
+  await page.getByTestId('mode-learn').click();
+  await page.getByTestId('learn-bar').waitFor();
+  const text = await shownText();
+  assert.match(text, /^[etaoin ]+$/, `only the unlocked letters: ${text}`);
+  assert.match((await page.getByTestId('learn-focus').textContent())!, /^[etaoin]$/);
+  await page.getByTestId('target-wpm').fill('20');
+  await page.getByTestId('target-wpm').press('Enter');
+  await page.getByTestId('target-wpm').blur();
+  await page.getByTestId('capture').focus();
+  await typeStrokes(page, Array.from(await shownText()), 90, 17);
+  await serverResults();
+  const { rows } = await db!.pool.query<{ mode: string; config: { lesson?: string } }>('SELECT mode, config FROM typing_sessions ORDER BY started_at DESC LIMIT 1');
+  assert.equal([rows[0]!.mode, rows[0]!.config.lesson], ['words', 'learn']);
+  // Every letter typed at ~90 wpm is over a 20 wpm target: the seventh letter unlocks.
+  await nextTest();
+  await page.waitForFunction(() => document.querySelectorAll('[data-testid="learn-bar"] li.unlocked').length >= 7, undefined, { timeout: 15_000 });
+  await page.getByTestId('mode-words').click();
+  noPageErrors();
+});
+
 test.run();

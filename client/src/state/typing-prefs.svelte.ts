@@ -13,9 +13,13 @@ export interface TypingPrefsValue extends TypingRules {
   numbers: boolean;
   /** Quote mode: which lengths to draw from. */
   quoteLength: QuoteLength;
+  /** Learn mode (keybr-style lessons over the unlocked letters) instead of random words. */
+  lesson: 'off' | 'learn';
+  /** The speed a letter must reach, wpm; null: the typist's recent average. */
+  targetWpm: number | null;
 }
 
-const DEFAULTS: TypingPrefsValue = { ...DEFAULT_RULES, countIncomplete: false, announce: false, punctuation: false, numbers: false, quoteLength: 'any' };
+const DEFAULTS: TypingPrefsValue = { ...DEFAULT_RULES, countIncomplete: false, announce: false, punctuation: false, numbers: false, quoteLength: 'any', lesson: 'off', targetWpm: null };
 
 /**
  * How strict typing is and what counts in the figures: this device's choices (the account
@@ -47,6 +51,8 @@ function sanitise(raw: unknown): TypingPrefsValue {
     announce: typeof source.announce === 'boolean' ? source.announce : DEFAULTS.announce,
     punctuation: typeof source.punctuation === 'boolean' ? source.punctuation : DEFAULTS.punctuation,
     numbers: typeof source.numbers === 'boolean' ? source.numbers : DEFAULTS.numbers,
+    lesson: source.lesson === 'learn' ? 'learn' : 'off',
+    targetWpm: Number.isInteger(source.targetWpm) && (source.targetWpm as number) >= 5 && (source.targetWpm as number) <= 300 ? (source.targetWpm as number) : null,
     quoteLength: QUOTE_LENGTHS.includes(source.quoteLength as QuoteLength) ? (source.quoteLength as QuoteLength) : DEFAULTS.quoteLength,
   };
 }

@@ -50,7 +50,7 @@ export interface TypingTestDeps {
   /** Whether the typing page shows (keys on other pages are not typing). */
   active(): boolean;
   /** Punctuation and numbers among random words; the length of quotes. */
-  textOptions(): { punctuation: boolean; numbers: boolean; quoteLength: QuoteLength };
+  textOptions(): { punctuation: boolean; numbers: boolean; quoteLength: QuoteLength; lesson: ((words: readonly string[], count: number) => string[]) | null };
 }
 
 /** Keyups of keys still held when the test ends are waited for this long. */
@@ -110,6 +110,7 @@ export class TypingTest implements CaptureSink {
   private engine = new TypingEngine('');
   private rulesAtStart: TypingRules | null = null;
   private decorationAtStart = { punctuation: false, numbers: false };
+  private lessonAtStart = false;
   private clock = new SessionClock();
   private pace = new KeyPace();
   private events: KeyEvent[] = [];
@@ -138,6 +139,8 @@ export class TypingTest implements CaptureSink {
       words: this.deps.wordSet().words, customText: this.deps.customText(),
       quoteLength: options.quoteLength, decoration: { punctuation: options.punctuation, numbers: options.numbers },
     });
+    if (settings.mode === 'words' && options.lesson) this.text = options.lesson(this.deps.wordSet().words, settings.wordCount).join(' ');
+    this.lessonAtStart = settings.mode === 'words' && options.lesson !== null;
     this.source = settings.mode === 'quote' ? quoteSource(this.text) : null;
     this.decorationAtStart = settings.mode === 'timed' || settings.mode === 'words' ? { punctuation: options.punctuation, numbers: options.numbers } : { punctuation: false, numbers: false };
     this.rulesAtStart = this.deps.rules();
@@ -252,7 +255,7 @@ export class TypingTest implements CaptureSink {
     const settings = this.deps.settings();
     this.settingsAtStart = settings;
     this.clock.start(originMs);
-    this.session = this.deps.delivery.begin(sessionBody(settings, this.text, this.deps.wordSet().id, this.decorationAtStart), this.deps.userId());
+    this.session = this.deps.delivery.begin(sessionBody(settings, this.text, this.deps.wordSet().id, this.decorationAtStart, this.lessonAtStart), this.deps.userId());
     this.phase = 'running';
     this.ticks = 0;
     this.ticker = setInterval(() => this.tick(), TICK_MS);
