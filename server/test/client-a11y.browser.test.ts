@@ -167,7 +167,19 @@ run('axe-core: no serious or critical violation on any route, in any theme (cont
       await settle();
       assert.is(await page.evaluate(() => document.documentElement.dataset.theme), theme);
       record(`${theme} ${route}`, await seriousViolations(page));
-      if (route === '/') await page.screenshot({ path: path.join(ARTIFACTS, `typing-${theme}.png`) });
+      if (route === '/') {
+        await page.screenshot({ path: path.join(ARTIFACTS, `typing-${theme}.png`) });
+        // The typing page's other states: learn mode with its letters, a quote with its source.
+        await page.getByTestId('mode-learn').click();
+        await page.getByTestId('learn-bar').waitFor();
+        record(`${theme} / learn`, await seriousViolations(page));
+        if (theme === 'default') await page.screenshot({ path: path.join(ARTIFACTS, 'typing-learn.png') });
+        await page.getByTestId('mode-quote').click();
+        await page.getByTestId('quote-source').waitFor();
+        record(`${theme} / quote`, await seriousViolations(page));
+        await page.getByTestId('mode-custom').click();
+        await page.keyboard.press('Escape');
+      }
       if (route === '/analytics') await page.screenshot({ path: path.join(ARTIFACTS, `analytics-${theme}.png`), fullPage: true });
     }
     await page.goto(stack!.origin);
