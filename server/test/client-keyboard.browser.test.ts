@@ -1,19 +1,14 @@
-// Keyboard-only use and accessibility of the Svelte client, in a real Chromium against the
-// real servers: Tab restarts a test only from the typing area and moves the focus
-// everywhere else, with a visible ring and a skip link; sign-in, settings and history
-// by keyboard alone; Escape closes a dialog; axe-core finds no serious or critical
-// violation on any route in any theme. Screenshots of the typing page, the results and the
-// analysis page in each theme go to test-artifacts/.
+// Keyboard-only use of the Svelte client, in a real Chromium against the real servers: Tab
+// restarts a test only from the typing area and moves the focus everywhere else, with a
+// visible ring and a skip link; sign-in, settings and history by keyboard alone; Escape
+// closes a dialog. (axe-core runs in client-axe-*.browser.test.ts.)
 import fs from 'node:fs';
-import path from 'node:path';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import type { Page } from 'playwright-core';
-import { THEMES } from '../../shared/practice/options.ts';
-import { seriousViolations, type AxeFinding } from './support/axe.ts';
 import { CHROMIUM } from './support/browser.ts';
 import { typeStrokes } from './support/browser-typist.ts';
-import { ARTIFACTS, startClientStack, type ClientStack } from './support/client-stack.ts';
+import { startClientStack, type ClientStack } from './support/client-stack.ts';
 import { freshDatabase } from './support/database.ts';
 import { signedInBrowser } from './support/sidecar-fixtures.ts';
 
@@ -138,58 +133,6 @@ run('keyboard only: sign in, change a setting, open a session from history', asy
   await tabTo('[data-testid="history-open"]');
   await page.keyboard.press('Enter');
   await page.waitForURL(/\/sessions\//);
-  noPageErrors();
-});
-
-/** Every page of the client; the session and watch pages on a session of the signed-in typist. */
-async function routes(): Promise<string[]> {
-  const { rows } = await db!.pool.query<{ id: string }>('SELECT id FROM typing_sessions ORDER BY started_at DESC LIMIT 1');
-  const id = rows[0]!.id;
-  return ['/', '/login', '/register', '/verify?token=x', '/forgot', '/reset?token=x', '/history', `/sessions/${id}`, '/analytics', '/settings', `/watch/${id}`, '/no-such-page'];
-}
-
-async function settle(): Promise<void> {
-  await page.waitForLoadState('networkidle', { timeout: 5000 }).catch(() => undefined);
-  await page.waitForFunction(() => !document.body.textContent?.includes('loading…'), undefined, { timeout: 10_000 }).catch(() => undefined);
-}
-
-run('axe-core: no serious or critical violation on any route, in any theme (contrast included)', async () => {
-  const found: string[] = [];
-  const record = (where: string, violations: AxeFinding[]) => {
-    for (const v of violations) found.push(`${where}: ${v.impact} ${v.id} (${v.help}) at ${v.targets.join(' | ')}`);
-  };
-  const paths = await routes();
-  for (const theme of THEMES) {
-    await page.goto(stack!.origin);
-    await page.getByTestId('theme').selectOption(theme);
-    for (const route of paths) {
-      await page.goto(`${stack!.origin}${route}`);
-      await settle();
-      assert.is(await page.evaluate(() => document.documentElement.dataset.theme), theme);
-      record(`${theme} ${route}`, await seriousViolations(page));
-      if (route === '/') {
-        await page.screenshot({ path: path.join(ARTIFACTS, `typing-${theme}.png`) });
-        // The typing page's other states: learn mode with its letters, a quote with its source.
-        await page.getByTestId('mode-learn').click();
-        await page.getByTestId('learn-bar').waitFor();
-        record(`${theme} / learn`, await seriousViolations(page));
-        if (theme === 'default') await page.screenshot({ path: path.join(ARTIFACTS, 'typing-learn.png') });
-        await page.getByTestId('mode-quote').click();
-        await page.getByTestId('quote-source').waitFor();
-        record(`${theme} / quote`, await seriousViolations(page));
-        await page.getByTestId('mode-custom').click();
-        await page.keyboard.press('Escape');
-      }
-      if (route === '/analytics') await page.screenshot({ path: path.join(ARTIFACTS, `analytics-${theme}.png`), fullPage: true });
-    }
-    await page.goto(stack!.origin);
-    await typeCustom(`${TEXT} in ${theme}`);
-    await page.waitForSelector('[data-testid="results"][data-source="server"]', { timeout: 20_000 });
-    record(`${theme} results`, await seriousViolations(page));
-    await page.screenshot({ path: path.join(ARTIFACTS, `results-${theme}.png`), fullPage: true });
-  }
-  console.log(`axe: ${THEMES.length} themes x ${paths.length + 1} pages, ${found.length} serious or critical violations`);
-  assert.equal(found, [], found.join('\n'));
   noPageErrors();
 });
 
