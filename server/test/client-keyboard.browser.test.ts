@@ -136,4 +136,22 @@ run('keyboard only: sign in, change a setting, open a session from history', asy
   noPageErrors();
 });
 
+run('reduced motion is respected; the next key is announced only when the typist asks', async () => {
+  await page.goto(stack!.origin);
+  await page.getByTestId('typing-page').waitFor();
+  // Seconds, as the computed style gives them.
+  const slide = () => page.evaluate(() => parseFloat(getComputedStyle(document.querySelector('[data-testid="ticker"] .strip')!).transitionDuration));
+  assert.ok((await slide()) > 0.01, 'the ticker slides');
+  await page.emulateMedia({ reducedMotion: 'reduce' });
+  assert.ok((await slide()) < 0.001, 'with reduced motion it does not');
+  await page.emulateMedia({ reducedMotion: null });
+  const live = () => page.evaluate(() => [...document.querySelectorAll('[aria-live]:not([aria-live="off"])')].map((e) => e.textContent?.trim() ?? ''));
+  assert.ok((await live()).every((text) => !text.startsWith('next')), 'nothing about the next key is spoken by default');
+  assert.is(await page.locator('.finger[aria-live]').count(), 0, 'the finger hint is not a live region');
+  await page.getByTestId('announce').check();
+  assert.ok((await live()).some((text) => /^next [A-Z]/.test(text)), `on request: ${(await live()).join(' | ')}`);
+  await page.getByTestId('announce').uncheck();
+  noPageErrors();
+});
+
 test.run();

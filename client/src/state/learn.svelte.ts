@@ -25,7 +25,7 @@ export class LearnState {
   }
 
   async load(auth: Auth): Promise<void> {
-    const { trend } = await auth.request<{ trend: TrendPoint[] }>('/api/analytics/trend');
+    const { trend } = await auth.request<{ trend: TrendPoint[] }>(`/api/analytics/trend?includeIncomplete=${this.prefs.value.countIncomplete}`);
     this.recentAverage = recentAverageWpm(trend);
     const { model } = await auth.request<{ model: KeyModel }>(`/api/analytics/keys?targetWpm=${Math.round(this.targetWpm)}`);
     this.keys = model.keys;
