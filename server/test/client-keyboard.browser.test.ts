@@ -154,4 +154,20 @@ run('reduced motion is respected; the next key is announced only when the typist
   noPageErrors();
 });
 
+run('Caps Lock on: the typing page warns', async () => {
+  await page.getByTestId('capture').focus();
+  // Headless Chromium keeps no Caps Lock state for synthetic key presses: a key event that
+  // carries it, as the browser sends one with Caps Lock on.
+  const keyWithCaps = (capsLock: boolean) => page.evaluate((on) => {
+    const field = document.querySelector('[data-testid="capture"]')!;
+    for (const type of ['keydown', 'keyup']) field.dispatchEvent(new KeyboardEvent(type, { key: on ? 'E' : 'e', code: 'KeyE', bubbles: true, modifierCapsLock: on } as KeyboardEventInit));
+  }, capsLock);
+  await keyWithCaps(true);
+  await page.getByTestId('caps-warning').waitFor({ timeout: 3000 });
+  await keyWithCaps(false);
+  await page.getByTestId('caps-warning').waitFor({ state: 'detached', timeout: 3000 });
+  await page.keyboard.press('Escape');
+  noPageErrors();
+});
+
 test.run();
