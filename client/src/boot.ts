@@ -4,6 +4,8 @@ import { KeySounds } from './sound/key-sounds.ts';
 import { AccountState } from './state/account.svelte.ts';
 import { ConnectionState } from './state/connection.svelte.ts';
 import { SettingsState } from './state/settings.svelte.ts';
+import { TypingPrefs } from './state/typing-prefs.svelte.ts';
+import { LearnState } from './state/learn.svelte.ts';
 import { TypingTest } from './state/typing-test.svelte.ts';
 import { WordSetsState } from './state/word-sets.svelte.ts';
 import { backoffDelayMs } from './transport/backoff.ts';
@@ -26,6 +28,8 @@ export interface AppServices {
   test: TypingTest;
   account: AccountState;
   router: Router;
+  prefs: TypingPrefs;
+  learn: LearnState;
 }
 
 export function createServices(): AppServices {
@@ -42,12 +46,21 @@ export function createServices(): AppServices {
   );
   const delivery = new Delivery({ store, api: sessions, openSocket: openBrowserSocket, storage: localStorage, locks: navigator.locks, currentUser: () => auth.userId }, (status) => connection.apply(status));
   const sounds = new KeySounds();
+  const prefs = new TypingPrefs();
+  const learn = new LearnState(prefs);
+  const router = new Router();
   const test = new TypingTest({
     delivery, sounds,
     settings: () => settings.value,
     customText: () => settings.customText,
     wordSet: () => ({ id: wordSets.knownId, words: wordSets.words }),
     userId: () => auth.userId,
+    rules: () => prefs.rules(),
+    active: () => router.route.name === 'typing',
+    textOptions: () => ({
+      punctuation: prefs.value.punctuation, numbers: prefs.value.numbers, quoteLength: prefs.value.quoteLength,
+      lesson: prefs.value.lesson === 'learn' ? (words, count) => learn.words(words, count) : null,
+    }),
   });
   const account = new AccountState(auth);
   auth.onsignedout = () => (account.signedOut = true);
@@ -58,7 +71,7 @@ export function createServices(): AppServices {
     await delivery.drainEarlier(auth.userId);
     await delivery.retryNow();
   });
-  return { auth, sessions, settings, wordSets, connection, delivery, sounds, test, account, router: new Router() };
+  return { auth, sessions, settings, wordSets, connection, delivery, sounds, test, account, router, prefs, learn };
 }
 
 /**

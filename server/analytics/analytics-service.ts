@@ -1,6 +1,6 @@
 import type pg from 'pg';
-import type { KeyModel, RangeAnalytics, SessionAnalytics, TrendPoint } from '../../shared/metrics/analytics-types.ts';
-import { ownsSession, queryKeyModel, queryTrend, sessionsInRange } from '../db/analytics/history-query.ts';
+import type { KeyModel, PersonalBest, RangeAnalytics, SessionAnalytics, TrendPoint } from '../../shared/metrics/analytics-types.ts';
+import { completeSessions, ownsSession, queryBests, queryKeyModel, queryTrend, sessionsInRange } from '../db/analytics/history-query.ts';
 import { queryRangeAnalytics } from '../db/analytics/range-query.ts';
 import { queryKeyProgress, type KeyProgressPoint } from '../db/analytics/key-progress-sql.ts';
 import { refreshSessions } from '../db/analytics/refresh.ts';
@@ -40,16 +40,23 @@ export class AnalyticsService {
     return analytics;
   }
 
-  /** Sessions started in [from, to), pooled. */
-  async range(userId: string, from?: Date, to?: Date): Promise<RangeAnalytics> {
-    const ids = await sessionsInRange(this.pool, userId, from, to);
-    await this.refresh(ids);
+  /** Sessions started in [from, to), pooled; tests stopped early only when asked for. */
+  async range(userId: string, from?: Date, to?: Date, includeIncomplete = false): Promise<RangeAnalytics> {
+    const all = await sessionsInRange(this.pool, userId, from, to);
+    await this.refresh(all);
+    const ids = includeIncomplete ? all : await completeSessions(this.pool, all);
     return queryRangeAnalytics(this.pool, ids, from?.toISOString() ?? null, to?.toISOString() ?? null);
   }
 
-  async trend(userId: string): Promise<TrendPoint[]> {
+  async trend(userId: string, includeIncomplete = false): Promise<TrendPoint[]> {
     await this.refresh(await sessionsInRange(this.pool, userId));
-    return queryTrend(this.pool, userId);
+    return queryTrend(this.pool, userId, includeIncomplete);
+  }
+
+  /** Personal bests per mode and length. */
+  async bests(userId: string, includeIncomplete = false): Promise<PersonalBest[]> {
+    await this.refresh(await sessionsInRange(this.pool, userId));
+    return queryBests(this.pool, userId, includeIncomplete);
   }
 
   async keyModel(userId: string, targetWpm?: number): Promise<KeyModel> {

@@ -26,8 +26,11 @@ export const sessionAnalyticsQuery = z
     if (q.from !== undefined && q.to !== undefined && q.to <= q.from) ctx.addIssue({ code: 'custom', path: ['to'], message: 'must be after from' });
   });
 
+/** "true" or "false": whether tests stopped early count (they do not by default). */
+const includeIncomplete = z.enum(['true', 'false'], { error: 'must be true or false' }).transform((v) => v === 'true');
+
 export const rangeQuery = z
-  .object({ from: instant.optional(), to: instant.optional() })
+  .object({ from: instant.optional(), to: instant.optional(), includeIncomplete: includeIncomplete.optional() })
   .strict()
   .superRefine((q, ctx) => {
     if (q.from && q.to && q.to <= q.from) ctx.addIssue({ code: 'custom', path: ['to'], message: 'must be after from' });
@@ -36,3 +39,5 @@ export const rangeQuery = z
 export const keyModelQuery = z.object({ targetWpm: queryInt(1, 300).optional() }).strict();
 
 export const noQuery = z.object({}).strict();
+
+export const historyQuery = z.object({ includeIncomplete: includeIncomplete.optional() }).strict();

@@ -1,7 +1,7 @@
 import Router from '@koa/router';
 import { AnalyticsService } from '../analytics/analytics-service.ts';
 import { z } from 'zod';
-import { keyModelQuery, noQuery, rangeQuery, sessionAnalyticsQuery } from './analytics-input.ts';
+import { historyQuery, keyModelQuery, noQuery, rangeQuery, sessionAnalyticsQuery } from './analytics-input.ts';
 import { requireUser, userIdOf } from './authenticate.ts';
 import { sessionIdOf, sessionNotFound } from './session-params.ts';
 import type { SidecarDeps } from './sidecar-deps.ts';
@@ -31,13 +31,19 @@ export function analyticsRoutes(deps: SidecarDeps): Router {
   router.get('/analytics', signedIn, async (ctx) => {
     const query = parseInput(rangeQuery, ctx.query);
     const userId = userIdOf(ctx);
-    ctx.body = { analytics: await gate.run(userId, 'range', () => service.range(userId, query.from, query.to)) };
+    ctx.body = { analytics: await gate.run(userId, 'range', () => service.range(userId, query.from, query.to, query.includeIncomplete)) };
   });
 
   router.get('/analytics/trend', signedIn, async (ctx) => {
-    parseInput(noQuery, ctx.query);
+    const query = parseInput(historyQuery, ctx.query);
     const userId = userIdOf(ctx);
-    ctx.body = { trend: await gate.run(userId, 'trend', () => service.trend(userId)) };
+    ctx.body = { trend: await gate.run(userId, 'trend', () => service.trend(userId, query.includeIncomplete)) };
+  });
+
+  router.get('/analytics/bests', signedIn, async (ctx) => {
+    const query = parseInput(historyQuery, ctx.query);
+    const userId = userIdOf(ctx);
+    ctx.body = { bests: await gate.run(userId, 'bests', () => service.bests(userId, query.includeIncomplete)) };
   });
 
   router.get('/analytics/keys', signedIn, async (ctx) => {
@@ -50,7 +56,8 @@ export function analyticsRoutes(deps: SidecarDeps): Router {
   router.get('/analytics/keys/:letter', signedIn, async (ctx) => {
     parseInput(noQuery, ctx.query);
     const { letter } = parseInput(z.object({ letter: z.string().min(1).max(4) }), ctx.params);
-    ctx.body = { letter, points: await service.keyProgress(userIdOf(ctx), letter) };
+    const userId = userIdOf(ctx);
+    ctx.body = { letter, points: await gate.run(userId, 'key-progress', () => service.keyProgress(userId, letter)) };
   });
 
   return router;

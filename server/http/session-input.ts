@@ -12,6 +12,8 @@ const sessionConfig = z
     stopOnError: z.boolean().optional(),
     punctuation: z.boolean().optional(),
     numbers: z.boolean().optional(),
+    /** A learn-mode lesson (words of the unlocked letters) rather than random words. */
+    lesson: z.enum(['learn']).optional(),
   })
   .strict();
 

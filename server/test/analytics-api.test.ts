@@ -83,6 +83,8 @@ test('bad query parameters are a 400 naming each field, never a 500', async () =
     ['/api/analytics?from=2026-02-01&to=2026-01-01', 'to'],
     ['/api/analytics/keys?targetWpm=9000', 'targetWpm'],
     ['/api/analytics/trend?page=2', 'page'],
+    ['/api/analytics/bests?includeIncomplete=yes', 'includeIncomplete'],
+    ['/api/analytics?includeIncomplete=1', 'includeIncomplete'],
     ['/api/export/sessions.csv?x=1', 'x'],
   ];
   for (const [path, field] of cases) {
@@ -109,6 +111,12 @@ test('range, trend and per-key model cover the caller\'s sessions only', async (
   const strangers = await stranger.browser.get('/api/analytics');
   assert.equal([strangers.body.analytics.sessions, strangers.body.analytics.summary.counts.keystrokes], [0, 0]);
   assert.equal((await stranger.browser.get('/api/analytics/trend')).body.trend, []);
+  const bests = await owner.browser.get('/api/analytics/bests?includeIncomplete=false');
+  assert.is(bests.status, 200);
+  const fastest = sessions.map((s) => ({ id: s.id, wpm: sessionReport({ sessionId: s.id, ...s }, { fatigueWindowSec: 60 }).summary.speed.productiveWpm ?? 0 }))
+    .sort((a, b) => b.wpm - a.wpm)[0]!;
+  assert.equal(bests.body.bests.map((b: { mode: string; length: number | null; sessionId: string }) => [b.mode, b.length, b.sessionId]), [['words', null, fastest.id]]);
+  assert.equal((await stranger.browser.get('/api/analytics/bests')).body.bests, []);
 });
 
 test('exports: sessions and events as CSV and JSON, escaped, complete, in stored order', async () => {

@@ -15,7 +15,7 @@ export interface CountFigures {
   errorKeystrokes: number;
   /** Characters whose last keystroke was correct (and correct characters typed at no position). */
   correctCharacters: number;
-  /** Text positions whose last keystroke was an error. */
+  /** Characters left wrong: incorrectCharacters + missedCharacters + extraCharacters. */
   uncorrectedErrors: number;
   /** Text positions first typed wrong and last typed right. */
   correctedErrors: number;
@@ -26,6 +26,12 @@ export interface CountFigures {
   backspaces: number;
   /** Keydowns (not auto-repeats) whose keyup never came. */
   missingKeyups: number;
+  /** Positions (and keystrokes at no position) whose last character keystroke was an error. */
+  incorrectCharacters: number;
+  /** Letters a space skipped that were never typed. */
+  missedCharacters: number;
+  /** Letters typed past a word's end and not erased. */
+  extraCharacters: number;
 }
 
 export interface SpeedFigures {
@@ -41,6 +47,8 @@ export interface AccuracyFigures {
   keystrokeAccuracy: number | null;
   /** Positions whose first keystroke was correct / positions attempted. */
   firstTryAccuracy: number | null;
+  /** Characters left wrong / (correct characters + characters left wrong): the uncorrected error rate. */
+  uncorrectedErrorRate: number | null;
 }
 
 export interface ConsistencyFigures {
@@ -187,6 +195,20 @@ export interface TrendPoint {
   startedAt: string;
   mode: string;
   summary: ScopeSummary;
+  /** Ran to its end (completion.ts); false only when stopped tests were asked for. */
+  complete: boolean;
+}
+
+/** The best session of a mode and length (seconds of a timed test, words of a words test, null otherwise). */
+export interface PersonalBest {
+  mode: string;
+  length: number | null;
+  sessionId: string;
+  startedAt: string;
+  /** Net speed (productive wpm), what the best is chosen by. */
+  wpm: number;
+  rawWpm: number | null;
+  accuracy: number | null;
 }
 
 export interface KeyModelEntry {

@@ -7,8 +7,10 @@ export function countFigures(facts: readonly KeydownFact[]): CountFigures {
     keystrokes: 0, characterKeystrokes: 0, correctKeystrokes: 0, errorKeystrokes: 0, correctCharacters: 0,
     uncorrectedErrors: 0, correctedErrors: 0, positionsAttempted: 0, positionsFirstTryCorrect: 0,
     autoRepeats: 0, modifierPresses: 0, backspaces: 0, missingKeyups: 0,
+    incorrectCharacters: 0, missedCharacters: 0, extraCharacters: 0,
   };
   for (const f of facts) {
+    c.missedCharacters += f.missedBefore;
     if (f.isRepeat) {
       c.autoRepeats++;
       continue;
@@ -21,7 +23,8 @@ export function countFigures(facts: readonly KeydownFact[]): CountFigures {
     c.characterKeystrokes++;
     if (f.isError) c.errorKeystrokes++;
     else c.correctKeystrokes++;
-    if (f.isFinal && f.isError) c.uncorrectedErrors++;
+    if (f.isFinal && f.isError && !f.isExtra) c.incorrectCharacters++;
+    if (f.isExtra && !f.extraErased) c.extraCharacters++;
     if (f.isFinal && !f.isError) c.correctCharacters++;
     if (f.isFinal && !f.isError && f.firstTryWasError) c.correctedErrors++;
     if (f.isFirstTry) {
@@ -29,6 +32,8 @@ export function countFigures(facts: readonly KeydownFact[]): CountFigures {
       if (!f.isError) c.positionsFirstTryCorrect++;
     }
   }
+  // Every character left wrong: typed wrong, missed, or extra (METRICS.md section 3).
+  c.uncorrectedErrors = c.incorrectCharacters + c.missedCharacters + c.extraCharacters;
   return c;
 }
 

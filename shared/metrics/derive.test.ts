@@ -3,6 +3,8 @@ import * as assert from 'uvu/assert';
 import { deriveKeydowns, sessionBounds } from './derive.ts';
 import { sessionReport } from './reports.ts';
 import { down, stream, up } from './testing/events.ts';
+import { generateSession, randomProfile } from './testing/keystroke-streams.ts';
+import { SeededRandom } from '../protocol/testing/seeded-random.ts';
 
 const timing = (events: ReturnType<typeof stream>) =>
   deriveKeydowns(events, '').map((f) => [f.code, f.dwellUs && f.dwellUs / 1000, f.flightUs && f.flightUs / 1000, f.transitionUs && f.transitionUs / 1000]);
@@ -96,6 +98,19 @@ test('text positions: first try, last keystroke, and typing past the text', () =
   const c = r.summary.counts;
   assert.equal([c.positionsAttempted, c.positionsFirstTryCorrect, c.correctedErrors, c.uncorrectedErrors, c.correctCharacters], [3, 0, 1, 2, 1]);
   assert.equal(r.confusion.map((e) => `${e.expected}>${e.typed}`).sort(), ['a>x', 'b>q'], 'position 5 is past the text: no expected character');
+});
+
+test('stored sessions keep their figures: streams of the character-by-character client count no missed or extra letters', () => {
+  // That client sent every position in order and nothing past the text, so the word-aligned
+  // definitions (METRICS.md section 3) give its sessions exactly the figures they had.
+  const rng = new SeededRandom(17);
+  for (let i = 0; i < 200; i++) {
+    const session = generateSession(500 + i, { ...randomProfile(rng), textMode: 'text' });
+    const facts = deriveKeydowns(session.events, session.practiceText);
+    const r = sessionReport({ sessionId: 's', ...session }, { fatigueWindowSec: 60 });
+    const before = facts.filter((f) => f.isFinal && f.isError).length; // the old definition
+    assert.equal([r.summary.counts.missedCharacters, r.summary.counts.extraCharacters, r.summary.counts.uncorrectedErrors], [0, 0, before], `session ${i}`);
+  }
 });
 
 test.run();

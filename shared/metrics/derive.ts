@@ -1,6 +1,7 @@
 import { handOfFinger, pairClassOfFingers, type FingerId, type Hand, type PairClass } from './fingers.ts';
 import { asciiLetter, isAutoRepeat, isCharacterKeystroke, isModifierCode } from './key-classes.ts';
 import { streamOrder, type StoredKeystroke } from './keystroke.ts';
+import { KeyFlags } from '../protocol/key-event.ts';
 
 /**
  * One keydown with everything the figures need, worked out over the whole session. This is
@@ -15,6 +16,7 @@ export interface KeydownFact {
   key: string;
   finger: number;
   hand: Hand;
+  flags: number;
   textPos: number;
   isError: boolean;
   isRepeat: boolean;
@@ -43,6 +45,12 @@ export interface KeydownFact {
   /** Previous keystroke's letter + this letter, when both are letters. */
   digraph: string | null;
   pairClass: PairClass | null;
+  /** A character keystroke past the text's end + 1: an extra letter, each at a slot of its own. */
+  isExtra: boolean;
+  /** An extra letter a later Backspace erased (one at a slot from the text's end + 1 up to this one's). */
+  extraErased: boolean;
+  /** Text positions this space keystroke skipped that no keystroke ever typed: missed letters. */
+  missedBefore: number;
 }
 
 export function deriveKeydowns(events: readonly StoredKeystroke[], practiceText: string): KeydownFact[] {
@@ -67,7 +75,10 @@ export function deriveKeydowns(events: readonly StoredKeystroke[], practiceText:
     facts.push(fact);
   }
   linkSequence(facts);
-  markPositions(facts, Array.from(practiceText));
+  const text = Array.from(practiceText);
+  markPositions(facts, text);
+  markExtras(facts, text.length);
+  markMissed(facts, text.length);
   return facts;
 }
 
@@ -76,10 +87,11 @@ function newFact(e: StoredKeystroke): KeydownFact {
   const isModifier = isModifierCode(e.code);
   return {
     batchSeq: e.batchSeq, batchIdx: e.batchIdx, offsetUs: e.offsetUs, code: e.code, key: e.key,
-    finger: e.finger, hand: handOfFinger(e.finger as FingerId), textPos: e.textPos, isError: e.isError,
+    finger: e.finger, hand: handOfFinger(e.finger as FingerId), flags: e.flags, textPos: e.textPos, isError: e.isError,
     isRepeat, isModifier, inSequence: !isRepeat && !isModifier, isChar: isCharacterKeystroke(e),
     upUs: null, dwellUs: null, transitionUs: null, flightUs: null,
     isFirstTry: false, firstTryWasError: false, isFinal: false, expected: null, letter: null, digraph: null, pairClass: null,
+    isExtra: false, extraErased: false, missedBefore: 0,
   };
 }
 
@@ -110,6 +122,43 @@ function markPositions(facts: KeydownFact[], text: readonly string[]): void {
     }
     previous = f;
   }
+}
+
+/** Extra letters (past the text's end + 1) and whether a later Backspace erased each. */
+function markExtras(facts: KeydownFact[], textLength: number): void {
+  let lowestLaterErase = Infinity;
+  for (let i = facts.length - 1; i >= 0; i--) {
+    const f = facts[i]!;
+    if (f.isChar && f.textPos > textLength) {
+      f.isExtra = true;
+      f.extraErased = lowestLaterErase <= f.textPos;
+    }
+    if (f.code === 'Backspace' && f.textPos > textLength) lowestLaterErase = Math.min(lowestLaterErase, f.textPos);
+  }
+}
+
+/**
+ * Missed letters: positions 0..length (length = the end, where a space after the last word
+ * lands) that no keydown typing a character (auto-repeats included) ever addressed, counted
+ * on the space keystroke that jumped over them. gap(p) = unaddressed positions up to p
+ * = p + 1 - rank of p among the addressed positions; a space counts the growth of the gap
+ * since the highest gap of the keydowns before it.
+ */
+function markMissed(facts: KeydownFact[], textLength: number): void {
+  const addressing = facts.filter((f) => typesCharacter(f) && f.textPos >= 0 && f.textPos <= textLength);
+  const positions = [...new Set(addressing.map((f) => f.textPos))].sort((a, b) => a - b);
+  const rank = new Map(positions.map((p, i) => [p, i + 1]));
+  let highestGap = 0;
+  for (const f of addressing) {
+    const gap = f.textPos + 1 - rank.get(f.textPos)!;
+    if (f.key === ' ') f.missedBefore = Math.max(0, gap - highestGap);
+    highestGap = Math.max(highestGap, gap);
+  }
+}
+
+/** A keydown that types a character, auto-repeat or not. */
+function typesCharacter(f: KeydownFact): boolean {
+  return f.isChar || (f.isRepeat && isCharacterKeystroke({ type: 0, code: f.code, key: f.key, flags: f.flags & ~KeyFlags.REPEAT }));
 }
 
 /** Transition and flight of each keystroke of the sequence from the one before it. */

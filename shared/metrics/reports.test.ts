@@ -19,6 +19,7 @@ test('counts: keystrokes, characters, corrections and positions', () => {
   assert.equal(report.summary.counts, {
     keystrokes: 5, characterKeystrokes: 4, correctKeystrokes: 3, errorKeystrokes: 1, correctCharacters: 3, uncorrectedErrors: 0,
     correctedErrors: 1, positionsAttempted: 3, positionsFirstTryCorrect: 2, autoRepeats: 0, modifierPresses: 0, backspaces: 1, missingKeyups: 0,
+    incorrectCharacters: 0, missedCharacters: 0, extraCharacters: 0,
   });
   assert.is(report.summary.durationMs, 790);
 });
@@ -29,7 +30,7 @@ test('speed over first keydown to last keyup (0.79 s)', () => {
   close(report.summary.speed.rawWpm, 4 / 5 / minutes, 'raw wpm');
   close(report.summary.speed.netWpm, 4 / 5 / minutes, 'net wpm (nothing left uncorrected)');
   close(report.summary.speed.productiveWpm, 3 / 5 / minutes, 'productive wpm');
-  assert.equal(report.summary.accuracy, { keystrokeAccuracy: 0.75, firstTryAccuracy: 2 / 3 });
+  assert.equal(report.summary.accuracy, { keystrokeAccuracy: 0.75, firstTryAccuracy: 2 / 3, uncorrectedErrorRate: 0 });
 });
 
 test('dwell, flight and transition statistics', () => {
@@ -69,6 +70,26 @@ test('per key and per finger; series of one partial second', () => {
   assert.equal([leftIndex.name, leftIndex.hand, leftIndex.flight.meanMs], ['left_index', 'left', -20]);
   assert.equal(report.series, [{ second: 0, rawWpm: 48, productiveWpm: 36, errors: 1 }]);
   assert.equal(report.fatigue.windows, [], 'shorter than one window');
+});
+
+// The word-aligned client (METRICS.md section 3): "late ok ab" typed as "lte ok abxy",
+// Backspace (erases y at its slot), space. L = 10: extras at 11, 12; the last space at 10.
+test('word-aligned typing: a skipped letter is missed once, an extra letter stays an extra, nothing shifts', () => {
+  const keys: [string, number, boolean][] = [
+    ['l', 0, false], ['t', 1, true], ['e', 2, true], [' ', 4, false], // "late": a skipped, e missed
+    ['o', 5, false], ['k', 6, false], [' ', 7, false],
+    ['a', 8, false], ['b', 9, false], ['x', 11, true], ['y', 12, true], ['Backspace', 12, false], [' ', 10, false],
+  ];
+  const events = stream(keys.flatMap(([k, pos, isError], i) => {
+    const code = k === ' ' ? 'Space' : k === 'Backspace' ? 'Backspace' : `Key${k.toUpperCase()}`;
+    return [down(code, k, i * 200, { textPos: pos, isError }), up(code, i * 200 + 90)];
+  }));
+  const r = sessionReport({ sessionId: 'w', practiceText: 'late ok ab', events }, { fatigueWindowSec: 60 });
+  const c = r.summary.counts;
+  assert.equal([c.incorrectCharacters, c.missedCharacters, c.extraCharacters, c.uncorrectedErrors], [2, 1, 1, 4]);
+  assert.is(c.correctCharacters, 8, 'l, space, o, k, space, a, b, last space');
+  assert.is(r.summary.accuracy.keystrokeAccuracy, 8 / 12);
+  assert.is(r.summary.accuracy.uncorrectedErrorRate, 4 / 12);
 });
 
 test.run();

@@ -1,3 +1,4 @@
+import { sessionComplete } from './completion.ts';
 import type { Breakdown, FatigueFigures, RangeAnalytics, SessionAnalytics, TrendPoint } from './analytics-types.ts';
 import { confusionTable } from './confusion.ts';
 import { deriveKeydowns, sessionBounds, type KeydownFact } from './derive.ts';
@@ -76,8 +77,10 @@ export function rangeReport(sessions: readonly SessionInput[], from: string | nu
   return { from, to, sessions: sessions.length, summary: scopeSummary(all, durationUs, fullSeconds), ...breakdown(all) };
 }
 
-export function trendPoint(input: SessionInput, startedAt: string, mode: string): TrendPoint {
-  return { sessionId: input.sessionId, startedAt, mode, summary: sessionReport(input, { fatigueWindowSec: 60 }).summary };
+export function trendPoint(input: SessionInput, startedAt: string, mode: string, durationSec: number | null = null): TrendPoint {
+  const facts = deriveKeydowns(input.events, input.practiceText);
+  const complete = sessionComplete({ mode, durationSec, practiceText: input.practiceText }, facts, sessionBounds(facts));
+  return { sessionId: input.sessionId, startedAt, mode, summary: sessionReport(input, { fatigueWindowSec: 60 }).summary, complete };
 }
 
 function emptyFatigue(windowSec: number): FatigueFigures {

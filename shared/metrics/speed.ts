@@ -22,10 +22,11 @@ export function speedFigures(counts: CountFigures, durationUs: number | null): S
   };
 }
 
-/** Both accuracies, each named for what it divides. */
+/** The accuracies and the error rate, each named for what it divides. */
 export function accuracyFigures(counts: CountFigures): AccuracyFigures {
   return {
     keystrokeAccuracy: ratio(counts.correctKeystrokes, counts.characterKeystrokes),
     firstTryAccuracy: ratio(counts.positionsFirstTryCorrect, counts.positionsAttempted),
+    uncorrectedErrorRate: ratio(counts.uncorrectedErrors, counts.correctCharacters + counts.uncorrectedErrors),
   };
 }

@@ -1,4 +1,4 @@
-import type { SessionAnalytics } from '../../../shared/metrics/analytics-types.ts';
+import type { PersonalBest, SessionAnalytics } from '../../../shared/metrics/analytics-types.ts';
 import type { SessionCreateBody } from '../transport/outbox-types.ts';
 import { StreamRefusal, type StreamApi } from '../transport/stream-api.ts';
 import type { Auth } from './auth.ts';
@@ -65,5 +65,11 @@ export class SessionApi implements StreamApi {
       if (error instanceof ApiError && (error.status === 404 || error.status === 409)) return null;
       throw error;
     }
+  }
+
+  /** GET /api/analytics/bests: personal bests per mode and length (tests stopped early only when asked). */
+  async bests(includeIncomplete = false): Promise<PersonalBest[]> {
+    const { bests } = await this.auth.request<{ bests: PersonalBest[] }>(`/api/analytics/bests?includeIncomplete=${includeIncomplete}`);
+    return bests;
   }
 }

@@ -13,6 +13,7 @@ export interface CaptureSink {
 }
 
 const FORM_FIELDS = new Set(['INPUT', 'SELECT', 'TEXTAREA']);
+const INTERACTIVE = 'a[href], button, select, summary, dialog, [role="button"], [role="dialog"], [tabindex]';
 
 /**
  * DOM keyboard events → plain CapturedKey records.
@@ -70,6 +71,7 @@ export class KeyCapture {
   private onKey(event: KeyboardEvent): void {
     const target = event.target as HTMLElement | null;
     if (target && target !== this.field && FORM_FIELDS.has(target.tagName)) return;
+    if (event.type === 'keydown' && this.belongsToPage(event, target)) return;
     const record: CapturedKey = {
       type: event.type === 'keydown' ? 0 : 1,
       code: normaliseCode(event.code),
@@ -81,6 +83,18 @@ export class KeyCapture {
     if (this.composing) record.flags |= KeyFlags.COMPOSING;
     const consumed = this.sink.key(record);
     if (consumed && !this.composing && !event.isComposing) event.preventDefault();
+  }
+
+  /**
+   * Keys the page itself needs when the typing area does not have the focus: Tab moves the
+   * focus (it restarts a test only from the typing area, WCAG 2.1.1/2.1.2), and Enter, Space
+   * and Escape on a focused control (a button, a link, a dialog) act on that control.
+   */
+  private belongsToPage(event: KeyboardEvent, target: HTMLElement | null): boolean {
+    if (target === this.field) return false;
+    if (event.key === 'Tab') return true;
+    if (event.key !== 'Enter' && event.key !== ' ' && event.key !== 'Escape') return false;
+    return target !== null && target !== document.body && target.closest(INTERACTIVE) !== null;
   }
 
   private onCompositionEnd(event: CompositionEvent): void {

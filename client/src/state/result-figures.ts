@@ -24,6 +24,9 @@ export interface ResultFigures {
   errorKeystrokes: number;
   uncorrectedErrors: number;
   correctedErrors: number;
+  /** Characters as Monkeytype shows them: correct / incorrect / extra / missed. */
+  characters: { correct: number; incorrect: number; extra: number; missed: number };
+  uncorrectedErrorRate: number | null;
   confusion: { expected: string; typed: string; count: number }[];
 }
 
@@ -68,6 +71,11 @@ export function resultFigures(analytics: SessionAnalytics, source: ResultFigures
     errorKeystrokes: summary.counts.errorKeystrokes,
     uncorrectedErrors: summary.counts.uncorrectedErrors,
     correctedErrors: summary.counts.correctedErrors,
+    characters: {
+      correct: summary.counts.correctCharacters, incorrect: summary.counts.incorrectCharacters,
+      extra: summary.counts.extraCharacters, missed: summary.counts.missedCharacters,
+    },
+    uncorrectedErrorRate: summary.accuracy.uncorrectedErrorRate,
     confusion: [...analytics.confusion].sort((a, b) => b.count - a.count).slice(0, TOP),
   };
 }

@@ -13,6 +13,8 @@ import { practiceText } from '../typing/practice-text.ts';
 import { KeyPace, TICKER_SLIDE_MS, tickerSlideMs } from '../typing/ticker-motion.ts';
 import { consumes, startsTest } from '../typing/key-roles.ts';
 import { TypingEngine, type KeyOutcome } from '../typing/typing-engine.ts';
+import type { TypingRules } from '../typing/typing-rules.ts';
+import { quoteSource, type QuoteLength } from '../typing/quotes.ts';
 import { ClosingSessions } from './closing-sessions.ts';
 import { sessionBody } from './session-body.ts';
 import type { Settings } from './settings-model.ts';
@@ -27,6 +29,12 @@ export interface FinishedTest {
   settings: Settings;
   durationMs: number;
   session: ActiveSession;
+  /** The rules it was typed under (shown with the results). */
+  rules: TypingRules;
+  /** Punctuation and numbers among the words (timed and words modes). */
+  decoration: { punctuation: boolean; numbers: boolean };
+  /** Author and work of a quote. */
+  source: string | null;
 }
 
 export interface TypingTestDeps {
@@ -37,6 +45,12 @@ export interface TypingTestDeps {
   /** Words of the chosen word set (empty: the built-in list) and its id when it is a known set. */
   wordSet(): { id: string | null; words: readonly string[] };
   userId(): string | null;
+  /** Word-by-word rules: stop on letter/word, Backspace into earlier words. */
+  rules(): TypingRules;
+  /** Whether the typing page shows (keys on other pages are not typing). */
+  active(): boolean;
+  /** Punctuation and numbers among random words; the length of quotes. */
+  textOptions(): { punctuation: boolean; numbers: boolean; quoteLength: QuoteLength; lesson: ((words: readonly string[], count: number) => string[]) | null };
 }
 
 /** The results wait this long for keys still held when the test ends... */
@@ -82,6 +96,12 @@ export class TypingTest implements CaptureSink {
   chars = $state.raw<string[]>([]);
   /** Per character: CharState | CURRENT_BIT. Read per index, so one write repaints one span. */
   view = $state<number[]>([]);
+  /** Extra letters typed past a word, by the position of the word's last letter. */
+  extras = $state<string[]>([]);
+  /** Extra letters on screen before the cursor: the ticker slides by them as well. */
+  extraShift = $state(0);
+  /** Caps Lock was on at the last key: the page warns. */
+  capsLock = $state(false);
   pos = $state(0);
   elapsedMs = $state(0);
   live = $state.raw<LiveFigures | null>(null);
@@ -92,8 +112,13 @@ export class TypingTest implements CaptureSink {
   slideMs = $state(TICKER_SLIDE_MS);
   focused = $state(true);
   result = $state.raw<FinishedTest | null>(null);
+  /** Author and work of the quote being typed (quote mode). */
+  source = $state<string | null>(null);
 
-  private engine = new TypingEngine('', false);
+  private engine = new TypingEngine('');
+  private rulesAtStart: TypingRules | null = null;
+  private decorationAtStart = { punctuation: false, numbers: false };
+  private lessonAtStart = false;
   private clock = new SessionClock();
   private pace = new KeyPace();
   private events: KeyEvent[] = [];
@@ -116,11 +141,21 @@ export class TypingTest implements CaptureSink {
   prepare(): void {
     if (this.phase === 'running' || this.phase === 'finishing') this.endSession();
     const settings = this.deps.settings();
+    const options = this.deps.textOptions();
     this.text = practiceText({
       mode: settings.mode, duration: settings.duration, wordCount: settings.wordCount,
       words: this.deps.wordSet().words, customText: this.deps.customText(),
+      quoteLength: options.quoteLength, decoration: { punctuation: options.punctuation, numbers: options.numbers },
     });
-    this.engine = new TypingEngine(this.text, settings.stopOnError);
+    if (settings.mode === 'words' && options.lesson) this.text = options.lesson(this.deps.wordSet().words, settings.wordCount).join(' ');
+    this.lessonAtStart = settings.mode === 'words' && options.lesson !== null;
+    this.source = settings.mode === 'quote' ? quoteSource(this.text) : null;
+    this.decorationAtStart = settings.mode === 'timed' || settings.mode === 'words' ? { punctuation: options.punctuation, numbers: options.numbers } : { punctuation: false, numbers: false };
+    this.rulesAtStart = this.deps.rules();
+    this.engine = new TypingEngine(this.text, this.rulesAtStart);
+    this.settingsAtStart = null; // the clock follows the settings shown until a test starts
+    this.extras = [];
+    this.extraShift = 0;
     this.clock = new SessionClock();
     this.pace = new KeyPace();
     this.events = [];
@@ -133,6 +168,13 @@ export class TypingTest implements CaptureSink {
     this.live = null;
     this.slideMs = TICKER_SLIDE_MS;
     this.phase = 'ready';
+  }
+
+  /** New rules for the text shown, when no test runs; the text stays. */
+  applyRules(): void {
+    if (this.phase !== 'ready') return;
+    this.rulesAtStart = this.deps.rules();
+    this.engine = new TypingEngine(this.text, this.rulesAtStart);
   }
 
   /** Escape: the test stops without results; its keystrokes are still delivered. */
@@ -153,8 +195,10 @@ export class TypingTest implements CaptureSink {
   }
 
   key(record: CapturedKey): boolean {
-    this.focused = true;
     if (record.type === 1) return this.up(record);
+    if (!this.deps.active()) return false;
+    this.focused = true;
+    if (record.code !== 'CapsLock') this.capsLock = (record.flags & KeyFlags.CAPS_LOCK) !== 0;
     if (this.control(record)) return true;
     if (this.phase === 'ready') return this.maybeStart(record);
     if (this.phase === 'running') {
@@ -168,6 +212,7 @@ export class TypingTest implements CaptureSink {
     if (this.phase !== 'running') return;
     const before = this.engine.pos;
     this.paint(this.engine.typeText(text), before);
+    flushSync();
     if (this.engine.finished) this.finish();
   }
 
@@ -183,7 +228,9 @@ export class TypingTest implements CaptureSink {
   private control(record: CapturedKey): boolean {
     const plain = (record.flags & (KeyFlags.CTRL | KeyFlags.ALT | KeyFlags.META)) === 0;
     if (!plain) return false;
-    if (record.key === 'Tab') {
+    // Tab restarts only from the typing area (the capture field has focus); Shift+Tab and
+    // Tab anywhere else move the focus (KeyCapture does not pass those here).
+    if (record.key === 'Tab' && (record.flags & KeyFlags.SHIFT) === 0) {
       this.prepare();
       return true;
     }
@@ -216,7 +263,7 @@ export class TypingTest implements CaptureSink {
     const settings = this.deps.settings();
     this.settingsAtStart = settings;
     this.clock.start(originMs);
-    this.session = this.deps.delivery.begin(sessionBody(settings, this.text, this.deps.wordSet().id), this.deps.userId());
+    this.session = this.deps.delivery.begin(sessionBody(settings, this.text, this.deps.wordSet().id, this.decorationAtStart, this.lessonAtStart), this.deps.userId());
     this.phase = 'running';
     this.ticks = 0;
     this.ticker = setInterval(() => this.tick(), TICK_MS);
@@ -266,7 +313,12 @@ export class TypingTest implements CaptureSink {
   private paint(changed: readonly number[], before: number): void {
     const { states } = this.engine;
     const after = this.engine.pos;
-    for (const i of changed) this.view[i] = states[i]! | (i === after ? CURRENT_BIT : 0);
+    for (const i of changed) {
+      this.view[i] = states[i]! | (i === after ? CURRENT_BIT : 0);
+      const extra = this.engine.extrasAfter(i);
+      if (extra !== (this.extras[i] ?? '')) this.extras[i] = extra;
+    }
+    this.extraShift = this.engine.extrasBeforeCursor;
     if (before !== after) {
       if (before < states.length) this.view[before] = states[before]!;
       if (after < states.length) this.view[after] = states[after]! | CURRENT_BIT;
@@ -308,7 +360,7 @@ export class TypingTest implements CaptureSink {
     const session = this.session;
     const settings = this.settingsAtStart!;
     this.endSession(); // keys still down: their keyups go to the closing session (endSession)
-    this.result = { localId: session.localId, text: this.text, events: this.events, settings, durationMs: this.elapsedMs, session };
+    this.result = { localId: session.localId, text: this.text, events: this.events, settings, durationMs: this.elapsedMs, session, rules: this.rulesAtStart!, decoration: this.decorationAtStart, source: this.source };
     this.phase = 'finished';
   }
 

@@ -1,6 +1,7 @@
 import { PRACTICE_TEXT_MAX, type TypingMode } from '../../../shared/practice/options.ts';
 import { FALLBACK_WORDS } from './fallback-words.ts';
-import { QUOTES } from './quotes.ts';
+import { decorateWords, type WordDecoration } from './decorate-words.ts';
+import { pickQuote, QUOTES, type QuoteLength } from './quotes.ts';
 
 export interface TextRequest {
   mode: TypingMode;
@@ -11,6 +12,10 @@ export interface TextRequest {
   /** The chosen word set's words; the built-in list when empty. */
   words: readonly string[];
   customText: string;
+  /** Quote mode: the length to pick from. */
+  quoteLength?: QuoteLength;
+  /** Timed and words modes: punctuation and numbers among the words. */
+  decoration?: WordDecoration;
   random?: () => number;
 }
 
@@ -26,13 +31,13 @@ export function practiceText(request: TextRequest): string {
   const random = request.random ?? Math.random;
   switch (request.mode) {
     case 'quote':
-      return QUOTES[Math.floor(random() * QUOTES.length)]!.text;
+      return pickQuote(request.quoteLength ?? 'any', random).text;
     case 'custom':
       return normaliseCustomText(request.customText) || QUOTES[0]!.text;
     case 'words':
-      return randomWords(request.words, request.wordCount, random);
+      return randomWords(request.words, request.wordCount, random, request.decoration);
     default:
-      return randomWords(request.words, timedWordCount(request.duration), random);
+      return randomWords(request.words, timedWordCount(request.duration), random, request.decoration);
   }
 }
 
@@ -41,7 +46,7 @@ export function normaliseCustomText(text: string): string {
   return Array.from(text.replace(/\s+/g, ' ').trim()).slice(0, PRACTICE_TEXT_MAX).join('');
 }
 
-function randomWords(source: readonly string[], count: number, random: () => number): string {
+function randomWords(source: readonly string[], count: number, random: () => number, decoration?: WordDecoration): string {
   const words = source.length > 0 ? source : FALLBACK_WORDS;
   const out: string[] = [];
   let length = 0;
@@ -50,10 +55,16 @@ function randomWords(source: readonly string[], count: number, random: () => num
     let word = words[Math.floor(random() * words.length)]!;
     // The same word twice in a row reads as a stutter; one retry is enough to make it rare.
     if (word === previous && words.length > 1) word = words[Math.floor(random() * words.length)]!;
-    length += word.length + 1;
-    if (length > PRACTICE_TEXT_MAX) break;
     out.push(word);
     previous = word;
   }
-  return out.join(' ');
+  const decorated = decoration && (decoration.punctuation || decoration.numbers) ? decorateWords(out, decoration, random) : out;
+  // Within the characters a session may store (punctuation makes words longer).
+  const kept: string[] = [];
+  for (const word of decorated) {
+    length += word.length + 1;
+    if (length > PRACTICE_TEXT_MAX + 1) break;
+    kept.push(word);
+  }
+  return kept.join(' ');
 }

@@ -1,13 +1,30 @@
-/** Quotes for the quote mode: public-domain lines, plain ASCII so every layout can type them. */
-export const QUOTES: readonly { text: string; source: string }[] = [
-  { text: 'The only way to do great work is to love what you do, and to keep at it when it is hard.', source: 'after Seneca' },
-  { text: 'It was the best of times, it was the worst of times, it was the age of wisdom, it was the age of foolishness.', source: 'Charles Dickens' },
-  { text: 'Whatever you can do, or dream you can, begin it. Boldness has genius, power, and magic in it.', source: 'after Goethe' },
-  { text: 'Call me Ishmael. Some years ago, never mind how long precisely, having little or no money in my purse, I thought I would sail about a little.', source: 'Herman Melville' },
-  { text: 'We are what we repeatedly do. Excellence, then, is not an act, but a habit.', source: 'Will Durant' },
-  { text: 'Happy families are all alike; every unhappy family is unhappy in its own way.', source: 'Leo Tolstoy' },
-  { text: 'It is a truth universally acknowledged, that a single man in possession of a good fortune, must be in want of a wife.', source: 'Jane Austen' },
-  { text: 'The woods are lovely, dark and deep, but I have promises to keep, and miles to go before I sleep.', source: 'Robert Frost' },
-  { text: 'Two roads diverged in a wood, and I took the one less traveled by, and that has made all the difference.', source: 'Robert Frost' },
-  { text: 'In the middle of difficulty lies opportunity. Slow practice is the fastest way to get faster.', source: 'proverb' },
-];
+import { QUOTE_DATA } from './quote-data.ts';
+
+export interface Quote {
+  text: string;
+  /** Author and work. */
+  source: string;
+}
+
+/** Quote lengths to choose from, by characters: short under 100, medium under 250, long the rest. */
+export type QuoteLength = 'any' | 'short' | 'medium' | 'long';
+export const QUOTE_LENGTHS: readonly QuoteLength[] = ['any', 'short', 'medium', 'long'];
+
+export const QUOTES: readonly Quote[] = QUOTE_DATA.map(([text, source]) => ({ text, source }));
+
+export function quoteLengthOf(text: string): Exclude<QuoteLength, 'any'> {
+  return text.length < 100 ? 'short' : text.length < 250 ? 'medium' : 'long';
+}
+
+/** A random quote of the chosen length. */
+export function pickQuote(length: QuoteLength, random: () => number): Quote {
+  const pool = length === 'any' ? QUOTES : QUOTES.filter((q) => quoteLengthOf(q.text) === length);
+  return pool[Math.floor(random() * pool.length)]!;
+}
+
+const BY_TEXT = new Map(QUOTES.map((q) => [q.text, q.source]));
+
+/** Who wrote a practice text, when it is one of the quotes. */
+export function quoteSource(text: string): string | null {
+  return BY_TEXT.get(text) ?? null;
+}

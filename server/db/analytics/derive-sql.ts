@@ -41,11 +41,39 @@ export function deriveFactsCtes(sessionIds: (column: string) => string): string 
     FROM ev WINDOW w AS (PARTITION BY ev.session_id, ev.key_code, ev.is_repeat ORDER BY ${STREAM_ORDER})
   ),
   downs AS (
-    SELECT p.session_id, p.batch_seq, p.batch_idx, p.offset_us, p.key_code, p.key_value, p.finger, p.text_pos, p.is_error, p.is_repeat, p.up_us,
-           p.key_code IN (${MODIFIERS}) AS is_modifier,
-           (NOT p.is_repeat AND p.key_code NOT IN (${MODIFIERS}) AND (p.flags & 64) = 0 AND char_length(p.key_value) = 1
-             AND ((p.flags & 20) = 0 OR (p.flags & 8) <> 0)) AS is_char
-    FROM paired p WHERE p.event_type = 0
+    SELECT t.*, NOT t.is_repeat AND t.types_char AS is_char FROM (
+      SELECT p.session_id, p.batch_seq, p.batch_idx, p.offset_us, p.key_code, p.key_value, p.finger, p.text_pos, p.is_error, p.is_repeat, p.up_us,
+             p.key_code IN (${MODIFIERS}) AS is_modifier,
+             -- types a character, auto-repeat or not (key-classes.ts)
+             (p.key_code NOT IN (${MODIFIERS}) AND (p.flags & 64) = 0 AND char_length(p.key_value) = 1
+               AND ((p.flags & 20) = 0 OR (p.flags & 8) <> 0)) AS types_char
+      FROM paired p WHERE p.event_type = 0) t
+  ),
+  text_len AS (
+    SELECT s.id AS session_id, char_length(s.practice_text) AS len FROM typing_sessions s WHERE ${sessionIds('s.id')}
+  ),
+  -- derive.ts markExtras: extra letters sit past the text's end + 1, one slot each; a later
+  -- Backspace at a slot from the end + 1 up to the letter's erases it.
+  -- derive.ts markMissed: gap = unaddressed positions up to a keydown's position; a space
+  -- counts the growth of the gap since the keydowns before it.
+  worded AS (
+    SELECT d.*, tl.len AS text_len,
+           d.is_char AND d.text_pos > tl.len AS is_extra,
+           coalesce(d.is_char AND d.text_pos > tl.len AND d.text_pos >= min(CASE WHEN d.key_code = 'Backspace' AND d.text_pos > tl.len THEN d.text_pos END)
+             OVER (PARTITION BY d.session_id ORDER BY ${STREAM_ORDER} ROWS BETWEEN 1 FOLLOWING AND UNBOUNDED FOLLOWING), false) AS extra_erased,
+           d.types_char AND d.text_pos BETWEEN 0 AND tl.len AS addressing
+    FROM downs d JOIN text_len tl ON tl.session_id = d.session_id
+  ),
+  gapped AS (
+    SELECT w.*, CASE WHEN w.addressing THEN w.text_pos + 1 - dense_rank() OVER (PARTITION BY w.session_id, w.addressing ORDER BY w.text_pos) END AS gap
+    FROM worded w
+  ),
+  missed AS (
+    SELECT g.*, CASE WHEN g.addressing AND g.key_value = ' '
+                     THEN greatest(0, g.gap - coalesce(max(g.gap) OVER (PARTITION BY g.session_id, g.addressing ORDER BY ${STREAM_ORDER}
+                                                   ROWS BETWEEN UNBOUNDED PRECEDING AND 1 PRECEDING), 0))
+                     ELSE 0 END AS missed_before
+    FROM gapped g
   ),
   -- The practice text split into code points, joined by position: substr() on a TOASTed
   -- 20,000-character text would decompress and walk it for every keystroke.
@@ -57,7 +85,7 @@ export function deriveFactsCtes(sessionIds: (column: string) => string): string 
   lettered AS (
     SELECT d.*, t.ch AS expected,
            CASE WHEN d.is_char THEN ${asciiLetterSql('coalesce(t.ch, d.key_value)')} END AS letter
-    FROM downs d LEFT JOIN text_chars t ON d.is_char AND t.session_id = d.session_id AND t.text_pos = d.text_pos
+    FROM missed d LEFT JOIN text_chars t ON d.is_char AND t.session_id = d.session_id AND t.text_pos = d.text_pos
   ),
   marked AS (
     SELECT l.*, NOT l.is_repeat AND NOT l.is_modifier AS in_seq,
@@ -76,7 +104,7 @@ export function deriveFactsCtes(sessionIds: (column: string) => string): string 
            l.text_pos, l.is_error, l.is_repeat, l.is_modifier, l.in_seq, l.is_char, l.up_us, l.up_us - l.offset_us AS dwell_us,
            CASE WHEN l.in_seq THEN l.offset_us - l.prev_down_us END AS transition_us,
            CASE WHEN l.in_seq THEN l.offset_us - l.prev_up_us END AS flight_us,
-           l.is_first_try, l.first_try_error, coalesce(l.is_final, false) AS is_final, CASE WHEN l.is_char THEN l.expected END AS expected, l.letter,
+           l.is_first_try, l.first_try_error, coalesce(l.is_final, false) AS is_final, l.is_extra, l.extra_erased, l.missed_before, l.addressing, CASE WHEN l.is_char THEN l.expected END AS expected, l.letter,
            CASE WHEN l.in_seq AND l.letter IS NOT NULL AND l.prev_letter IS NOT NULL THEN l.prev_letter || l.letter END AS digraph,
            CASE WHEN NOT (l.in_seq AND l.letter IS NOT NULL AND l.prev_letter IS NOT NULL) THEN NULL
                 WHEN ${handOfFingerSql('l.prev_finger')} = 'none' OR ${handOfFingerSql('l.finger')} = 'none' THEN 'unknown'

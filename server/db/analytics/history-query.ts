@@ -1,8 +1,8 @@
 import type pg from 'pg';
-import type { KeyModel, TrendPoint } from '../../../shared/metrics/analytics-types.ts';
+import type { KeyModel, PersonalBest, TrendPoint } from '../../../shared/metrics/analytics-types.ts';
 import { DEFAULT_TARGET_WPM, KEY_MODEL_ALPHA } from '../../../shared/metrics/learning.ts';
 import { CHARS_PER_WORD } from '../../../shared/metrics/speed.ts';
-import { KEY_MODEL_SQL, OWNS_SESSION_SQL, SESSIONS_IN_RANGE_SQL, TREND_SQL } from './history-sql.ts';
+import { BESTS_SQL, COMPLETE_SESSIONS_SQL, KEY_MODEL_SQL, OWNS_SESSION_SQL, SESSIONS_IN_RANGE_SQL, TREND_SQL } from './history-sql.ts';
 
 export type Queryable = Pick<pg.Pool, 'query'>;
 
@@ -16,9 +16,19 @@ export async function sessionsInRange(db: Queryable, userId: string, from?: Date
   return rows.map((r) => r.id);
 }
 
-/** One point per session with a fresh cache (refresh first), oldest first. */
-export async function queryTrend(db: Queryable, userId: string): Promise<TrendPoint[]> {
-  return (await db.query<{ points: TrendPoint[] }>(TREND_SQL, [userId])).rows[0]!.points;
+/** One point per session with a fresh cache (refresh first), oldest first; stopped tests only when asked. */
+export async function queryTrend(db: Queryable, userId: string, includeIncomplete = false): Promise<TrendPoint[]> {
+  return (await db.query<{ points: TrendPoint[] }>(TREND_SQL, [userId, includeIncomplete])).rows[0]!.points;
+}
+
+/** Of these sessions (cache fresh), the ones that ran to their end, order kept. */
+export async function completeSessions(db: Queryable, ids: readonly string[]): Promise<string[]> {
+  return (await db.query<{ id: string }>(COMPLETE_SESSIONS_SQL, [ids])).rows.map((r) => r.id);
+}
+
+/** Personal bests per mode and length (refresh first). */
+export async function queryBests(db: Queryable, userId: string, includeIncomplete = false): Promise<PersonalBest[]> {
+  return (await db.query<{ bests: PersonalBest[] }>(BESTS_SQL, [userId, includeIncomplete])).rows[0]!.bests;
 }
 
 /** The per-key model over every session of the user with a fresh cache. */

@@ -10,7 +10,7 @@ import { generateSession, randomProfile, REALISTIC } from '../../../shared/metri
 import { SeededRandom } from '../../../shared/protocol/testing/seeded-random.ts';
 import { copyEvents, createUser, storeSession } from '../../test/support/analytics-fixtures.ts';
 import { freshDatabase, type TestDatabase } from '../../test/support/database.ts';
-import { queryKeyModel, queryTrend, sessionsInRange } from './history-query.ts';
+import { completeSessions, queryBests, queryKeyModel, queryTrend, sessionsInRange } from './history-query.ts';
 import { queryRangeAnalytics } from './range-query.ts';
 import { refreshSessions } from './refresh.ts';
 
@@ -60,7 +60,7 @@ test('the cache is built once per stored state', async () => {
 test('trend: one summary per session, oldest first, as the reference computes it', async () => {
   for (const userId of users) {
     const expected = ofUser(userId).map((s) => trendPoint(s, '', 'words'));
-    const actual = (await queryTrend(db.pool, userId)).map((p) => ({ ...p, startedAt: '' }));
+    const actual = (await queryTrend(db.pool, userId, true)).map((p) => ({ ...p, startedAt: '' }));
     assert.equal(actual.map((p) => p.sessionId), expected.map((p) => p.sessionId), 'ordered by start, then id');
     expectSame({ points: actual }, { points: expected }, `trend of user ${userId}`);
   }
@@ -94,6 +94,42 @@ test('a large range (~90,000 events, coarse timers, many equal values): exact po
   expectSame(await queryRangeAnalytics(db.pool, ids, null, null), rangeReport(sessions, null, null), 'large range');
 });
 
+test('completion: a test stopped early, in every mode, as the reference decides; left out of the trend, ranges and bests', async () => {
+  const userId = await createUser(db.pool);
+  const rng = new SeededRandom(1717);
+  const expected = new Map<string, boolean>();
+  const sessions: (SessionInput & { mode: string; durationSec: number | null })[] = [];
+  for (let i = 0; i < 40; i++) {
+    const mode = rng.pick(['timed', 'words', 'quote', 'custom'] as const);
+    const session = generateSession(9000 + i, { ...REALISTIC, characters: 5 + rng.below(40), textMode: rng.pick(['text', 'words'] as const) });
+    // Stopped early: the events after a random moment never happened.
+    const cut = rng.below(2) === 0 ? Infinity : rng.below(3_000_000);
+    const events = session.events.filter((e) => e.offsetUs < cut);
+    const durationSec = mode === 'timed' ? rng.pick([1, 2, 3, 5, 30]) : null;
+    const sessionId = await storeSession(db.pool, { userId, practiceText: session.practiceText, events, mode, config: durationSec === null ? {} : { duration: durationSec }, startedAt: new Date(T0 + i * 1000) });
+    const input = { sessionId, practiceText: session.practiceText, events, mode, durationSec };
+    sessions.push(input);
+    expected.set(sessionId, trendPoint(input, '', mode, durationSec).complete);
+  }
+  const ids = sessions.map((s) => s.sessionId);
+  await refreshSessions(db.pool, ids);
+  const all = await queryTrend(db.pool, userId, true);
+  assert.equal(all.map((p) => [p.sessionId, p.complete]), ids.map((id) => [id, expected.get(id)]), 'SQL decides as the reference');
+  const complete = ids.filter((id) => expected.get(id));
+  assert.ok(complete.length > 5 && complete.length < ids.length - 5, `both kinds among 40 (${complete.length} complete)`);
+  assert.equal((await queryTrend(db.pool, userId)).map((p) => p.sessionId), complete, 'the trend leaves stopped tests out');
+  assert.equal(await completeSessions(db.pool, ids), complete, 'so do ranges');
+  const bests = await queryBests(db.pool, userId);
+  assert.ok(bests.length > 0);
+  for (const best of bests) assert.ok(expected.get(best.sessionId), `best ${best.mode} ${best.length} is a complete test`);
+  // The best of a group is its fastest complete session.
+  for (const best of bests) {
+    const group = (await queryTrend(db.pool, userId)).filter((p) => p.mode === best.mode && (best.mode === 'timed' ? sessions.find((s) => s.sessionId === p.sessionId)!.durationSec === best.length : true));
+    const fastest = Math.max(...group.map((p) => p.summary.speed.productiveWpm ?? -1));
+    assert.ok(Math.abs(best.wpm - fastest) < 1e-9, `best of ${best.mode} ${best.length}`);
+  }
+});
+
 test('per-key model: EMA over sessions in start order, as the reference computes it', async () => {
   for (const userId of users) {
     const expected = keyModel(ofUser(userId).map((s) => sessionLetterSamples(deriveKeydowns(s.events, s.practiceText))), 40);
@@ -112,7 +148,7 @@ test('new events make a session stale; it is rebuilt and agrees again', async ()
   await db.pool.query('UPDATE typing_sessions SET committed_seq = $2, event_count = event_count + $3 WHERE id = $1', [sessionId, 1000 + more.length, more.length]);
   assert.is(await refreshSessions(db.pool, [sessionId]), 1);
   const all = { sessionId, practiceText: session.practiceText, events: [...session.events, ...more] };
-  const point = (await queryTrend(db.pool, userId)).find((p) => p.sessionId === sessionId)!;
+  const point = (await queryTrend(db.pool, userId, true)).find((p) => p.sessionId === sessionId)!;
   expectSame(point.summary, trendPoint(all, '', '').summary, 'rebuilt summary');
 });
 

@@ -15,12 +15,40 @@ export const SESSIONS_IN_RANGE_SQL = `
 /** Does $1 own session $2? */
 export const OWNS_SESSION_SQL = 'SELECT 1 FROM typing_sessions WHERE id = $1 AND user_id = $2';
 
-/** One point per session, oldest first, from the cached summaries. */
+/**
+ * One point per session, oldest first, from the cached summaries; sessions stopped early only
+ * when $2 (a cache row built before completion was kept counts as complete).
+ */
 export const TREND_SQL = `
-  SELECT coalesce(json_agg(json_build_object('sessionId', t.id, 'startedAt', ${STARTED_AT_ISO}, 'mode', t.mode, 'summary', s.summary)
+  SELECT coalesce(json_agg(json_build_object('sessionId', t.id, 'startedAt', ${STARTED_AT_ISO}, 'mode', t.mode, 'summary', s.summary,
+    'complete', coalesce(s.complete, true))
     ORDER BY t.started_at, t.id), '[]') AS points
   FROM typing_sessions t JOIN session_summaries s ON s.session_id = t.id
-  WHERE t.user_id = $1`;
+  WHERE t.user_id = $1 AND ($2::boolean OR s.complete IS NOT FALSE)`;
+
+/** Of the sessions $1 (cache fresh), those that ran to their end, in the given order. */
+export const COMPLETE_SESSIONS_SQL = `
+  SELECT i.id FROM unnest($1::uuid[]) WITH ORDINALITY AS i(id, n) JOIN session_summaries s ON s.session_id = i.id
+  WHERE s.complete IS NOT FALSE ORDER BY i.n`;
+
+/**
+ * Personal bests of $1: per mode and length (seconds of a timed test, words of a words test,
+ * none for quote and custom), the session with the highest net speed (productive wpm), the
+ * earlier one on a tie; sessions stopped early only when $2.
+ */
+export const BESTS_SQL = `
+  WITH ranked AS (
+    SELECT t.mode, CASE t.mode WHEN 'timed' THEN t.config->>'duration' WHEN 'words' THEN t.config->>'wordCount' END AS length,
+           t.id, t.started_at, (s.summary->'speed'->>'productiveWpm')::float8 AS wpm, (s.summary->'speed'->>'rawWpm')::float8 AS raw_wpm,
+           (s.summary->'accuracy'->>'keystrokeAccuracy')::float8 AS accuracy
+    FROM typing_sessions t JOIN session_summaries s ON s.session_id = t.id
+    WHERE t.user_id = $1 AND ($2::boolean OR s.complete IS NOT FALSE) AND s.summary->'speed'->>'productiveWpm' IS NOT NULL
+  )
+  SELECT coalesce(json_agg(json_build_object('mode', b.mode, 'length', b.length::int, 'sessionId', b.id,
+    'startedAt', to_char(b.started_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'), 'wpm', b.wpm, 'rawWpm', b.raw_wpm, 'accuracy', b.accuracy)
+    ORDER BY b.mode, b.length::int NULLS LAST), '[]') AS bests
+  FROM (SELECT DISTINCT ON (mode, length) * FROM ranked WHERE length IS NULL OR length ~ '^[0-9]{1,9}$'
+        ORDER BY mode, length, wpm DESC, started_at, id) b`;
 
 /**
  * learning.ts keyModel in SQL: $1 user, $2 alpha, $3 target milliseconds. The EMA s1 = x1,

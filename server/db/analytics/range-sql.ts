@@ -15,6 +15,7 @@ const IN_RANGE = 'session_id = ANY($1::uuid[])';
 const COUNT_KEYS: readonly (keyof CountFigures)[] = [
   'keystrokes', 'characterKeystrokes', 'correctKeystrokes', 'errorKeystrokes', 'correctCharacters', 'uncorrectedErrors',
   'correctedErrors', 'positionsAttempted', 'positionsFirstTryCorrect', 'autoRepeats', 'modifierPresses', 'backspaces', 'missingKeyups',
+  'incorrectCharacters', 'missedCharacters', 'extraCharacters',
 ];
 const snake = (s: string) => s.replace(/[A-Z]/g, (c) => `_${c.toLowerCase()}`);
 const rollover = (field: string) => `(s.summary->'rollover'->>'${field}')`;

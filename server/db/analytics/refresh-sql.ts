@@ -53,11 +53,21 @@ agg AS (
   SELECT ss.session_id, ${SCOPE_AGGREGATES}
   FROM ss LEFT JOIN facts f ON f.session_id = ss.session_id GROUP BY ss.session_id
 ),
+-- completion.ts: a timed test lasted its duration less a second; any other reached its last letter.
+completion AS (
+  SELECT ss.session_id,
+         CASE WHEN t.mode = 'timed' THEN coalesce(ss.end_us - ss.start_us >= (CASE WHEN t.config->>'duration' ~ '^[0-9]{1,9}$' THEN (t.config->>'duration')::bigint END - 1) * 1000000, false)
+              ELSE char_length(t.practice_text) > 0 AND coalesce(r.reached, -1) >= char_length(t.practice_text) - 1 END AS complete
+  FROM ss JOIN typing_sessions t ON t.id = ss.session_id
+  LEFT JOIN (SELECT session_id, max(text_pos) AS reached FROM facts WHERE addressing GROUP BY session_id) r ON r.session_id = ss.session_id
+),
 summaries AS (
-  INSERT INTO session_summaries (session_id, source_seq, source_events, start_us, end_us, full_second_chars, summary)
+  INSERT INTO session_summaries (session_id, source_seq, source_events, start_us, end_us, full_second_chars, summary, complete)
   SELECT ss.session_id, ss.committed_seq, ss.event_count, ss.start_us, ss.end_us, coalesce(fs.chars, '{}'),
-         json_build_object(${scopeSummaryPairs('a', 'ss.end_us - ss.start_us', `(SELECT ${consistencySql('x')} FROM unnest(fs.chars) AS x)`)})
+         json_build_object(${scopeSummaryPairs('a', 'ss.end_us - ss.start_us', `(SELECT ${consistencySql('x')} FROM unnest(fs.chars) AS x)`)}),
+         c.complete
   FROM ss JOIN agg a ON a.session_id = ss.session_id LEFT JOIN full_seconds fs ON fs.session_id = ss.session_id
+  JOIN completion c ON c.session_id = ss.session_id
   RETURNING 1
 ),
 key_timings AS (

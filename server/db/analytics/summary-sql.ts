@@ -12,7 +12,11 @@ export const SCOPE_AGGREGATES = `
   count(*) FILTER (WHERE f.is_char AND NOT f.is_error) AS correct_keystrokes,
   count(*) FILTER (WHERE f.is_char AND f.is_error) AS error_keystrokes,
   count(*) FILTER (WHERE f.is_final AND NOT f.is_error) AS correct_characters,
-  count(*) FILTER (WHERE f.is_final AND f.is_error) AS uncorrected_errors,
+  count(*) FILTER (WHERE f.is_final AND f.is_error AND NOT f.is_extra) AS incorrect_characters,
+  coalesce(sum(f.missed_before), 0)::bigint AS missed_characters,
+  count(*) FILTER (WHERE f.is_extra AND NOT f.extra_erased) AS extra_characters,
+  count(*) FILTER (WHERE f.is_final AND f.is_error AND NOT f.is_extra) + coalesce(sum(f.missed_before), 0)::bigint
+    + count(*) FILTER (WHERE f.is_extra AND NOT f.extra_erased) AS uncorrected_errors,
   count(*) FILTER (WHERE f.is_final AND NOT f.is_error AND f.first_try_error) AS corrected_errors,
   count(*) FILTER (WHERE f.is_first_try) AS positions_attempted,
   count(*) FILTER (WHERE f.is_first_try AND NOT f.is_error) AS positions_first_try_correct,
@@ -35,6 +39,7 @@ const COUNT_FIELDS: ReadonlyArray<[json: string, column: string]> = [
   ['correctedErrors', 'corrected_errors'], ['positionsAttempted', 'positions_attempted'],
   ['positionsFirstTryCorrect', 'positions_first_try_correct'], ['autoRepeats', 'auto_repeats'], ['modifierPresses', 'modifier_presses'],
   ['backspaces', 'backspaces'], ['missingKeyups', 'missing_keyups'],
+  ['incorrectCharacters', 'incorrect_characters'], ['missedCharacters', 'missed_characters'], ['extraCharacters', 'extra_characters'],
 ];
 
 /** speed.ts in SQL: null under two keystrokes or without time; `dur` in microseconds. */
@@ -59,7 +64,8 @@ export function countPartsSql(a: string, durationUs: string) {
     speed: `json_build_object('cpm', ${speed.cpm}, 'rawWpm', ${speed.rawWpm}, 'netWpm', ${speed.netWpm}, 'productiveWpm', ${speed.productiveWpm})`,
     accuracy: `json_build_object(
       'keystrokeAccuracy', ${ratioSql(`${a}.correct_keystrokes`, `${a}.character_keystrokes`)},
-      'firstTryAccuracy', ${ratioSql(`${a}.positions_first_try_correct`, `${a}.positions_attempted`)})`,
+      'firstTryAccuracy', ${ratioSql(`${a}.positions_first_try_correct`, `${a}.positions_attempted`)},
+      'uncorrectedErrorRate', ${ratioSql(`${a}.uncorrected_errors`, `(${a}.correct_characters + ${a}.uncorrected_errors)`)})`,
     rollover: `json_build_object('pairs', ${a}.rollover_pairs, 'rollovers', ${a}.rollovers,
       'ratio', ${ratioSql(`${a}.rollovers`, `${a}.rollover_pairs`)}, 'meanOverlapMs', ${a}.mean_overlap_ms)`,
   };

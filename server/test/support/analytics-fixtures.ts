@@ -17,6 +17,8 @@ export interface StoredSessionInput {
   events: readonly StoredKeystroke[];
   startedAt?: Date;
   mode?: string;
+  /** typing_sessions.config, e.g. { duration: 30 } for a timed test. */
+  config?: Record<string, unknown>;
   ended?: boolean;
 }
 
@@ -27,9 +29,9 @@ export interface StoredSessionInput {
 export async function storeSession(pool: Pool, input: StoredSessionInput): Promise<string> {
   const maxSeq = input.events.reduce((m, e) => Math.max(m, e.batchSeq), 0);
   const { rows } = await pool.query<{ id: string }>(
-    `INSERT INTO typing_sessions (user_id, mode, practice_text, started_at, ended_at, committed_seq, event_count)
-     VALUES ($1, $2, $3, $4, CASE WHEN $5 THEN $4::timestamptz + interval '1 minute' END, $6, $7) RETURNING id`,
-    [input.userId, input.mode ?? 'words', input.practiceText, input.startedAt ?? new Date(), input.ended ?? true, maxSeq, input.events.length],
+    `INSERT INTO typing_sessions (user_id, mode, practice_text, started_at, ended_at, committed_seq, event_count, config)
+     VALUES ($1, $2, $3, $4, CASE WHEN $5 THEN $4::timestamptz + interval '1 minute' END, $6, $7, $8) RETURNING id`,
+    [input.userId, input.mode ?? 'words', input.practiceText, input.startedAt ?? new Date(), input.ended ?? true, maxSeq, input.events.length, input.config ?? {}],
   );
   const sessionId = rows[0]!.id;
   await copyEvents(pool, sessionId, input.events);

@@ -11,8 +11,11 @@ import { capturedKeys, codeFor, type Captured } from './typing-keys.ts';
  */
 export interface StreamProfile {
   characters: number;
-  /** 'text': positions in the practice text; 'zen': no text, textPos -1; 'overrun': typing past a short text. */
-  textMode: 'text' | 'zen' | 'overrun';
+  /**
+   * 'text': positions in the practice text; 'zen': no text, textPos -1; 'overrun': typing past
+   * a short text; 'words': the word-aligned client (skipped, extra, transposed letters, auto-repeat).
+   */
+  textMode: 'text' | 'zen' | 'overrun' | 'words';
   meanIntervalMs: number;
   meanDwellMs: number;
   errorRate: number;
@@ -37,7 +40,7 @@ export function randomProfile(rng: SeededRandom): StreamProfile {
   const sizes = [0, 1, 2, 3, 5, 20, 60, 150, 400];
   return {
     characters: rng.pick(sizes) + rng.below(5),
-    textMode: rng.pick(['text', 'text', 'zen', 'overrun'] as const),
+    textMode: rng.pick(['text', 'text', 'zen', 'overrun', 'words', 'words'] as const),
     meanIntervalMs: rng.pick([60, 150, 250, 600]),
     meanDwellMs: rng.pick([40, 100, 180]),
     errorRate: rng.pick([0, 0.05, 0.2]),

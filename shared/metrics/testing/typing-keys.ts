@@ -1,5 +1,6 @@
 import type { SeededRandom } from '../../protocol/testing/seeded-random.ts';
 import type { StreamProfile } from './keystroke-streams.ts';
+import { wordActions } from './word-typist.ts';
 
 /** A key event as the simulated typist produces it: time in microseconds, capture order n. */
 export interface Captured {
@@ -81,6 +82,13 @@ export function capturedKeys(rng: SeededRandom, profile: StreamProfile, text: st
     }
   };
 
+  if (profile.textMode === 'words') {
+    for (const a of wordActions(rng, text, profile.errorRate * 4)) {
+      if (rng.next() < profile.extraKeyRate) extraKey();
+      press(a.key, a.textPos, a.isError, (a.repeat ? REPEAT : 0) | (a.ctrl ? CTRL : 0));
+    }
+    return out;
+  }
   const chars = Array.from(text).slice(0, profile.characters);
   chars.forEach((ch, pos) => {
     const textPos = profile.textMode === 'zen' ? -1 : pos;
