@@ -129,7 +129,7 @@ test('sidecar.Dockerfile: builds; the migrate and sidecar commands run as uid 10
 
   const port = await freePort();
   const cmd = JSON.parse(last(parseDockerfile('sidecar.Dockerfile').at(-1)!, 'CMD')!) as string[];
-  const sidecar = runAsNode(runtime, cmd, productionEnv('sidecar', runtime, { PORT: String(port) }));
+  const sidecar = runAsNode(runtime, cmd, productionEnv('sidecar', runtime, { PORT: String(port), EMAIL_PROVIDER: 'console' /* production refuses to start without SMTP unless told so; no mail is sent here */ }));
   try {
     const probe = healthcheck('sidecar.Dockerfile', '8080', port);
     const healthy = await pollUntil(async () => (await run(probe[0]!, probe.slice(1), {}, { cwd: path.join(runtime.root, 'app') })).code === 0, 60_000, 500);

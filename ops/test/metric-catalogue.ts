@@ -1,5 +1,5 @@
 // Every Prometheus metric FingerFlow's code registers, by name, as a scrape would show them:
-// the ingest metrics, the sidecar's HTTP metrics, the database pools, and Node's defaults
+// the ingest metrics and its protections (caps, conflicts), the sidecar's HTTP metrics, the database pools, and Node's defaults
 // (histograms as _bucket/_sum/_count, summaries as _sum/_count). Built from the same
 // functions the servers call, so a renamed metric shows up here at once.
 import { Registry } from 'prom-client';
@@ -7,6 +7,7 @@ import { createRegistry } from '../../server/obs/metrics.ts';
 import { createIngestMetrics } from '../../server/obs/ingest-metrics.ts';
 import { httpMetrics } from '../../server/obs/http-metrics.ts';
 import { registerPoolMetrics } from '../../server/obs/db-metrics.ts';
+import { createProtectionMetrics } from '../../server/obs/protection-metrics.ts';
 
 /** Series Prometheus adds itself for each scrape target. */
 export const SYNTHETIC_METRICS = ['up', 'scrape_duration_seconds', 'scrape_samples_scraped'];
@@ -21,6 +22,7 @@ export interface MetricFamily {
 export async function metricCatalogue(): Promise<MetricFamily[]> {
   const registry: Registry = createRegistry('catalogue');
   createIngestMetrics(registry, { bufferedBytes: () => 0, databaseAvailable: () => true, analyticsPending: () => 0 });
+  createProtectionMetrics(registry, { oldestUnflushedBatchAgeMs: () => 0 });
   httpMetrics(registry);
   registerPoolMetrics(registry, {});
   const families = await registry.getMetricsAsJSON();

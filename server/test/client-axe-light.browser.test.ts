@@ -3,15 +3,15 @@
 // paper and high-contrast themes (client-axe-*.browser.test.ts split the themes so each file stays
 // well inside the runner's time per file). Screenshots of the typing page, the results and
 // the analysis page in each theme go to test-artifacts/.
-import fs from 'node:fs';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { axeSweep } from './support/axe-sweep.ts';
-import { CHROMIUM } from './support/browser.ts';
 import { startClientStack, type ClientStack } from './support/client-stack.ts';
 import { freshDatabase } from './support/database.ts';
+import { CHROMIUM_TOOL, requireCi } from './support/system-tools.ts';
 
-const db = fs.existsSync(CHROMIUM) ? await freshDatabase() : null;
+const chromiumTool = CHROMIUM_TOOL();
+const db = chromiumTool.path !== undefined || requireCi() ? await freshDatabase() : null;
 let stack: ClientStack | null = null;
 
 test.before(async () => {
@@ -23,7 +23,7 @@ test.after(async () => {
   await db?.drop();
 });
 
-(db ? test : test.skip)('axe-core: no serious or critical violation on any route (paper, high-contrast)', async () => {
+chromiumTool.test('axe-core: no serious or critical violation on any route (paper, high-contrast)', async () => {
   const latest = async () => (await db!.pool.query<{ id: string }>('SELECT id FROM typing_sessions ORDER BY started_at DESC LIMIT 1')).rows[0]!.id;
   const found = await axeSweep(stack!.page, stack!.origin, ['paper', 'high-contrast'] as const, latest);
   console.log(`axe: paper, high-contrast: ${found.length} serious or critical violations`);

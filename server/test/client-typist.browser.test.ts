@@ -2,17 +2,17 @@
 // a slip stays inside its word (a skipped, an extra, a transposed letter, auto-repeat), the
 // test ends at the last letter, the results chart is labelled, and a test stopped early does
 // not become a personal best.
-import fs from 'node:fs';
 import path from 'node:path';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import type { Page } from 'playwright-core';
-import { CHROMIUM } from './support/browser.ts';
 import { strokeFor, typeStrokes } from './support/browser-typist.ts';
 import { ARTIFACTS, startClientStack, type ClientStack } from './support/client-stack.ts';
 import { freshDatabase } from './support/database.ts';
+import { CHROMIUM_TOOL, requireCi } from './support/system-tools.ts';
 
-const hasChromium = fs.existsSync(CHROMIUM);
+const chromiumTool = CHROMIUM_TOOL();
+const hasChromium = chromiumTool.path !== undefined || requireCi();
 const db = hasChromium ? await freshDatabase() : null;
 let stack: ClientStack | null = null;
 let page: Page;
@@ -29,7 +29,7 @@ test.after(async () => {
   await db?.drop();
 });
 
-const run = hasChromium ? test : test.skip;
+const run = chromiumTool.test;
 const noPageErrors = () => assert.equal(stack!.takePageErrors(), [], 'uncaught errors in the page');
 
 async function customText(text: string): Promise<void> {

@@ -67,10 +67,10 @@ test('2FA survives a SECRET_KEY rotation: previous key accepted, rotate-secret r
   try {
     const user = await signedInBrowser(before);
     ({ email, password } = user);
-    const setup = await user.browser.post('/auth/2fa/setup');
+    const setup = await user.browser.post('/auth/2fa/setup', { password }); // re-authentication (issue 14)
     assert.is(setup.status, 200);
     code = authenticator(setup.body.secret);
-    assert.is((await user.browser.post('/auth/2fa/enable', { code: await code() })).status, 200);
+    assert.is((await user.browser.post('/auth/2fa/enable', { code: await code(), password })).status, 200);
   } finally {
     await before.close();
   }
