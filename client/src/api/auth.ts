@@ -127,28 +127,32 @@ export class Auth {
 
   private async renewNow(): Promise<void> {
     const signIns = this.signIns;
+    const csrf = readCookie(CSRF_COOKIE);
+    let answer: TokenAnswer | undefined;
     try {
-      const csrf = readCookie(CSRF_COOKIE);
-      // 204 (no body): no sign-in on this device at all.
-      const answer = await requestJson<TokenAnswer | undefined>('/auth/refresh', { method: 'POST', headers: csrf ? { 'x-csrf-token': csrf } : {} });
-      if (answer) return this.accept(answer);
-      this.accept(await requestJson<TokenAnswer>('/api/anonymous', { method: 'POST' }));
+      // 204 (no body): no refresh cookie on this device.
+      answer = await requestJson<TokenAnswer | undefined>('/auth/refresh', { method: 'POST', headers: csrf ? { 'x-csrf-token': csrf } : {} });
     } catch (error) {
+      // 401: the cookie was refused (revoked, expired, reused), and the answer cleared it.
       if (!(error instanceof ApiError) || error.status !== 401) throw error;
-      // This device was signed in to an account and is not any more: say so, and keep the
-      // keystrokes typed under that account for it, rather than becoming someone else.
-      if (this.signIns !== signIns) return; // signed in meanwhile: that answer stands
-      if (this.storage?.getItem(ACCOUNT_MARK)) {
-        this.accessToken = null;
-        if (!this.signedOut) {
-          this.signedOut = true;
-          this.onsignedout();
-        }
-        throw new SignedOutError();
-      }
-      // No sign-in on this device: type as an anonymous typist.
-      this.accept(await requestJson<TokenAnswer>('/api/anonymous', { method: 'POST' }));
     }
+    if (answer) return this.accept(answer);
+    // No sign-in now. A 204 does not mean "never signed in": the 401 that refused a revoked
+    // cookie also cleared it, so every later renewal answers 204. Whether this device was
+    // signed in to an account is what the mark says, whichever of the two answers came.
+    if (this.signIns !== signIns) return; // signed in meanwhile: that answer stands
+    if (this.storage?.getItem(ACCOUNT_MARK)) {
+      // Signed out elsewhere: say so, and keep the keystrokes typed under that account for
+      // it, rather than becoming someone else.
+      this.accessToken = null;
+      if (!this.signedOut) {
+        this.signedOut = true;
+        this.onsignedout();
+      }
+      throw new SignedOutError();
+    }
+    // No sign-in on this device: type as an anonymous typist.
+    this.accept(await requestJson<TokenAnswer>('/api/anonymous', { method: 'POST' }));
   }
 
   private accept(answer: TokenAnswer): void {
