@@ -6,7 +6,7 @@ import { z } from 'zod';
  */
 
 /** Seconds of the session clock: "12", "12.5", up to microseconds; at most ~11.5 days. */
-const seconds = z.string().regex(/^\d{1,6}(\.\d{1,6})?$/, 'must be a number of seconds, e.g. 12 or 12.5').transform(Number);
+const seconds = z.string().regex(/^\d{1,6}(\.\d{1,6})?$/, 'must be seconds as plain digits, at most 6 before and 6 after the point (e.g. 12 or 12.5; no exponent, no leading point)').transform(Number);
 
 function queryInt(min: number, max: number) {
   return z.string().regex(/^\d{1,9}$/, 'must be a whole number').transform(Number).pipe(z.int().min(min).max(max));

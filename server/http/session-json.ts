@@ -19,7 +19,10 @@ export function sessionSummaryJson(row: SessionSummaryRow) {
   };
 }
 
-/** One session in full. */
+/**
+ * One session in full. Its figures are in GET /api/sessions/:id/analytics; the
+ * typing_sessions.summary column is never written, so it is not part of the answer.
+ */
 export function sessionJson(row: SessionRow) {
-  return { ...sessionSummaryJson(row), practiceText: row.practice_text, committedSeq: row.committed_seq, summary: row.summary };
+  return { ...sessionSummaryJson(row), practiceText: row.practice_text, committedSeq: row.committed_seq };
 }
