@@ -72,13 +72,18 @@ try {
   });
   await health.start();
   shutdown.add('database health monitor', () => health.stop());
+  // The supervisor restarts a dead embedded PostgreSQL within a second or two, often between
+  // two probes: /health must still show the outage, from the moment it began.
+  embedded?.onUnexpectedExit((code, signal) => health.markUnavailable(new Error(`the embedded PostgreSQL exited (code ${code}, signal ${signal})`)));
 
   const registry = createRegistry('fingerflow');
   registerPoolMetrics(registry, { api: pool });
   const ingest = await startIngestServer({ config, log, registry, databaseUrl: database.url, pool });
   shutdown.add('ingest server', () => ingest.drain());
 
-  const sidecar = buildSidecarDeps({ config, log, pool, databaseState: () => health.current });
+  // database.url, not config.databaseUrl: without DATABASE_URL the revocation LISTEN
+  // connection must go to the embedded PostgreSQL.
+  const sidecar = buildSidecarDeps({ config, log, pool, databaseUrl: database.url, databaseState: () => health.current });
   shutdown.add('rate limiter', async () => sidecar.limiter.stop());
   shutdown.add('sign-in revocation listener', () => sidecar.liveness.stop());
   shutdown.add('outgoing mail', () => sidecar.mailer.idle());

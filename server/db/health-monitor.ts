@@ -22,6 +22,8 @@ export class DatabaseHealthMonitor {
   private timer: NodeJS.Timeout | undefined;
   private client: pg.Client | undefined;
   private probing = false;
+  /** Bumped by markUnavailable: a probe begun before it cannot report "connected". */
+  private epoch = 0;
   private readonly intervalMs: number;
   private readonly timeoutMs: number;
 
@@ -40,6 +42,17 @@ export class DatabaseHealthMonitor {
     this.timer.unref();
   }
 
+  /**
+   * Reports the database gone at once, without waiting for the next probe (the embedded
+   * PostgreSQL's supervisor saw it exit). The state stays "disconnected" until a probe that
+   * began after this call succeeds, so even an outage shorter than the probe interval,
+   * e.g. one the supervisor ends by a restart within a second, is seen on /health.
+   */
+  markUnavailable(error: Error): void {
+    this.epoch++;
+    this.set('disconnected', error);
+  }
+
   async stop(): Promise<void> {
     if (this.timer) clearInterval(this.timer);
     this.timer = undefined;
@@ -49,9 +62,10 @@ export class DatabaseHealthMonitor {
   private async probe(): Promise<void> {
     if (this.probing) return;
     this.probing = true;
+    const epoch = this.epoch;
     try {
       await withTimeout(this.check(), this.timeoutMs);
-      this.set('connected');
+      if (epoch === this.epoch) this.set('connected');
     } catch (error) {
       await this.dropClient();
       this.set('disconnected', error as Error);

@@ -18,11 +18,12 @@ import type { SidecarDeps } from './sidecar-deps.ts';
 import { AnalyticsGate } from './analytics-gate.ts';
 
 /** Builds the sidecar's collaborators from the configuration (tests may swap the mailer). */
-export function buildSidecarDeps(input: { config: Config; log: Logger; pool: Pool; databaseState: () => DatabaseState; mailer?: Mailer }): SidecarDeps {
+export function buildSidecarDeps(input: { config: Config; log: Logger; pool: Pool; databaseState: () => DatabaseState; mailer?: Mailer; databaseUrl?: string }): SidecarDeps {
   const { config, log, pool } = input;
   const keys = new KeyRing(config.secretKey, config.previousSecretKeys);
   const tokens = new JwtTokens(keys);
-  const liveness = new SignInLiveness(pool, config.databaseUrl, log);
+  // The database the pool uses (npm start's embedded one has no DATABASE_URL).
+  const liveness = new SignInLiveness(pool, input.databaseUrl ?? config.databaseUrl, log);
   liveness.start();
   tokens.checkLivenessWith((userId, familyId) => liveness.isLive(userId, familyId));
   const deps: SidecarDeps = {
