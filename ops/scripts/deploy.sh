@@ -37,9 +37,7 @@ while (($#)); do
   shift
 done
 
-cd "$REPO_ROOT"
-[[ -f $ENV_FILE ]] || die "no $ENV_FILE: cp .env.production.template .env and fill it in (see DEPLOY.md)"
-find_compose
+enter_deployment
 seed_cron_notice
 
 previous_tag=${FINGERFLOW_TAG:-}

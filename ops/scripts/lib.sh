@@ -60,6 +60,14 @@ find_compose() {
   fi
 }
 
+# The compose deployment's scripts start here: from the repository root, with its .env, and
+# with a working Compose found.
+enter_deployment() {
+  cd "$REPO_ROOT" || die "cannot enter $REPO_ROOT"
+  [[ -f $ENV_FILE ]] || die "no $ENV_FILE: cp .env.production.template .env and fill it in (see DEPLOY.md)"
+  find_compose
+}
+
 compose() {
   find_compose
   "${COMPOSE_CMD[@]}" -f "$COMPOSE_FILE" --env-file "$ENV_FILE" "$@"

@@ -26,9 +26,7 @@ while (($#)); do
   shift
 done
 
-cd "$REPO_ROOT"
-[[ -f $ENV_FILE ]] || die "no $ENV_FILE: cp .env.production.template .env and fill it in (see DEPLOY.md)"
-find_compose
+enter_deployment
 project=$(project_name)
 if [[ -z $tag ]]; then
   usage >&2

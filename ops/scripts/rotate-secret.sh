@@ -30,9 +30,7 @@ while (($#)); do
   shift
 done
 
-cd "$REPO_ROOT"
-[[ -f $ENV_FILE ]] || die "no $ENV_FILE: cp .env.production.template .env and fill it in (see DEPLOY.md)"
-find_compose
+enter_deployment
 
 env_value() {
   sed -n "s/^$1=//p" "$ENV_FILE" | tail -n 1 | tr -d "\"'"
