@@ -214,7 +214,11 @@ run('material: punctuation and numbers among the words; quotes by length with th
   await page.getByRole('button', { name: '100', exact: true }).click();
   await page.getByTestId('punctuation').click();
   await page.getByTestId('numbers').click();
-  await textMatching('punctuation and numbers on: a sentence starts with a capital', /^["(]?[A-Z]/, /[,.?!;:]/, /\d/);
+  // The text starts a sentence: a capital, or a number when numbers replaced its first word
+  // (the words are random: it may start "434 life ..."). Capitals after a full stop are
+  // checked with a seeded random in decorate-words.test.ts; here a 100-word text holds no
+  // second sentence about once in 10,000.
+  await textMatching('punctuation and numbers on: the text starts a sentence', /^["(]?[A-Z0-9]/, /[,.?!;:]/, /\d/);
   await page.getByTestId('punctuation').click();
   await page.getByTestId('numbers').click();
   await textMatching('off again: plain words', /^[a-z ]+$/);
