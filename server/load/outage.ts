@@ -36,6 +36,18 @@ function signalTree(root: number, signal: NodeJS.Signals): number[] {
  * killed with SIGKILL and started again. Acks of batches sent before the recovery then count
  * as the backlog, and the last of them gives the time to drain it.
  */
+/**
+ * Signals a server's process group. A group that is already gone (ESRCH) is the state we
+ * wanted: the run ended without a server, and its report must still be written.
+ */
+function killGroup(pid: number, signal: NodeJS.Signals): void {
+  try {
+    process.kill(-pid, signal);
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code !== 'ESRCH') throw error;
+  }
+}
+
 export class Outage {
   private server: ChildProcess | undefined;
   private stoppedAt = 0;
@@ -54,7 +66,7 @@ export class Outage {
     if (!this.stoppedAt && elapsedSec >= this.plan.atSec) {
       this.stoppedAt = Date.now();
       if (this.plan.pid) this.frozen = signalTree(this.plan.pid, 'SIGSTOP');
-      else if (this.server?.pid) process.kill(-this.server.pid, 'SIGKILL');
+      else if (this.server?.pid) killGroup(this.server.pid, 'SIGKILL');
       this.log(`[load] outage: target stopped at ${elapsedSec} s`);
     } else if (this.stoppedAt && !this.recoveredAt && elapsedSec >= this.plan.atSec + this.plan.seconds) {
       this.recoveredAt = Date.now();
@@ -79,12 +91,15 @@ export class Outage {
   async finish(): Promise<void> {
     if (this.plan.pid && this.stoppedAt && !this.recoveredAt) this.thaw();
     const server = this.server;
-    if (server?.pid && server.exitCode === null) {
-      process.kill(-server.pid, 'SIGTERM');
-      await new Promise((r) => setTimeout(r, 100));
+    // A process that ended by a signal keeps exitCode null: both must be null while it runs.
+    const running = () => server !== undefined && server.exitCode === null && server.signalCode === null;
+    if (server?.pid && running()) {
       const exited = new Promise((r) => server.once('exit', r));
-      await Promise.race([exited, new Promise((r) => setTimeout(r, 10_000))]);
-      if (server.exitCode === null) process.kill(-server.pid, 'SIGKILL');
+      killGroup(server.pid, 'SIGTERM');
+      let timer: NodeJS.Timeout | undefined;
+      await Promise.race([exited, new Promise((r) => (timer = setTimeout(r, 10_000)))]);
+      clearTimeout(timer); // or the tool would stay alive 10 s after its report
+      if (running()) killGroup(server.pid, 'SIGKILL');
     }
   }
 
