@@ -48,6 +48,7 @@ if (process.argv.includes('--cleanup-only')) {
     process.exit(EXIT.USAGE);
   }
 }
+let cleanedUp = false;
 let result: LoadResult;
 try {
   result = settings.workers > 1 ? mergeResults(await runWorkers(run)) : await runHere(run);
@@ -59,14 +60,7 @@ result.settings = settings;
 result.thresholds = evaluateThresholds(run.thresholds, result);
 result.exitCode = exitCodeFor(result);
 if (!run.quiet) printReport(result);
-if (settings.cleanup && settings.workerIndex === undefined) {
-  try {
-    const removed = await api.cleanup();
-    process.stdout.write(`cleanup: ${removed.sessions} sessions of run ${settings.runTag} removed with their users and keystrokes\n`);
-  } catch (error) {
-    process.stderr.write(`load: cleanup failed: ${(error as Error).message} (the server also removes them after its retention time)\n`);
-  }
-}
+if (settings.cleanup && settings.workerIndex === undefined && !cleanedUp) await cleanupRun();
 const outputs: Array<[string | undefined, () => string]> = [
   [run.outputs.json, () => `${JSON.stringify(result, null, 2)}\n`],
   [run.outputs.html, () => htmlReport(result)],
@@ -112,7 +106,20 @@ async function runHere(r: ResolvedRun): Promise<LoadResult> {
     return { ...report, tool: TOOL, serverVersion: info.serverVersion, settings: s, generators: [{ ...report.generator, host: os.hostname(), index: s.workerIndex ?? 0 }], thresholds: [] };
   } finally {
     progress.stop();
+    // A server the tool started is stopped below: clean up while it still answers.
+    if (outage && r.serverCommand && s.cleanup && s.workerIndex === undefined) await cleanupRun();
     await outage?.finish();
+  }
+}
+
+/** --cleanup: removes this run's sessions, users and keystrokes on the server (once). */
+async function cleanupRun(): Promise<void> {
+  cleanedUp = true;
+  try {
+    const removed = await api.cleanup();
+    process.stdout.write(`cleanup: ${removed.sessions} sessions of run ${settings.runTag} removed with their users and keystrokes\n`);
+  } catch (error) {
+    process.stderr.write(`load: cleanup failed: ${(error as Error).message} (the server also removes them after its retention time)\n`);
   }
 }
 
