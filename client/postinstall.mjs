@@ -12,6 +12,9 @@ try {
   console.log('postinstall: Vite is not installed (a production install without dev dependencies): the client is not built');
   process.exit(0);
 }
+// npm sets npm_execpath for its scripts. This install-time script is not the server: it runs
+// before anything is built and reads only npm's own variable, so it does not go through
+// server/config (the one reader of the app's settings).
 const npm = process.env.npm_execpath;
 const result = npm
   ? spawnSync(process.execPath, [npm, 'run', '--silent', 'build:client'], { stdio: 'inherit' })

@@ -21,7 +21,7 @@ import { KeyRing } from '../auth/keys.ts';
 import { RefreshTokens } from '../db/refresh-tokens.ts';
 import { JwtTokens } from '../auth/jwt-tokens.ts';
 import { PasswordHasher } from '../auth/passwords.ts';
-import { writeIsolationSection } from './isolation-md.ts';
+import { writeIsolationSection } from './benchmarks-md.ts';
 
 const { values: args } = parseArgs({ options: { json: { type: 'string' }, typists: { type: 'string', default: '200' }, analytics: { type: 'string', default: '20' }, seconds: { type: 'string', default: '20' }, 'analytics-pool': { type: 'string' }, 'no-report': { type: 'boolean', default: false } } });
 const typists = Number(args.typists);

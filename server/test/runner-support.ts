@@ -35,7 +35,7 @@ export function parseUvuSummary(output: string): { total: number; passed: number
   return { total: Number(total[1]), passed: Number(passed[1]), skipped: Number(skipped[1]) };
 }
 
-/** Lines like `test.only(` or `suite.only(`: uvu would then run that test alone and hide the rest. */
+/** Lines that call `only` on a test or suite: uvu would then run that test alone and hide the rest. */
 export function findOnly(source: string): number[] {
   const lines: number[] = [];
   source.split('\n').forEach((line, i) => {
