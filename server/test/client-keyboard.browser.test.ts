@@ -74,6 +74,31 @@ async function typeCustom(text: string): Promise<void> {
   await page.waitForSelector('[data-testid="results"]');
 }
 
+run('the text shown stays when the background loads bring nothing new', async () => {
+  // Hold the word-set list until the first text is on screen, as a slow network or a busy
+  // server would; its answer (no set chosen) must not swap the text the typist is reading.
+  let release!: () => void;
+  const held = new Promise<void>((resolve) => (release = resolve));
+  await page.route('**/api/word-sets', async (route) => {
+    await held;
+    await route.continue();
+  });
+  try {
+    await page.reload();
+    await page.getByTestId('typing-page').waitFor();
+    const shown = await typingText();
+    assert.ok(shown.length > 0, 'a text before the server answers');
+    const answered = page.waitForResponse('**/api/word-sets');
+    release();
+    await answered;
+    await page.waitForLoadState('networkidle');
+    assert.is(await typingText(), shown);
+  } finally {
+    await page.unroute('**/api/word-sets');
+  }
+  noPageErrors();
+});
+
 run('Tab restarts only from the typing area; Shift+Tab leaves it, and the hint says so', async () => {
   await page.getByTestId('capture').focus();
   const before = await typingText();

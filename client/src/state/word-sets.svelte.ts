@@ -24,8 +24,7 @@ export class WordSetsState {
   /** Loads the set's words (cache first); null or an unknown set means the built-in list. */
   async choose(id: string | null): Promise<void> {
     if (id === null) {
-      this.loadedId = null;
-      this.words = [];
+      this.use(null, []);
       return;
     }
     const cached = this.storage.getItem(CACHE_PREFIX + id);
@@ -45,8 +44,14 @@ export class WordSetsState {
     return this.list.some((s) => s.id === this.loadedId) ? this.loadedId : null;
   }
 
-  private use(id: string, words: string[]): void {
+  /**
+   * Words equal to those shown keep the same array: a new one, even empty, would make the
+   * typing page draw a new text under the typist's eyes (the cache, then the server, then the
+   * account's settings all answer at start-up with the same words).
+   */
+  private use(id: string | null, words: readonly string[]): void {
     this.loadedId = id;
-    this.words = words;
+    const same = words.length === this.words.length && words.every((w, i) => w === this.words[i]);
+    if (!same) this.words = words;
   }
 }
