@@ -8,7 +8,8 @@ import { CopyTextBuffer } from '../db/copy-text.ts';
 export const ROW_TABLE = 'keystrokes_v1';
 export const ROW_COLUMNS = 'session_id, batch_seq, batch_idx, offset_us, event_type, key_code, key_value, text_pos, finger, is_error, flags';
 
-export const CREATE_ROW_TABLE = `CREATE TABLE IF NOT EXISTS ${ROW_TABLE} (
+/** The v1 table's DDL under another name (the analytics bench puts one in a schema of its own). */
+export const createRowTable = (name: string) => `CREATE TABLE IF NOT EXISTS ${name} (
   session_id uuid NOT NULL,
   batch_seq integer NOT NULL CHECK (batch_seq >= 1),
   batch_idx smallint NOT NULL CHECK (batch_idx >= 0),
@@ -22,6 +23,8 @@ export const CREATE_ROW_TABLE = `CREATE TABLE IF NOT EXISTS ${ROW_TABLE} (
   flags smallint NOT NULL DEFAULT 0,
   PRIMARY KEY (session_id, batch_seq, batch_idx)
 )`;
+
+export const CREATE_ROW_TABLE = createRowTable(ROW_TABLE);
 
 const scratch = new CopyTextBuffer(1 << 16);
 
