@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type pg from 'pg';
 import { hashToken, newOpaqueToken } from '../auth/secrets.ts';
-import type { Queryable } from './users.ts';
+import type { Queryable } from './queryable.ts';
 import { inTransaction } from './transaction.ts';
 
 export type RotateResult =

@@ -1,6 +1,6 @@
 import type { Context, Next } from 'koa';
 import type { Logger } from '../obs/logger.ts';
-import type { Queryable } from '../db/users.ts';
+import type { Queryable } from '../db/queryable.ts';
 import { sweepThrottle } from '../db/sign-in-throttle.ts';
 import { HttpError } from './errors.ts';
 
