@@ -1,5 +1,5 @@
 import Router from '@koa/router';
-import { insertAnonymousUser } from '../db/users.ts';
+import { insertAnonymousUser } from '../auth/store/users.ts';
 import { clientIp } from './client-ip.ts';
 import { rateLimit, type RateRule } from './rate-limit.ts';
 import { completeSignIn } from './sign-in.ts';

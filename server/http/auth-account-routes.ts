@@ -1,10 +1,10 @@
 import Router from '@koa/router';
 import { z } from 'zod';
 import { passwordProblem, PASSWORD_MAX } from '../auth/passwords.ts';
-import { findUserByEmail, findUserById, insertUser, markEmailVerified, setPassword, updateProfile } from '../db/users.ts';
-import { consumeOneTimeToken, createOneTimeToken, peekOneTimeToken, revokeAllOneTimeTokens, revokeOneTimeTokens } from '../db/one-time-tokens.ts';
+import { findUserByEmail, findUserById, insertUser, markEmailVerified, setPassword, updateProfile } from '../auth/store/users.ts';
+import { consumeOneTimeToken, createOneTimeToken, peekOneTimeToken, revokeAllOneTimeTokens, revokeOneTimeTokens } from '../auth/store/one-time-tokens.ts';
 import { accountExistsMail, passwordResetMail, securityNoticeMail, verificationMail } from '../email/templates.ts';
-import { reauthenticate, reauthFields } from './reauthenticate.ts';
+import { reauthenticate, reauthFields } from '../auth/use-cases/reauthenticate.ts';
 import { REFRESH_COOKIE, readCookie } from './cookies.ts';
 import { addressGroup, clientIp } from './client-ip.ts';
 import { HttpError } from './errors.ts';

@@ -1,6 +1,6 @@
 import Router from '@koa/router';
 import { z } from 'zod';
-import { findUserByEmail } from '../db/users.ts';
+import { findUserByEmail } from '../auth/store/users.ts';
 import { REFRESH_COOKIE, readCookie } from './cookies.ts';
 import { addressGroup, clientIp } from './client-ip.ts';
 import { HttpError } from './errors.ts';

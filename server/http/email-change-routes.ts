@@ -1,7 +1,7 @@
 import Router from '@koa/router';
 import { z } from 'zod';
-import { consumeOneTimeToken, createOneTimeToken, revokeAllOneTimeTokens, revokeOneTimeTokens } from '../db/one-time-tokens.ts';
-import { findUserByEmail, setProvenEmail } from '../db/users.ts';
+import { consumeOneTimeToken, createOneTimeToken, revokeAllOneTimeTokens, revokeOneTimeTokens } from '../auth/store/one-time-tokens.ts';
+import { findUserByEmail, setProvenEmail } from '../auth/store/users.ts';
 import { emailChangeMail, emailChangedMail, emailChangeTakenMail, passwordResetMail, securityNoticeMail } from '../email/templates.ts';
 import { tokenError } from './auth-account-routes.ts';
 import { requireUser, userIdOf } from './authenticate.ts';
@@ -9,7 +9,7 @@ import { bodyOf } from './body.ts';
 import { clientIp } from './client-ip.ts';
 import { HttpError } from './errors.ts';
 import { rateLimit, type RateRule } from './rate-limit.ts';
-import { reauthenticate, reauthFields } from './reauthenticate.ts';
+import { reauthenticate, reauthFields } from '../auth/use-cases/reauthenticate.ts';
 import { parseInput } from './validation.ts';
 import type { SidecarDeps } from './sidecar-deps.ts';
 

@@ -1,7 +1,7 @@
 import type { Context, Next } from 'koa';
 import type { Logger } from '../obs/logger.ts';
 import type { Queryable } from '../db/queryable.ts';
-import { sweepThrottle } from '../db/sign-in-throttle.ts';
+import { sweepThrottle } from '../auth/store/sign-in-throttle.ts';
 import { HttpError } from './errors.ts';
 
 export interface RateRule {

@@ -1,5 +1,5 @@
 import type { Context } from 'koa';
-import { recordLogin } from '../db/users.ts';
+import { recordLogin } from '../auth/store/users.ts';
 import { clientIp } from './client-ip.ts';
 import { issueCookies } from './sign-in.ts';
 import type { SidecarDeps } from './sidecar-deps.ts';

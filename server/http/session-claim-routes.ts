@@ -1,7 +1,7 @@
 import Router from '@koa/router';
 import { z } from 'zod';
-import { claimAnonymousUser } from '../db/anonymous-claims.ts';
-import { findUserById } from '../db/users.ts';
+import { claimAnonymousUser } from '../auth/store/anonymous-claims.ts';
+import { findUserById } from '../auth/store/users.ts';
 import { requireUser, userIdOf } from './authenticate.ts';
 import { bodyOf } from './body.ts';
 import { HttpError } from './errors.ts';

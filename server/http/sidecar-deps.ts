@@ -5,7 +5,7 @@ import type { JwtTokens } from '../auth/jwt-tokens.ts';
 import type { PasswordHasher } from '../auth/passwords.ts';
 import type { TicketSigner } from '../auth/tickets.ts';
 import type { KeyRing } from '../auth/keys.ts';
-import type { RefreshTokens } from '../db/refresh-tokens.ts';
+import type { RefreshTokens } from '../auth/store/refresh-tokens.ts';
 import type { Mailer } from '../email/mailer.ts';
 import type { DatabaseState } from '../db/health-monitor.ts';
 import type { RateLimiter } from './rate-limit.ts';
@@ -14,7 +14,7 @@ import type { SecondFactor } from '../auth/second-factor.ts';
 import type { TrustedProxies } from './trusted-proxies.ts';
 import type { AnalyticsGate } from './analytics-gate.ts';
 import type { SignInLiveness } from '../auth/sign-in-liveness.ts';
-import type { SignInGuard } from './sign-in-guard.ts';
+import type { SignInGuard } from '../auth/sign-in-guard.ts';
 
 /** Everything the sidecar's routes use, built once by the composition root. */
 export interface SidecarDeps {

@@ -1,5 +1,5 @@
 import type { Context } from 'koa';
-import { findUserById, recordLogin } from '../db/users.ts';
+import { findUserById, recordLogin } from '../auth/store/users.ts';
 import { CSRF_COOKIE, REFRESH_COOKIE, clearCookie, setCookie } from './cookies.ts';
 import { clientIp } from './client-ip.ts';
 import { HttpError } from './errors.ts';

@@ -1,12 +1,12 @@
 import { createHmac, randomBytes } from 'node:crypto';
 import type { Context } from 'koa';
-import { safeEqual } from '../auth/secrets.ts';
-import { recordFailure, recordSuccess, reserveAttempt, type AttemptKey, type ThrottlePolicy } from '../db/sign-in-throttle.ts';
-import { addressGroup, clientIp } from './client-ip.ts';
-import { readCookie, setCookie } from './cookies.ts';
-import { HttpError } from './errors.ts';
-import { waitText } from './rate-limit.ts';
-import type { SidecarDeps } from './sidecar-deps.ts';
+import { safeEqual } from './secrets.ts';
+import { recordFailure, recordSuccess, reserveAttempt, type AttemptKey, type ThrottlePolicy } from './store/sign-in-throttle.ts';
+import { addressGroup, clientIp } from '../http/client-ip.ts';
+import { readCookie, setCookie } from '../http/cookies.ts';
+import { HttpError } from '../http/errors.ts';
+import { waitText } from '../http/rate-limit.ts';
+import type { SidecarDeps } from '../http/sidecar-deps.ts';
 
 /** Marks a browser that signed in to an account before: its attempts pass the account ceiling. */
 export const DEVICE_COOKIE = 'ff_device';

@@ -1,12 +1,12 @@
 import type { Context } from 'koa';
 import { z } from 'zod';
-import { findUserById, type UserRow } from '../db/users.ts';
-import { HttpError } from './errors.ts';
-import { REFRESH_COOKIE, readCookie } from './cookies.ts';
+import { findUserById, type UserRow } from '../store/users.ts';
+import { HttpError } from '../../http/errors.ts';
+import { REFRESH_COOKIE, readCookie } from '../../http/cookies.ts';
 
 /** How recent a Google sign-in must be to stand in for the password of an account without one. */
 export const PROVIDER_REAUTH_MINUTES = 10;
-import type { SidecarDeps } from './sidecar-deps.ts';
+import type { SidecarDeps } from '../../http/sidecar-deps.ts';
 
 /** The fields every sensitive change asks for: the password, and the code when 2FA is on. */
 export const reauthFields = {
