@@ -10,7 +10,7 @@ function fakeContext(): { ctx: Context; headers: Map<string, string> } {
   return { ctx: { set: (name: string, value: string) => headers.set(name, value) } as unknown as Context, headers };
 }
 
-async function translated(error: unknown): Promise<{ thrown: unknown; headers: Map<string, string> }> {
+async function translated(error: Error): Promise<{ thrown: unknown; headers: Map<string, string> }> {
   const { ctx, headers } = fakeContext();
   try {
     await translateAuthErrors(ctx, () => Promise.reject(error));

@@ -71,7 +71,7 @@ export function googleOAuthRoutes(deps: SidecarDeps): Router {
   router.get('/callback', async (ctx) => {
     const client = configured();
     try {
-      const param = (name: string) => (typeof ctx.query[name] === 'string' ? (ctx.query[name] as string) : undefined);
+      const param = (name: string) => (typeof ctx.query[name] === 'string' ? ctx.query[name] : undefined);
       const callback = { error: param('error'), state: param('state'), code: param('code'), binding: readCookie(ctx, BINDING_COOKIE) };
       const outcome = await finishGoogleFlow(deps, client, callback, requester(ctx, deps));
       if (outcome.kind === 'two_factor') {
