@@ -31,6 +31,12 @@ test('the checker catches each kind of forbidden import', () => {
   assert.equal(checkFile(root, 'server/http/x.ts', "import Router from '@koa/router';").length, 0);
 });
 
+test('auth\'s use cases never speak HTTP', () => {
+  assert.equal(checkFile(root, 'server/auth/use-cases/x.ts', "import type { Context } from 'koa';").length, 1);
+  assert.equal(checkFile(root, 'server/auth/x.ts', "import { HttpError } from '../http/errors.ts';").length, 1);
+  assert.equal(checkFile(root, 'server/auth/store/x.ts', "import type { Queryable } from '../../db/queryable.ts';").length, 0);
+});
+
 test('imports are found in every form', () => {
   const found = importsOf(`import a from 'a';\nimport { b } from "b";\nexport { c } from './c.ts';\nimport 'side-effect';\nconst d = await import('d');\nimport type { E } from 'e';`);
   assert.equal(found.sort(), ['./c.ts', 'a', 'b', 'd', 'e', 'side-effect']);

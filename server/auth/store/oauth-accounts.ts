@@ -1,5 +1,5 @@
 import type pg from 'pg';
-import { inTransaction } from './transaction.ts';
+import { inTransaction } from '../../db/transaction.ts';
 import { insertUser } from './users.ts';
 
 export interface VerifiedProviderIdentity {

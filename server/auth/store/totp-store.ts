@@ -1,6 +1,6 @@
 import type pg from 'pg';
-import { inTransaction } from './transaction.ts';
-import type { Queryable } from './users.ts';
+import { inTransaction } from '../../db/transaction.ts';
+import type { Queryable } from '../../db/queryable.ts';
 
 export type TotpState = { kind: 'none' } | { kind: 'pending'; secretEncrypted: Buffer } | { kind: 'enabled' };
 

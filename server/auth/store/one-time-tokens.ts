@@ -1,5 +1,5 @@
-import { hashToken, newOpaqueToken } from '../auth/secrets.ts';
-import type { Queryable } from './users.ts';
+import { hashToken, newOpaqueToken } from '../secrets.ts';
+import type { Queryable } from '../../db/queryable.ts';
 
 export type OneTimePurpose = 'email_verification' | 'password_reset' | 'email_change' | 'email_change_undo';
 export type TokenProblem = 'TOKEN_INVALID' | 'TOKEN_EXPIRED' | 'TOKEN_USED';

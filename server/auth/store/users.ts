@@ -1,4 +1,4 @@
-import type pg from 'pg';
+import type { Queryable } from '../../db/queryable.ts';
 
 export interface UserRow {
   id: string;
@@ -18,8 +18,6 @@ const SELECT_USER = `SELECT u.id, u.email, u.email_verified_at, u.password_hash,
   u.failed_login_count, u.first_failed_login_at, u.locked_until, u.created_at,
   (t.enabled_at IS NOT NULL) AS totp_enabled
   FROM users u LEFT JOIN totp_secrets t ON t.user_id = u.id`;
-
-export type Queryable = Pick<pg.Pool, 'query'>;
 
 export async function findUserByEmail(db: Queryable, email: string): Promise<UserRow | undefined> {
   return (await db.query<UserRow>(`${SELECT_USER} WHERE lower(u.email) = lower($1)`, [email])).rows[0];

@@ -1,6 +1,6 @@
 import type pg from 'pg';
-import { inTransaction } from './transaction.ts';
-import { foreignKeyViolation } from './constraint-errors.ts';
+import { inTransaction } from '../../db/transaction.ts';
+import { foreignKeyViolation } from '../../db/constraint-errors.ts';
 
 export type ClaimResult = { ok: true; movedSessions: number } | { ok: false; reason: 'not_found' | 'not_anonymous' | 'account_gone' };
 

@@ -1,4 +1,4 @@
-import type { Queryable } from './users.ts';
+import type { Queryable } from '../../db/queryable.ts';
 
 export interface NewOAuthState {
   provider: string;

@@ -1,4 +1,4 @@
-import type { Queryable } from './users.ts';
+import type { Queryable } from '../../db/queryable.ts';
 
 export interface ThrottlePolicy {
   /** Failures from one source (device or address) before it waits. */

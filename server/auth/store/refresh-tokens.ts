@@ -1,8 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import type pg from 'pg';
-import { hashToken, newOpaqueToken } from '../auth/secrets.ts';
-import type { Queryable } from './users.ts';
-import { inTransaction } from './transaction.ts';
+import { hashToken, newOpaqueToken } from '../secrets.ts';
+import type { Queryable } from '../../db/queryable.ts';
+import { inTransaction } from '../../db/transaction.ts';
 
 export type RotateResult =
   | { ok: true; userId: string; familyId: string; token: string; expiresAt: Date }
