@@ -1,10 +1,10 @@
 import type pg from 'pg';
 import type { KeyModel, PersonalBest, RangeAnalytics, SessionAnalytics, TrendPoint } from '../../shared/metrics/analytics-types.ts';
-import { completeSessions, ownsSession, queryBests, queryKeyModel, queryTrend, sessionsInRange } from '../db/analytics/history-query.ts';
-import { queryRangeAnalytics } from '../db/analytics/range-query.ts';
-import { queryKeyProgress, type KeyProgressPoint } from '../db/analytics/key-progress-sql.ts';
-import { refreshSessions } from '../db/analytics/refresh.ts';
-import { cachedSessionAnalytics, computeSessionAnalytics, storeSessionAnalytics } from '../db/analytics/session-query.ts';
+import { completeSessions, ownsSession, queryBests, queryKeyModel, queryTrend, sessionsInRange } from './queries/history-query.ts';
+import { queryRangeAnalytics } from './queries/range-query.ts';
+import { queryKeyProgress, type KeyProgressPoint } from './queries/key-progress-sql.ts';
+import { refreshSessions } from './cache/refresh.ts';
+import { cachedSessionAnalytics, computeSessionAnalytics, storeSessionAnalytics } from './queries/session-query.ts';
 
 /** Fatigue windows of a minute unless asked otherwise: long enough for a stable speed. */
 export const DEFAULT_FATIGUE_WINDOW_SEC = 60;

@@ -1,8 +1,8 @@
 import Router from '@koa/router';
 import type { Context } from 'koa';
 import { AnalyticsService } from '../analytics/analytics-service.ts';
-import { eventsExportSql, sessionsExportSql, type ExportFormat } from '../db/analytics/export-sql.ts';
-import { copyOut } from '../db/analytics/export-stream.ts';
+import { eventsExportSql, sessionsExportSql, type ExportFormat } from '../analytics/export/export-sql.ts';
+import { copyOut } from '../analytics/export/export-stream.ts';
 import { noQuery } from './analytics-input.ts';
 import { requireUser, userIdOf } from './authenticate.ts';
 import { sessionIdOf, sessionNotFound } from './session-params.ts';

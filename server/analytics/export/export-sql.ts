@@ -1,4 +1,4 @@
-import { STARTED_AT_ISO } from './history-sql.ts';
+import { STARTED_AT_ISO } from '../sql/history-sql.ts';
 
 /**
  * COPY statements for the exports. COPY takes no bind parameters, so ids are inlined as
