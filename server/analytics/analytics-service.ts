@@ -17,7 +17,7 @@ export interface SessionQuery {
 
 /**
  * The analytics use cases, transport-free: who may read what, when the cache is brought
- * up to date, and what is cached. Every figure comes from SQL (server/db/analytics); this
+ * up to date, and what is cached. Every figure comes from SQL (sql/, queries/); this
  * layer only decides which statements run. `undefined` means "not the user's session".
  */
 export class AnalyticsService {
@@ -68,15 +68,6 @@ export class AnalyticsService {
   async keyProgress(userId: string, letter: string): Promise<KeyProgressPoint[]> {
     await this.refresh(await sessionsInRange(this.pool, userId));
     return queryKeyProgress(this.pool, userId, letter);
-  }
-
-  /** Brings the per-session cache of the user's sessions up to date (the exports need it). */
-  async refreshUser(userId: string): Promise<void> {
-    await this.refresh(await sessionsInRange(this.pool, userId));
-  }
-
-  async ownsSession(userId: string, sessionId: string): Promise<boolean> {
-    return ownsSession(this.pool, userId, sessionId);
   }
 
   private async refresh(ids: readonly string[]): Promise<void> {

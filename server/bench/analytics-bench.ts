@@ -6,7 +6,7 @@
 import fs from 'node:fs';
 import { parseArgs } from 'node:util';
 import { busyWarning, otherWorkCores } from './machine-busy.ts';
-import { AnalyticsService } from '../analytics/analytics-service.ts';
+import { AnalyticsService } from '../analytics/index.ts';
 import { computeSessionAnalytics } from '../analytics/queries/session-query.ts';
 import { createPool } from '../db/pool.ts';
 import { seedTypist } from './analytics-seed.ts';
