@@ -1,8 +1,9 @@
-import { STARTED_AT_ISO } from './history-sql.ts';
+import { STARTED_AT_ISO } from '../sql/history-sql.ts';
+import type { UuidLiteral } from './uuid-literal.ts';
 
 /**
  * COPY statements for the exports. COPY takes no bind parameters, so ids are inlined as
- * literals; callers pass ids that were validated as UUIDs and escaped by the driver.
+ * literals, which only uuidLiteral makes (uuid-literal.ts).
  *
  * JSON comes out of COPY as CSV with a quote and a delimiter that JSON text never
  * contains (json_build_object escapes every control character), so each row is exactly its
@@ -41,7 +42,7 @@ const SESSION_COLUMNS: ReadonlyArray<[column: string, sql: string]> = [
 ];
 
 /** The user's sessions with their summary figures, oldest first (the cache must be fresh). */
-export function sessionsExportSql(userLiteral: string, format: ExportFormat): string {
+export function sessionsExportSql(userLiteral: UuidLiteral, format: ExportFormat): string {
   const from = `FROM typing_sessions t JOIN session_summaries s ON s.session_id = t.id WHERE t.user_id = ${userLiteral} ORDER BY t.started_at, t.id`;
   if (format === 'csv') return `COPY (SELECT ${SESSION_COLUMNS.map(([c, sql]) => `${sql} AS ${c}`).join(', ')} ${from}) TO STDOUT ${AS_CSV}`;
   return `COPY (SELECT json_build_object('sessionId', t.id, 'originId', ${ORIGIN_ID}, 'mode', t.mode, 'startedAt', ${STARTED_AT_ISO}, 'endedAt', ${ENDED_AT_ISO},
@@ -57,7 +58,7 @@ const EVENT_JSON = `json_build_object('sessionId', k.session_id, 'batchSeq', k.b
  * so the rows stream from the index without a sort however many there are. Sort by
  * (offset_us, batch_seq, batch_idx) for the order the analytics use.
  */
-export function eventsExportSql(scope: { sessionLiteral: string } | { userLiteral: string }, format: ExportFormat): string {
+export function eventsExportSql(scope: { sessionLiteral: UuidLiteral } | { userLiteral: UuidLiteral }, format: ExportFormat): string {
   const select = format === 'csv' ? EVENT_CSV : EVENT_JSON;
   const query = 'sessionLiteral' in scope
     ? `SELECT ${select} FROM keystrokes k WHERE k.session_id = ${scope.sessionLiteral} ORDER BY k.batch_seq, k.batch_idx`

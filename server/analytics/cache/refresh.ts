@@ -1,5 +1,5 @@
 import type pg from 'pg';
-import { BULK_PLANS } from './bulk-plans.ts';
+import { BULK_PLANS } from '../queries/bulk-plans.ts';
 import { CLEAR_SQL, REBUILD_SQL, STALE_SQL } from './refresh-sql.ts';
 
 // Advisory locks of the cache, one per session; any constant distinct from other users of

@@ -2,7 +2,7 @@ import type pg from 'pg';
 import type { GroupFigures, RangeAnalytics, ScopeSummary } from '../../../shared/metrics/analytics-types.ts';
 import type { Hand } from '../../../shared/metrics/fingers.ts';
 import type { TimingStats } from '../../../shared/metrics/stats.ts';
-import { RANGE_GROUP_COUNTS_SQL, RANGE_PAIRS_SQL, RANGE_TOTALS_SQL, rangeTimingSql } from './range-sql.ts';
+import { RANGE_GROUP_COUNTS_SQL, RANGE_PAIRS_SQL, RANGE_TOTALS_SQL, rangeTimingSql } from '../sql/range-sql.ts';
 
 // Sorting a range's values in memory: ~500,000 of them need ~16 MB, and spilling to disk
 // doubles the time. Hash joins for the same reason as bulk-plans.ts.

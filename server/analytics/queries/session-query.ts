@@ -1,7 +1,7 @@
 import type pg from 'pg';
 import type { SessionAnalytics } from '../../../shared/metrics/analytics-types.ts';
 import { withBulkPlans } from './bulk-plans.ts';
-import { SESSION_ANALYTICS_SQL } from './session-sql.ts';
+import { SESSION_ANALYTICS_SQL } from '../sql/session-sql.ts';
 
 export type Queryable = Pick<pg.Pool, 'query'>;
 

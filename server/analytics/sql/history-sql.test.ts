@@ -10,9 +10,9 @@ import { generateSession, randomProfile, REALISTIC } from '../../../shared/metri
 import { SeededRandom } from '../../../shared/protocol/testing/seeded-random.ts';
 import { copyEvents, createUser, storeSession } from '../../test/support/analytics-fixtures.ts';
 import { freshDatabase, type TestDatabase } from '../../test/support/database.ts';
-import { completeSessions, queryBests, queryKeyModel, queryTrend, sessionsInRange } from './history-query.ts';
-import { queryRangeAnalytics } from './range-query.ts';
-import { refreshSessions } from './refresh.ts';
+import { completeSessions, queryBests, queryKeyModel, queryTrend, sessionsInRange } from '../queries/history-query.ts';
+import { queryRangeAnalytics } from '../queries/range-query.ts';
+import { refreshSessions } from '../cache/refresh.ts';
 
 const SESSIONS_PER_USER = 25;
 const DAY = 86_400_000;

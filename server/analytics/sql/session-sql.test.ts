@@ -9,7 +9,7 @@ import { generateSession, randomProfile } from '../../../shared/metrics/testing/
 import { SeededRandom } from '../../../shared/protocol/testing/seeded-random.ts';
 import { createUser, storeSession } from '../../test/support/analytics-fixtures.ts';
 import { freshDatabase, type TestDatabase } from '../../test/support/database.ts';
-import { computeSessionAnalytics, type SessionScope } from './session-query.ts';
+import { computeSessionAnalytics, type SessionScope } from '../queries/session-query.ts';
 import type { StoredKeystroke } from '../../../shared/metrics/keystroke.ts';
 
 const RANDOM_SESSIONS = 150;

@@ -1,7 +1,7 @@
-import { deriveFactsCtes } from './derive-sql.ts';
+import { deriveFactsCtes } from '../sql/derive-sql.ts';
 import { MAX_SERIES_POINTS } from '../../../shared/metrics/series.ts';
-import { SCOPE_AGGREGATES, scopeSummaryPairs } from './summary-sql.ts';
-import { consistencySql } from './timing-sql.ts';
+import { SCOPE_AGGREGATES, scopeSummaryPairs } from '../sql/summary-sql.ts';
+import { consistencySql } from '../sql/timing-sql.ts';
 
 /**
  * Rebuilding the analytics cache of the sessions in $1 (uuid[]): the old rows go, then one

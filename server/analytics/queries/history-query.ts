@@ -2,7 +2,7 @@ import type pg from 'pg';
 import type { KeyModel, PersonalBest, TrendPoint } from '../../../shared/metrics/analytics-types.ts';
 import { DEFAULT_TARGET_WPM, KEY_MODEL_ALPHA } from '../../../shared/metrics/learning.ts';
 import { CHARS_PER_WORD } from '../../../shared/metrics/speed.ts';
-import { BESTS_SQL, COMPLETE_SESSIONS_SQL, KEY_MODEL_SQL, OWNS_SESSION_SQL, SESSIONS_IN_RANGE_SQL, TREND_SQL } from './history-sql.ts';
+import { BESTS_SQL, COMPLETE_SESSIONS_SQL, KEY_MODEL_SQL, OWNS_SESSION_SQL, SESSIONS_IN_RANGE_SQL, TREND_SQL } from '../sql/history-sql.ts';
 
 export type Queryable = Pick<pg.Pool, 'query'>;
 

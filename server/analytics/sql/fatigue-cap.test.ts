@@ -8,9 +8,9 @@ import { compareFigures } from '../../../shared/metrics/testing/compare-figures.
 import { down, stream, up } from '../../../shared/metrics/testing/events.ts';
 import { createUser, storeSession } from '../../test/support/analytics-fixtures.ts';
 import { freshDatabase, type TestDatabase } from '../../test/support/database.ts';
-import { computeSessionAnalytics } from './session-query.ts';
-import { refreshSessions } from './refresh.ts';
-import { queryRangeAnalytics } from './range-query.ts';
+import { computeSessionAnalytics } from '../queries/session-query.ts';
+import { refreshSessions } from '../cache/refresh.ts';
+import { queryRangeAnalytics } from '../queries/range-query.ts';
 import { rangeReport } from '../../../shared/metrics/reports.ts';
 import { MAX_SERIES_POINTS } from '../../../shared/metrics/series.ts';
 

@@ -13,9 +13,9 @@ export const EXPORT_STATEMENT_TIMEOUT_MS = 600_000;
  * Streams a COPY ... TO STDOUT to the caller without holding the result: rows flow from
  * PostgreSQL to the socket with backpressure. The client belongs to the stream until it
  * ends; a stream cut short (the browser went away) discards the connection rather than
- * returning it to the pool mid-COPY. `build` receives the client to escape literals with.
+ * returning it to the pool mid-COPY.
  */
-export async function copyOut(pool: pg.Pool, build: (client: pg.PoolClient) => string, format: ExportFormat): Promise<Readable> {
+export async function copyOut(pool: pg.Pool, sql: string, format: ExportFormat): Promise<Readable> {
   const client = await pool.connect();
   // A COPY runs as long as the download does: the pool's request timeout would cut a large
   // export on a slow line. It gets its own bound, and the connection, whose session setting
@@ -33,7 +33,7 @@ export async function copyOut(pool: pg.Pool, build: (client: pg.PoolClient) => s
     client.release(error ?? true);
   };
   const out = new PassThrough();
-  const source = client.query(copyTo(build(client)));
+  const source = client.query(copyTo(sql));
   const done = format === 'json' ? pipeline(source, jsonArray(), out) : pipeline(source, out);
   done.then(
     () => release(),

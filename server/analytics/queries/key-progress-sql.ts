@@ -1,5 +1,5 @@
 import type pg from 'pg';
-import { STARTED_AT_ISO } from './history-sql.ts';
+import { STARTED_AT_ISO } from '../sql/history-sql.ts';
 
 /** One session's figures for one letter (session_letters, built by the analytics cache). */
 export interface KeyProgressPoint {
