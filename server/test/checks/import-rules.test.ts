@@ -26,8 +26,8 @@ test('the checker catches each kind of forbidden import', () => {
   assert.equal(checkFile(root, 'shared/protocol/x.ts', "import fs from 'node:fs';").length, 1);
   assert.equal(checkFile(root, 'shared/protocol/x.test.ts', "import fs from 'node:fs';").length, 0);
   assert.equal(checkFile(root, 'client/src/x.ts', "const m = await import('../../server/db/pool.ts');").length, 1);
-  assert.equal(checkFile(root, 'server/session/x.ts', "import pg from 'pg';").length, 1);
-  assert.equal(checkFile(root, 'server/session/x.ts', "import { a } from '../../shared/protocol/codec.ts';").length, 0);
+  assert.equal(checkFile(root, 'server/ingest/core/x.ts', "import pg from 'pg';").length, 1);
+  assert.equal(checkFile(root, 'server/ingest/core/x.ts', "import { a } from '../../shared/protocol/codec.ts';").length, 0);
   assert.equal(checkFile(root, 'server/http/x.ts', "import Router from '@koa/router';").length, 0);
 });
 

@@ -19,7 +19,7 @@ export const IMPORT_RULES: ImportRule[] = [
   { from: 'server/', forbidPaths: ['client/'], why: 'the server does not build on client code' },
   { from: 'server/ingest/', forbidPaths: ['server/http/'], forbidPackages: ['koa', '@koa/', 'koa-helmet'], why: 'the ingest server never imports koa' },
   { from: 'server/http/', forbidPaths: ['server/ingest/'], forbidPackages: ['uWebSockets.js'], why: 'the sidecar never imports uWebSockets.js' },
-  { from: 'server/session/', forbidPackages: ['uWebSockets.js', 'pg', 'pg-copy-streams', 'koa', '@koa/', 'node:'], why: 'the per-connection core is pure, behind ports' },
+  { from: 'server/ingest/core/', forbidPackages: ['uWebSockets.js', 'pg', 'pg-copy-streams', 'koa', '@koa/', 'node:'], why: 'the per-connection core is pure, behind ports' },
 ];
 
 export interface Violation {

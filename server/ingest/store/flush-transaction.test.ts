@@ -4,9 +4,9 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { randomUUID } from 'node:crypto';
-import type { KeyEvent } from '../../shared/protocol/key-event.ts';
-import { createUser } from '../test/support/analytics-fixtures.ts';
-import { freshDatabase, type TestDatabase } from '../test/support/database.ts';
+import type { KeyEvent } from '../../../shared/protocol/key-event.ts';
+import { createUser } from '../../test/support/analytics-fixtures.ts';
+import { freshDatabase, type TestDatabase } from '../../test/support/database.ts';
 import { storeOnce, type StoreOutcome } from './flush-transaction.ts';
 import { encodeBatchRows } from './keystroke-rows.ts';
 import type { PendingBatch } from './keystroke-writer.ts';

@@ -1,4 +1,4 @@
-import type { KeyEvent } from '../../shared/protocol/key-event.ts';
+import type { KeyEvent } from '../../../shared/protocol/key-event.ts';
 import { CopyTextBuffer } from './copy-text.ts';
 
 export const KEYSTROKE_COPY_COLUMNS = 'session_id, batch_seq, batch_idx, offset_us, event_type, key_code, key_value, text_pos, finger, is_error, flags';

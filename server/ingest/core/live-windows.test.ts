@@ -1,6 +1,6 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import type { KeyEvent } from '../../shared/protocol/key-event.ts';
+import type { KeyEvent } from '../../../shared/protocol/key-event.ts';
 import { LiveWindows, MAX_WINDOW_EVENTS } from './live-windows.ts';
 import { keys, SESSION_A, SESSION_B, typed } from './testing/fakes.ts';
 

@@ -1,11 +1,11 @@
 import type uWS from 'uWebSockets.js';
 import { Server, type Socket } from 'socket.io';
 import msgpackParser from 'socket.io-msgpack-parser';
-import { MessageType, type ServerMessage } from '../../shared/protocol/messages.ts';
-import { IngestConnection } from '../session/ingest-connection.ts';
-import type { IngestHub } from '../session/hub.ts';
-import type { ConnectionIdentity, ConnectionPorts } from '../session/ports.ts';
-import type { IngestMetrics } from '../obs/ingest-metrics.ts';
+import { MessageType, type ServerMessage } from '../../../shared/protocol/messages.ts';
+import { IngestConnection } from '../core/ingest-connection.ts';
+import type { IngestHub } from '../core/hub.ts';
+import type { ConnectionIdentity, ConnectionPorts } from '../core/ports.ts';
+import type { IngestMetrics } from '../../obs/ingest-metrics.ts';
 import type { UpgradeGate } from './upgrade-gate.ts';
 import type { IngestLimits } from './limits.ts';
 import { countOutgoing } from './ws-route.ts';

@@ -1,6 +1,6 @@
-import type { KeyEvent } from '../../shared/protocol/key-event.ts';
-import type { ServerMessage } from '../../shared/protocol/messages.ts';
-import type { ErrorCode } from '../../shared/protocol/codes.ts';
+import type { KeyEvent } from '../../../shared/protocol/key-event.ts';
+import type { ServerMessage } from '../../../shared/protocol/messages.ts';
+import type { ErrorCode } from '../../../shared/protocol/codes.ts';
 import type { StreamStart } from './stream-guard.ts';
 
 /** What a connection learns about its session when it says hello. */

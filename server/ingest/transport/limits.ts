@@ -1,6 +1,6 @@
-import { decodeLimits } from '../../shared/protocol/limits.ts';
-import type { Config } from '../config/index.ts';
-import type { ConnectionLimits } from '../session/ingest-connection.ts';
+import { decodeLimits } from '../../../shared/protocol/limits.ts';
+import type { Config } from '../../config/index.ts';
+import type { ConnectionLimits } from '../core/ingest-connection.ts';
 
 export interface IngestLimits extends ConnectionLimits {
   maxBackpressureBytes: number;

@@ -1,4 +1,4 @@
-import type { DatabaseState } from '../db/health-monitor.ts';
+import type { DatabaseState } from '../../db/health-monitor.ts';
 
 export interface IngestHealthInput {
   serverId: string;

@@ -4,11 +4,11 @@
  * Every message the core sends is round-tripped through the real codec, so a message a client
  * could not decode fails the test that caused it.
  */
-import { encodeMessage } from '../../../shared/protocol/codec.ts';
-import type { KeyEvent } from '../../../shared/protocol/key-event.ts';
-import type { TimedKey } from '../../../shared/metrics/live.ts';
-import { MessageType, type HelloMessage, type ServerMessage, type StatsMessage } from '../../../shared/protocol/messages.ts';
-import { PROTOCOL_VERSION } from '../../../shared/protocol/version.ts';
+import { encodeMessage } from '../../../../shared/protocol/codec.ts';
+import type { KeyEvent } from '../../../../shared/protocol/key-event.ts';
+import type { TimedKey } from '../../../../shared/metrics/live.ts';
+import { MessageType, type HelloMessage, type ServerMessage, type StatsMessage } from '../../../../shared/protocol/messages.ts';
+import { PROTOCOL_VERSION } from '../../../../shared/protocol/version.ts';
 import type { BatchWriter, LiveBus, SessionStore } from '../hub.ts';
 import { IngestHub, type HubOptions } from '../hub.ts';
 import { IngestConnection, type ConnectionLimits } from '../ingest-connection.ts';

@@ -1,6 +1,6 @@
 import { test as uvu } from 'uvu';
 import * as assert from 'uvu/assert';
-import { MessageType, type StatsMessage } from '../../shared/protocol/messages.ts';
+import { MessageType, type StatsMessage } from '../../../shared/protocol/messages.ts';
 import { deferred, frames, hello, hubRig, keys, SESSION_A, SESSION_B, settle, sleep, protocolTest, typed } from './testing/fakes.ts';
 import type { ClaimResult } from './ports.ts';
 

@@ -1,5 +1,5 @@
 import pg from 'pg';
-import type { StatsMessage } from '../../shared/protocol/messages.ts';
+import type { StatsMessage } from '../../../shared/protocol/messages.ts';
 
 const STATS_CHANNEL = 'ff_live_stats';
 const TAKEOVER_CHANNEL = 'ff_session_takeover';

@@ -1,7 +1,7 @@
-import { closeCodeFor } from '../../shared/protocol/codes.ts';
-import type { Logger } from '../obs/logger.ts';
-import type { ProtectionMetrics } from '../obs/protection-metrics.ts';
-import type { ProtocolReport } from '../session/ports.ts';
+import { closeCodeFor } from '../../../shared/protocol/codes.ts';
+import type { Logger } from '../../obs/logger.ts';
+import type { ProtectionMetrics } from '../../obs/protection-metrics.ts';
+import type { ProtocolReport } from '../core/ports.ts';
 
 /** Log lines per code per window: enough to see who and what, too few to flood the log. */
 const LINES_PER_WINDOW = 20;

@@ -1,5 +1,5 @@
 import type pg from 'pg';
-import { isConnectionError } from './pg-errors.ts';
+import { isConnectionError } from '../../db/pg-errors.ts';
 import { groupBySession, storeOnce, type StoreOutcome } from './flush-transaction.ts';
 
 /** One client batch waiting to be stored, its rows already in COPY text form. */

@@ -1,6 +1,6 @@
-import type { KeyEvent } from '../../shared/protocol/key-event.ts';
-import type { LiveFigures } from '../../shared/metrics/live.ts';
-import { LiveWindow } from '../../shared/metrics/live-window.ts';
+import type { KeyEvent } from '../../../shared/protocol/key-event.ts';
+import type { LiveFigures } from '../../../shared/metrics/live.ts';
+import { LiveWindow } from '../../../shared/metrics/live-window.ts';
 
 /**
  * Most events a window keeps. Ten seconds of the fastest human typing is ~440 events (44 a

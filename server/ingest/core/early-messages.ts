@@ -1,4 +1,4 @@
-import type { ClientMessage } from '../../shared/protocol/messages.ts';
+import type { ClientMessage } from '../../../shared/protocol/messages.ts';
 
 /**
  * Messages that arrive after `hello` and before the session is claimed (a pipelined hello:

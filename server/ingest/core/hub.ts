@@ -1,7 +1,7 @@
-import type { ErrorCode } from '../../shared/protocol/codes.ts';
-import type { KeyEvent } from '../../shared/protocol/key-event.ts';
-import { MessageType, TypistState, type ServerMessage, type StatsMessage } from '../../shared/protocol/messages.ts';
-import { liveFigures, type TimedKey } from '../../shared/metrics/live.ts';
+import type { ErrorCode } from '../../../shared/protocol/codes.ts';
+import type { KeyEvent } from '../../../shared/protocol/key-event.ts';
+import { MessageType, TypistState, type ServerMessage, type StatsMessage } from '../../../shared/protocol/messages.ts';
+import { liveFigures, type TimedKey } from '../../../shared/metrics/live.ts';
 import type { IngestConnection } from './ingest-connection.ts';
 import { LiveWindows } from './live-windows.ts';
 import type { BufferLevel, ClaimResult, EndResult } from './ports.ts';

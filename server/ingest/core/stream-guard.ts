@@ -1,6 +1,6 @@
-import type { ErrorCode } from '../../shared/protocol/codes.ts';
-import type { KeyEvent } from '../../shared/protocol/key-event.ts';
-import { offsetProblem } from '../../shared/protocol/offset-rules.ts';
+import type { ErrorCode } from '../../../shared/protocol/codes.ts';
+import type { KeyEvent } from '../../../shared/protocol/key-event.ts';
+import { offsetProblem } from '../../../shared/protocol/offset-rules.ts';
 
 /** What the claim told about the session's past: where its clock stands and the owner's quota. */
 export interface StreamStart {

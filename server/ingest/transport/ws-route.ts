@@ -1,10 +1,10 @@
 import uWS from 'uWebSockets.js';
-import { encodeMessage } from '../../shared/protocol/codec.ts';
-import { MessageType, type ServerMessage } from '../../shared/protocol/messages.ts';
-import { IngestConnection } from '../session/ingest-connection.ts';
-import type { IngestHub } from '../session/hub.ts';
-import type { ConnectionIdentity, ConnectionPorts } from '../session/ports.ts';
-import type { IngestMetrics } from '../obs/ingest-metrics.ts';
+import { encodeMessage } from '../../../shared/protocol/codec.ts';
+import { MessageType, type ServerMessage } from '../../../shared/protocol/messages.ts';
+import { IngestConnection } from '../core/ingest-connection.ts';
+import type { IngestHub } from '../core/hub.ts';
+import type { ConnectionIdentity, ConnectionPorts } from '../core/ports.ts';
+import type { IngestMetrics } from '../../obs/ingest-metrics.ts';
 import type { UpgradeGate } from './upgrade-gate.ts';
 import type { IngestLimits } from './limits.ts';
 import { clientAddress, type ConnectionCaps } from './connection-caps.ts';

@@ -5,8 +5,8 @@
  */
 import type { Test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { decodeMessage, encodeMessage } from '../../../shared/protocol/codec.ts';
-import { MessageType, type ServerMessage } from '../../../shared/protocol/messages.ts';
+import { decodeMessage, encodeMessage } from '../../../../shared/protocol/codec.ts';
+import { MessageType, type ServerMessage } from '../../../../shared/protocol/messages.ts';
 
 export interface Close {
   code: number;

@@ -1,4 +1,4 @@
-import type { KeyEvent } from '../../shared/protocol/key-event.ts';
+import type { KeyEvent } from '../../../shared/protocol/key-event.ts';
 
 /** Batches remembered per connection: enough for every batch a client may have in flight. */
 const REMEMBERED = 1024;

@@ -1,5 +1,5 @@
-import type { TicketSigner } from '../auth/tickets.ts';
-import type { ConnectionIdentity } from '../session/ports.ts';
+import type { TicketSigner } from '../../auth/tickets.ts';
+import type { ConnectionIdentity } from '../core/ports.ts';
 
 export type Admission =
   | { ok: true; identity: ConnectionIdentity }

@@ -1,9 +1,9 @@
 import type pg from 'pg';
-import type { TimedKey } from '../../shared/metrics/live.ts';
-import type { ClaimResult } from '../session/ports.ts';
-import type { StreamStart } from '../session/stream-guard.ts';
-import { isConnectionError } from './pg-errors.ts';
-import { inTransaction } from './transaction.ts';
+import type { TimedKey } from '../../../shared/metrics/live.ts';
+import type { ClaimResult } from '../core/ports.ts';
+import type { StreamStart } from '../core/stream-guard.ts';
+import { isConnectionError } from '../../db/pg-errors.ts';
+import { inTransaction } from '../../db/transaction.ts';
 
 /**
  * The typing_sessions side of ingest: who holds a session, and its end. Claiming takes the

@@ -1,6 +1,6 @@
 import { test as uvu } from 'uvu';
 import * as assert from 'uvu/assert';
-import { MAX_SESSION_SPAN_US } from '../../shared/protocol/limits.ts';
+import { MAX_SESSION_SPAN_US } from '../../../shared/protocol/limits.ts';
 import { connection, frames, protocolTest, settle, streaming, typed } from './testing/fakes.ts';
 import type { ProtocolReport } from './ports.ts';
 
