@@ -1,7 +1,7 @@
 import { test as uvu } from 'uvu';
 import * as assert from 'uvu/assert';
 import { MessageType, type StatsMessage } from '../../../shared/protocol/messages.ts';
-import { deferred, frames, hello, hubRig, keys, SESSION_A, SESSION_B, settle, sleep, protocolTest, typed } from './testing/fakes.ts';
+import { deferred, frames, hello, hubRig, keys, SESSION_A, SESSION_B, settle, protocolTest, typed } from './testing/fakes.ts';
 import type { ClaimResult } from './ports.ts';
 
 const test = protocolTest(uvu);
@@ -21,7 +21,7 @@ test('tick sends live stats to the typist and its spectators, and publishes them
   const otherWatcher = rig.open({ sessionId: SESSION_B, audience: 'watch' });
   otherWatcher.conn.receive(frames.watch(SESSION_B));
   a.conn.receive(frames.batch(1, typed('hello')));
-  rig.hub.tick(Date.now());
+  rig.hub.tick(rig.clock.now());
   const seen = watcher.client.of(MessageType.Stats);
   assert.is(seen.length, 1);
   assert.is(seen[0]!.sessionId, SESSION_A);
@@ -36,11 +36,11 @@ test('figures of sessions nobody watches elsewhere stay off the bus', async () =
   const rig = hubRig();
   const a = await hello(rig, { sessionId: SESSION_A });
   a.conn.receive(frames.batch(1, typed('hello')));
-  rig.hub.tick(Date.now());
+  rig.hub.tick(rig.clock.now());
   assert.is(a.client.of(MessageType.Stats).length, 1);
   assert.equal(rig.bus.stats, []);
-  rig.hub.remoteWatch(SESSION_A, Date.now() - 61_000); // an interest that has lapsed
-  rig.hub.tick(Date.now() + 1000);
+  rig.hub.remoteWatch(SESSION_A, rig.clock.now() - 61_000); // an interest that has lapsed
+  rig.hub.tick(rig.clock.now() + 1000);
   assert.equal(rig.bus.stats, []);
 });
 
@@ -48,7 +48,7 @@ test('the ticker runs often but sends a session\'s figures only when no ack carr
   const rig = hubRig();
   const a = await hello(rig);
   a.conn.receive(frames.batch(1, typed('hello')));
-  const now = Date.now();
+  const now = rig.clock.now();
   for (let ms = 0; ms < 1200; ms += 100) rig.hub.tick(now + ms);
   assert.is(a.client.of(MessageType.Stats).length, 1);
   rig.hub.tick(now + 1200);
@@ -68,7 +68,7 @@ test('figures ride with an ack, in the same write, when a second has passed sinc
   // Within the second: the ack goes alone, and the ticker has nothing to send either.
   a.conn.receive(frames.batch(2, typed('abc', 1000)));
   rig.hub.committed(SESSION_A, a.id, 2);
-  rig.hub.tick(Date.now());
+  rig.hub.tick(rig.clock.now());
   assert.equal(a.client.log.slice(-1), ['ack:2']);
   assert.is(watcher.client.of(MessageType.Stats).length, 1);
 });
@@ -78,7 +78,7 @@ test('tick sends nothing when nobody typed', async () => {
   const a = await hello(rig);
   const watcher = rig.open({ audience: 'watch' });
   watcher.conn.receive(frames.watch());
-  rig.hub.tick(Date.now());
+  rig.hub.tick(rig.clock.now());
   assert.equal(a.client.of(MessageType.Stats), []);
   assert.equal(watcher.client.of(MessageType.Stats), []);
   assert.equal(rig.bus.stats, []);
@@ -87,12 +87,12 @@ test('tick sends nothing when nobody typed', async () => {
 test('a session idle for longer than the live window stops producing stats', async () => {
   const rig = hubRig({ liveWindowMs: 10_000 });
   const a = await hello(rig);
-  rig.hub.remoteWatch(SESSION_A, Date.now() + 20_000);
+  rig.hub.remoteWatch(SESSION_A, rig.clock.now() + 20_000);
   a.conn.receive(frames.batch(1, typed('abc')));
-  rig.hub.tick(Date.now() + 9_000);
+  rig.hub.tick(rig.clock.now() + 9_000);
   assert.is(a.client.of(MessageType.Stats).length, 1);
-  rig.hub.tick(Date.now() + 10_500);
-  rig.hub.tick(Date.now() + 11_500);
+  rig.hub.tick(rig.clock.now() + 10_500);
+  rig.hub.tick(rig.clock.now() + 11_500);
   assert.is(a.client.of(MessageType.Stats).length, 1);
   assert.is(rig.bus.stats.length, 1);
 });
@@ -104,7 +104,7 @@ test('stats of a batch resent after a takeover count its keystrokes once', async
   const b = await hello(rig); // batch 1 was not committed yet
   b.conn.receive(frames.batch(1, typed('abc')));
   b.conn.receive(frames.batch(2, typed('de', 600)));
-  rig.hub.tick(Date.now());
+  rig.hub.tick(rig.clock.now());
   assert.equal(b.client.of(MessageType.Stats).map((s) => s.keystrokes), [5]);
 });
 
@@ -119,7 +119,7 @@ test('an ended session stops producing stats', async () => {
   await settle();
   assert.equal(a.client.log.slice(-2), ['ended:1', 'close:1000']);
   const before = watcher.client.received.length;
-  rig.hub.tick(Date.now() + 2000);
+  rig.hub.tick(rig.clock.now() + 2000);
   assert.is(watcher.client.received.length, before);
   assert.equal(rig.bus.stats, []);
 });

@@ -1,7 +1,7 @@
 import { test as uvu } from 'uvu';
 import * as assert from 'uvu/assert';
 import { MessageType, type StatsMessage } from '../../../shared/protocol/messages.ts';
-import { deferred, frames, hello, hubRig, keys, SESSION_A, SESSION_B, settle, sleep, protocolTest, typed } from './testing/fakes.ts';
+import { connectionRefused, deferred, frames, hello, hubRig, keys, SESSION_A, SESSION_B, settle, protocolTest, typed } from './testing/fakes.ts';
 import type { ClaimResult } from './ports.ts';
 
 const test = protocolTest(uvu);
@@ -83,7 +83,7 @@ test('a refused claim does not take the session from its owner', async () => {
 
 test('a session store that throws on claim closes with DATABASE_UNAVAILABLE 4003 (reconnect), not a crash', async () => {
   const rig = hubRig();
-  rig.store.nextClaim = new Error('Connection terminated unexpectedly');
+  rig.store.nextClaim = connectionRefused();
   const a = await hello(rig);
   assert.equal(a.client.log, ['error:DATABASE_UNAVAILABLE', 'close:4003']);
   assert.equal(rig.bus.takeovers, []);
@@ -121,7 +121,6 @@ test('batches go to the writer with session, owner, seq, events and fingers', as
   const rig = hubRig();
   const a = await hello(rig);
   const events = keys(['KeyA', 'Space', 'Unidentified']);
-  const before = Date.now();
   a.conn.receive(frames.batch(1, events));
   assert.is(rig.writer.enqueued.length, 1);
   const batch = rig.writer.enqueued[0]!;
@@ -130,7 +129,7 @@ test('batches go to the writer with session, owner, seq, events and fingers', as
   assert.is(batch.seq, 1);
   assert.equal(batch.events, events);
   assert.equal([...batch.fingers], [0, 0, 5, 5, 10, 10]);
-  assert.ok(batch.receivedAt >= before && batch.receivedAt <= Date.now());
+  assert.is(batch.receivedAt, rig.clock.now());
 });
 
 test('committed callback: a cumulative ack on the owning connection only', async () => {
@@ -245,9 +244,11 @@ test('end that is never committed times out with DATABASE_UNAVAILABLE 4003 and d
   const a = await hello(rig);
   a.conn.receive(frames.batch(1));
   a.conn.receive(frames.end(1));
-  await sleep(10);
+  await settle();
+  rig.clock.advance(29);
   assert.equal(a.client.log, ['welcome:0']);
-  await sleep(60);
+  rig.clock.advance(1);
+  await settle();
   assert.equal(a.client.log, ['welcome:0', 'error:DATABASE_UNAVAILABLE', 'close:4003']);
   assert.equal(rig.store.ended, []);
   // A commit that comes late still reaches nobody and breaks nothing.
@@ -266,7 +267,7 @@ test('end when the session was taken over in the database: SESSION_TAKEN_OVER 41
 
 test('end when marking it ended fails: DATABASE_UNAVAILABLE 4003, the client may try again', async () => {
   const rig = hubRig();
-  rig.store.markEndedResult = new Error('connection reset');
+  rig.store.markEndedResult = connectionRefused();
   const a = await hello(rig);
   a.conn.receive(frames.end(0));
   await settle();

@@ -1,40 +1,23 @@
 import type { ErrorCode } from '../../../shared/protocol/codes.ts';
 import type { KeyEvent } from '../../../shared/protocol/key-event.ts';
 import { MessageType, TypistState, type ServerMessage, type StatsMessage } from '../../../shared/protocol/messages.ts';
-import { liveFigures, type TimedKey } from '../../../shared/metrics/live.ts';
+import { liveFigures } from '../../../shared/metrics/live.ts';
 import type { IngestConnection } from './ingest-connection.ts';
 import { LiveWindows } from './live-windows.ts';
-import type { BufferLevel, ClaimResult, EndResult } from './ports.ts';
+import type { BatchWriter, BufferLevel, ClaimResult, Clock, EndResult, FaultLog, LiveBus, SessionStore, WriteOutcomes, WriterRejection } from './ports.ts';
 
-/** The database side of sessions, as the hub needs it. */
-export interface SessionStore {
-  claim(sessionId: string, userId: string, connectionId: string): Promise<ClaimResult>;
-  markEnded(sessionId: string, connectionId: string): Promise<'ended' | 'taken_over'>;
-  /** Whether the session ended, and its stored events of the last `windowUs` before its last one. */
-  watchState(sessionId: string, windowUs: number): Promise<{ ended: boolean; events: TimedKey[] }>;
-}
-
-export interface BatchWriter {
-  enqueue(batch: { sessionId: string; ownerId: string; seq: number; events: KeyEvent[]; fingers: Uint8Array; receivedAt: number }): void;
-  readonly bufferedBytes: number;
-  idle(timeoutMs: number): Promise<boolean>;
-  /** Drops queued, unacknowledged batches of the session from any other connection: they would be refused. */
-  supersede(sessionId: string, ownerId: string): void;
-}
-
-/** Carries live figures and takeovers to the other ingest processes. */
-export interface LiveBus {
-  publishStats(stats: StatsMessage): void;
-  publishTakeover(sessionId: string, connectionId: string): void;
-  /** Tells the other processes that a spectator here wants this session's figures. */
-  publishWatch(sessionId: string): void;
+/** What the hub works with, all of it ports (connected in server/bin). */
+export interface HubDeps {
+  sessions: SessionStore;
+  writer: BatchWriter;
+  bus: LiveBus;
+  clock: Clock;
+  log: FaultLog;
 }
 
 /** A remote spectator's interest lasts this long unless renewed (renewed every 20 s). */
 const REMOTE_WATCH_TTL_MS = 60_000;
 const WATCH_RENEW_MS = 20_000;
-
-export type WriterRejection = 'taken_over' | 'ended' | 'unknown_session' | 'sequence_gap' | 'internal';
 
 interface Entry {
   connection: IngestConnection;
@@ -82,7 +65,7 @@ export interface HubOptions {
  * writer, spectators, and the once-a-second live figures. Pure: the database, the writer
  * and the other processes are ports.
  */
-export class IngestHub {
+export class IngestHub implements WriteOutcomes {
   private readonly connections = new Map<string, Entry>();
   private readonly owners = new Map<string, string>();
   private readonly spectators = new Map<string, Set<string>>();
@@ -97,13 +80,15 @@ export class IngestHub {
   /** Sessions ended here lately: their typist's connection closing is not "offline". */
   private readonly recentlyEnded = new Set<string>();
 
-  constructor(
-    private readonly sessions: SessionStore,
-    private readonly writer: BatchWriter,
-    private readonly bus: LiveBus,
-    private readonly options: HubOptions,
-  ) {
-    this.live = new LiveWindows(options.liveWindowMs * 1000);
+  private readonly sessions: SessionStore;
+  private readonly writer: BatchWriter;
+  private readonly bus: LiveBus;
+  private readonly clock: Clock;
+  private readonly log: FaultLog;
+
+  constructor(deps: HubDeps, private readonly options: HubOptions) {
+    ({ sessions: this.sessions, writer: this.writer, bus: this.bus, clock: this.clock, log: this.log } = deps);
+    this.live = new LiveWindows(options.liveWindowMs * 1000, () => this.clock.now());
   }
 
   get connectionCount(): number {
@@ -133,9 +118,11 @@ export class IngestHub {
     let result: ClaimResult;
     try {
       result = await this.sessions.claim(sessionId, userId, connectionId);
-    } catch {
-      // Like markEnded below: a failed query is an unavailable database, not a crash of the process.
-      return { ok: false, code: 'DATABASE_UNAVAILABLE', committedSeq: 0 };
+    } catch (error) {
+      // An unreachable database is an answer the client retries. Anything else is a bug: it
+      // goes up to the connection, which logs it and closes with INTERNAL_ERROR.
+      if (this.sessions.isUnavailable(error)) return { ok: false, code: 'DATABASE_UNAVAILABLE', committedSeq: 0 };
+      throw error;
     }
     if (!result.ok || !this.connections.has(connectionId)) return result;
     const previous = this.owners.get(sessionId);
@@ -155,7 +142,7 @@ export class IngestHub {
       this.abort(batch.connectionId, 'SERVER_SHUTDOWN', 'the server is shutting down; reconnect');
       return;
     }
-    this.writer.enqueue({ sessionId: batch.sessionId, ownerId: batch.connectionId, seq: batch.seq, events: batch.events, fingers: batch.fingers, receivedAt: Date.now() });
+    this.writer.enqueue({ sessionId: batch.sessionId, ownerId: batch.connectionId, seq: batch.seq, events: batch.events, fingers: batch.fingers, receivedAt: this.clock.now() });
     this.live.add(batch.sessionId, batch.seq, batch.events);
   }
 
@@ -175,8 +162,9 @@ export class IngestHub {
       this.noteEnded(sessionId);
       if (this.spectators.has(sessionId)) void this.tellEnded(sessionId, [...this.spectators.get(sessionId)!]);
       return committed;
-    } catch {
-      return { ok: false, code: 'DATABASE_UNAVAILABLE', committedSeq: committed.committedSeq };
+    } catch (error) {
+      if (this.sessions.isUnavailable(error)) return { ok: false, code: 'DATABASE_UNAVAILABLE', committedSeq: committed.committedSeq };
+      throw error; // a bug: logged by the connection, which closes with INTERNAL_ERROR
     }
   }
 
@@ -201,8 +189,9 @@ export class IngestHub {
     let ended = false;
     try {
       ended = (await this.sessions.watchState(sessionId, 0)).ended;
-    } catch {
+    } catch (error) {
       // The database is away: the spectator sees "offline" and is told more when the typist is back.
+      if (!this.sessions.isUnavailable(error)) return this.fault('ingest_watch_failed', sessionId, [connectionId], error);
     }
     if (ended) return this.tellEnded(sessionId, [connectionId]);
     if (!this.owners.has(sessionId)) this.presenceTo(connectionId, TypistState.Offline);
@@ -216,8 +205,9 @@ export class IngestHub {
       const { events } = await this.sessions.watchState(sessionId, windowUs);
       const lastUs = events.length ? events[events.length - 1]!.offsetUs : 0;
       if (events.length) stats = { t: MessageType.Stats, sessionId, ...liveFigures(events, lastUs, windowUs) };
-    } catch {
+    } catch (error) {
       // Without the database there are no final figures; "ended" is still true.
+      if (!this.sessions.isUnavailable(error)) return this.fault('ingest_final_figures_failed', sessionId, spectators, error);
     }
     for (const id of spectators) {
       const entry = this.connections.get(id);
@@ -242,7 +232,7 @@ export class IngestHub {
   }
 
   /** A spectator on another process watches this session: its figures go on the bus. */
-  remoteWatch(sessionId: string, nowMs = Date.now()): void {
+  remoteWatch(sessionId: string, nowMs = this.clock.now()): void {
     this.remoteWatchers.set(sessionId, nowMs + REMOTE_WATCH_TTL_MS);
   }
 
@@ -252,7 +242,7 @@ export class IngestHub {
     if (this.owners.has(sessionId) && seq > (this.committedBySession.get(sessionId) ?? 0)) this.committedBySession.set(sessionId, seq);
     const entry = this.connections.get(ownerId);
     if (entry) {
-      const nowMs = Date.now();
+      const nowMs = this.clock.now();
       const holder = this.owners.get(sessionId) === ownerId;
       const stats = holder && nowMs - (this.lastStatsAt.get(sessionId) ?? NEVER) >= STATS_INTERVAL_MS ? this.statsOf(sessionId, nowMs) : undefined;
       entry.cork(() => {
@@ -362,18 +352,26 @@ export class IngestHub {
     const committed = this.committedBySession.get(sessionId) ?? 0;
     if (committed >= seq) return Promise.resolve({ ok: true, committedSeq: committed });
     return new Promise((resolve) => {
-      const waiter: EndWaiter = { connectionId, seq, resolve: (r) => { clearTimeout(timer); resolve(r); } };
-      const timer = setTimeout(() => {
+      const waiter: EndWaiter = { connectionId, seq, resolve: (r) => { cancel(); resolve(r); } };
+      const cancel = this.clock.after(this.options.endTimeoutMs, () => {
         // Forget the waiter, or the list (and the session's committed seq) is kept forever.
         const left = (this.endWaiters.get(sessionId) ?? []).filter((w) => w !== waiter);
         if (left.length) this.endWaiters.set(sessionId, left);
         else this.endWaiters.delete(sessionId);
         resolve({ ok: false, code: 'DATABASE_UNAVAILABLE', committedSeq: this.committedBySession.get(sessionId) ?? 0 });
-      }, this.options.endTimeoutMs);
+      });
       const list = this.endWaiters.get(sessionId) ?? [];
       list.push(waiter);
       this.endWaiters.set(sessionId, list);
     });
+  }
+
+  /** An unexpected error (a bug): logged with its context, and the connections it concerns closed with INTERNAL_ERROR. */
+  private fault(event: string, sessionId: string, connectionIds: string[], error: unknown): void {
+    for (const connectionId of connectionIds) {
+      this.log.error({ event, sessionId, connectionId, err: error }, `${event}: unexpected error; the connection is closed with INTERNAL_ERROR`);
+      this.abort(connectionId, 'INTERNAL_ERROR', 'the server failed; reconnect');
+    }
   }
 
   private abort(connectionId: string, code: ErrorCode, message: string, seq = 0): void {

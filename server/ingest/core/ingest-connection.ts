@@ -94,9 +94,9 @@ export class IngestConnection {
       return;
     }
     switch (message.t) {
-      case MessageType.Hello: return this.settle(this.hello(message));
+      case MessageType.Hello: return this.settle('ingest_hello_failed', this.hello(message));
       case MessageType.Batch: return this.batch(message);
-      case MessageType.End: return this.settle(this.end(message));
+      case MessageType.End: return this.settle('ingest_end_failed', this.end(message));
       case MessageType.Watch: return this.watch(message);
       default: return this.fail('UNEXPECTED_MESSAGE', `message type ${(message as { t: number }).t} is sent by the server, not the client`);
     }
@@ -220,9 +220,16 @@ export class IngestConnection {
     this.ports.watch(this.identity.sessionId, this.identity.connectionId);
   }
 
-  /** A port that rejects must not become an unhandled rejection, which would end the process. */
-  private settle(work: Promise<void>): void {
-    work.catch(() => this.fail('INTERNAL_ERROR', 'the server failed; reconnect and resend'));
+  /**
+   * A port that rejects must not become an unhandled rejection, which would end the process.
+   * What reaches here is not an unreachable database (the hub answers DATABASE_UNAVAILABLE for
+   * that) but a bug: it is logged with its context, and the client is told INTERNAL_ERROR.
+   */
+  private settle(event: string, work: Promise<void>): void {
+    work.catch((error: unknown) => {
+      this.ports.log.error({ event, sessionId: this.sessionId, connectionId: this.identity.connectionId, err: error }, `${event}: unexpected error; the connection is closed with INTERNAL_ERROR`);
+      this.fail('INTERNAL_ERROR', 'the server failed; reconnect and resend');
+    });
   }
 
   private throttle(): void {

@@ -25,7 +25,8 @@ interface Window {
 export class LiveWindows {
   private readonly windows = new Map<string, Window>();
 
-  constructor(private readonly windowUs: number) {}
+  /** `now`: the wall clock in ms (a port: the core never reads the real clock). */
+  constructor(private readonly windowUs: number, private readonly now: () => number) {}
 
   add(sessionId: string, seq: number, events: readonly KeyEvent[]): void {
     if (events.length === 0) return;
@@ -39,7 +40,7 @@ export class LiveWindows {
     }
     // Trimmed in steps of MAX_WINDOW_EVENTS, so the cost stays O(1) per event.
     if (w.events.size > 2 * MAX_WINDOW_EVENTS) w.events.trim(Number.NEGATIVE_INFINITY, MAX_WINDOW_EVENTS);
-    w.lastArrivalMs = Date.now();
+    w.lastArrivalMs = this.now();
   }
 
   has(sessionId: string): boolean {

@@ -7,9 +7,9 @@ import { randomUUID } from 'node:crypto';
 import type { KeyEvent } from '../../../shared/protocol/key-event.ts';
 import { createUser } from '../../test/support/analytics-fixtures.ts';
 import { freshDatabase, type TestDatabase } from '../../test/support/database.ts';
-import { storeOnce, type StoreOutcome } from './flush-transaction.ts';
+import { storeOnce } from './flush-transaction.ts';
 import { encodeBatchRows } from './keystroke-rows.ts';
-import type { PendingBatch } from './keystroke-writer.ts';
+import type { PendingBatch, StoreOutcome } from './flush-port.ts';
 
 let db: TestDatabase;
 let userId: string;

@@ -3,7 +3,8 @@ import { pipeline } from 'node:stream/promises';
 import type pg from 'pg';
 import { from as copyFrom } from 'pg-copy-streams';
 import { KEYSTROKE_COPY_COLUMNS } from './keystroke-rows.ts';
-import type { PendingBatch, Rejection } from './keystroke-writer.ts';
+import type { WriterRejection as Rejection } from '../core/ports.ts';
+import type { PendingBatch, StoreOutcome } from './flush-port.ts';
 
 // One flush as one transaction: the part of the writer that talks SQL (the scheduling
 // policy is in keystroke-writer.ts).
@@ -115,15 +116,6 @@ async function storeLocked(client: pg.PoolClient, chunk: PendingBatch[], viaStag
     );
   }
   return { committed: plan.committed, rejected: plan.rejected, rows: plan.toStore.reduce((n, b) => n + b.rowCount, 0), redone: viaStaging, path: 'locked' };
-}
-
-export interface StoreOutcome {
-  committed: Array<{ sessionId: string; ownerId: string; seq: number }>;
-  rejected: Array<{ sessionId: string; ownerId: string; reason: Rejection; seq: number }>;
-  rows: number;
-  redone: boolean;
-  /** Which plan stored it: 'optimistic' (advance_committed and COPY in one query) or 'locked' (row locks first). */
-  path: 'optimistic' | 'locked';
 }
 
 interface FlushPlan {

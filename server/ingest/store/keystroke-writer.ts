@@ -1,24 +1,8 @@
-import type pg from 'pg';
-import { isConnectionError } from '../../db/pg-errors.ts';
-import { groupBySession, storeOnce, type StoreOutcome } from './flush-transaction.ts';
-
-/** One client batch waiting to be stored, its rows already in COPY text form. */
-export interface PendingBatch {
-  sessionId: string;
-  /** The connection that holds the session; a batch from a connection that lost it is not stored. */
-  ownerId: string;
-  seq: number;
-  rows: Uint8Array;
-  rowCount: number;
-  receivedAt: number;
-}
-
-export type Rejection = 'taken_over' | 'ended' | 'unknown_session' | 'sequence_gap' | 'internal';
+import type { BatchWriter, Clock, WriteOutcomes, WriterBatch } from '../core/ports.ts';
+import { groupBySession, type FlushStore, type PendingBatch, type StoreOutcome } from './flush-port.ts';
 
 /** What a flush reports, once per session it touched, after COMMIT (or after giving up). */
-export interface WriterListener {
-  committed(sessionId: string, ownerId: string, committedSeq: number): void;
-  rejected(sessionId: string, ownerId: string, reason: Rejection, committedSeq: number): void;
+export interface WriterListener extends WriteOutcomes {
   databaseState(available: boolean, error?: Error): void;
   /** `batchAgesMs`: for each batch, receipt to COMMIT (the server's share of the ack latency). */
   flushed(stats: { rows: number; batches: number; ms: number; redone: boolean; path: StoreOutcome['path']; batchAgesMs: number[] }): void;
@@ -35,8 +19,11 @@ export interface WriterOptions {
   flushMs: number;
   /** How many flushes may run at once, each on its own connection. */
   flushers: number;
-  connect: () => Promise<pg.PoolClient>;
-  listener: WriterListener;
+  /** Where chunks are stored, one transaction each (pg-flush-store.ts in production). */
+  store: FlushStore;
+  clock: Clock;
+  /** Encodes a batch's rows when it arrives (keystroke-rows.ts): they wait as bytes. */
+  encodeRows(batch: WriterBatch): Uint8Array;
 }
 
 /**
@@ -49,22 +36,36 @@ export interface WriterOptions {
  * When PostgreSQL is unreachable the chunk goes back to the front of the queue and is retried
  * with backoff: nothing is acknowledged that is not committed, and nothing is dropped.
  */
-export class KeystrokeWriter {
+export class KeystrokeWriter implements BatchWriter {
   private queue: PendingBatch[] = [];
   private queuedRows = 0;
   private queuedBytes = 0;
   private inFlightBytes = 0;
   private readonly busySessions = new Set<string>();
   private running = 0;
-  private timer: NodeJS.Timeout | undefined;
+  private cancelTimer: (() => void) | undefined;
   private backoffUntil = 0;
   private backoffMs = 0;
   private available = true;
   private stopped = false;
   private idleWaiters: Array<() => void> = [];
   private readonly inFlight = new Set<PendingBatch[]>();
+  private listener: WriterListener | undefined;
 
   constructor(private readonly options: WriterOptions) {}
+
+  /**
+   * Where outcomes go (the hub, logs and metrics). Set once, after the hub that uses this
+   * writer exists, and before the first batch: the two need each other.
+   */
+  listen(listener: WriterListener): void {
+    if (this.listener) throw new Error('the keystroke writer already has a listener');
+    this.listener = listener;
+  }
+
+  private get events(): WriterListener {
+    return this.listener!; // enqueue checks it is there: nothing flushes before a batch came
+  }
 
   /** Bytes held for batches not yet committed (queued and in flight). */
   get bufferedBytes(): number {
@@ -84,13 +85,18 @@ export class KeystrokeWriter {
    * alerts on, since a stalled PostgreSQL shows here within seconds, long before the buffer
    * fills. Chunks keep queue order, so each one's first batch is its oldest.
    */
-  oldestPendingAgeMs(now = Date.now()): number {
+  oldestPendingAgeMs(now = this.options.clock.now()): number {
     let oldest = this.queue[0]?.receivedAt ?? Number.POSITIVE_INFINITY;
     for (const chunk of this.inFlight) oldest = Math.min(oldest, chunk[0]?.receivedAt ?? oldest);
     return Number.isFinite(oldest) ? Math.max(0, now - oldest) : 0;
   }
 
-  enqueue(batch: PendingBatch): void {
+  enqueue(received: WriterBatch): void {
+    if (!this.listener) throw new Error('the keystroke writer got a batch before its listener was connected');
+    const batch: PendingBatch = {
+      sessionId: received.sessionId, ownerId: received.ownerId, seq: received.seq,
+      rows: this.options.encodeRows(received), rowCount: received.events.length, receivedAt: received.receivedAt,
+    };
     this.queue.push(batch);
     this.queuedRows += batch.rowCount;
     this.queuedBytes += batch.rows.byteLength;
@@ -118,9 +124,9 @@ export class KeystrokeWriter {
     this.backoffUntil = 0; // a drain retries at once
     this.schedule(true);
     return new Promise((resolve) => {
-      const timer = setTimeout(() => resolve(false), timeoutMs);
+      const cancel = this.options.clock.after(timeoutMs, () => resolve(false));
       this.idleWaiters.push(() => {
-        clearTimeout(timer);
+        cancel();
         resolve(true);
       });
     });
@@ -128,13 +134,13 @@ export class KeystrokeWriter {
 
   stop(): void {
     this.stopped = true;
-    if (this.timer) clearTimeout(this.timer);
+    this.cancelTimer?.();
   }
 
   private schedule(force = false): void {
     if (this.stopped) return;
     while (this.running < this.options.flushers && this.queue.length > 0) {
-      const now = Date.now();
+      const now = this.options.clock.now();
       if (now < this.backoffUntil) return this.wakeAt(this.backoffUntil);
       const due = force || this.queuedRows >= this.options.flushRows || now - this.queue[0]!.receivedAt >= this.options.flushMs;
       if (!due) return this.wakeAt(this.queue[0]!.receivedAt + this.options.flushMs);
@@ -150,11 +156,11 @@ export class KeystrokeWriter {
   }
 
   private wakeAt(at: number): void {
-    if (this.timer) return;
-    this.timer = setTimeout(() => {
-      this.timer = undefined;
+    if (this.cancelTimer) return;
+    this.cancelTimer = this.options.clock.after(Math.max(1, at - this.options.clock.now()), () => {
+      this.cancelTimer = undefined;
       this.schedule(this.idleWaiters.length > 0);
-    }, Math.max(1, at - Date.now()));
+    });
   }
 
   /**
@@ -187,20 +193,21 @@ export class KeystrokeWriter {
   }
 
   private async flush(chunk: PendingBatch[]): Promise<void> {
-    const started = Date.now();
+    const started = this.options.clock.now();
     const bytes = chunk.reduce((n, b) => n + b.rows.byteLength, 0);
     const sessions = [...new Set(chunk.map((b) => b.sessionId))];
     this.inFlight.add(chunk);
     try {
-      const outcome = await this.store(chunk);
+      const outcome = await this.options.store.store(chunk);
       this.markAvailable();
-      const done = Date.now();
-      this.options.listener.flushed({ rows: outcome.rows, batches: chunk.length, ms: done - started, redone: outcome.redone, path: outcome.path, batchAgesMs: chunk.map((b) => done - b.receivedAt) });
-      for (const c of outcome.committed) this.options.listener.committed(c.sessionId, c.ownerId, c.seq);
-      for (const r of outcome.rejected) this.options.listener.rejected(r.sessionId, r.ownerId, r.reason, r.seq);
+      const done = this.options.clock.now();
+      this.events.flushed({ rows: outcome.rows, batches: chunk.length, ms: done - started, redone: outcome.redone, path: outcome.path, batchAgesMs: chunk.map((b) => done - b.receivedAt) });
+      for (const c of outcome.committed) this.events.committed(c.sessionId, c.ownerId, c.seq);
+      for (const r of outcome.rejected) this.events.rejected(r.sessionId, r.ownerId, r.reason, r.seq);
     } catch (error) {
-      this.options.listener.flushFailed?.(isConnectionError(error) ? 'database_unavailable' : 'data');
-      if (isConnectionError(error)) {
+      const unavailable = this.options.store.isUnavailable(error);
+      this.events.flushFailed?.(unavailable ? 'database_unavailable' : 'data');
+      if (unavailable) {
         this.markUnavailable(error as Error);
         this.requeueFront(chunk);
       } else {
@@ -219,18 +226,18 @@ export class KeystrokeWriter {
     const bySession = groupBySession(chunk);
     for (const batches of bySession.values()) {
       try {
-        const outcome = await this.store(batches);
-        for (const c of outcome.committed) this.options.listener.committed(c.sessionId, c.ownerId, c.seq);
-        for (const r of outcome.rejected) this.options.listener.rejected(r.sessionId, r.ownerId, r.reason, r.seq);
+        const outcome = await this.options.store.store(batches);
+        for (const c of outcome.committed) this.events.committed(c.sessionId, c.ownerId, c.seq);
+        for (const r of outcome.rejected) this.events.rejected(r.sessionId, r.ownerId, r.reason, r.seq);
       } catch (error) {
-        if (isConnectionError(error)) {
+        if (this.options.store.isUnavailable(error)) {
           this.markUnavailable(error as Error);
           this.requeueFront(batches);
           continue;
         }
         const first = batches[0]!;
-        this.options.listener.failed(first.sessionId, error as Error, cause);
-        this.options.listener.rejected(first.sessionId, first.ownerId, 'internal', 0);
+        this.events.failed(first.sessionId, error as Error, cause);
+        this.events.rejected(first.sessionId, first.ownerId, 'internal', 0);
       }
     }
   }
@@ -245,10 +252,10 @@ export class KeystrokeWriter {
 
   private markUnavailable(error: Error): void {
     this.backoffMs = Math.min(2000, this.backoffMs ? this.backoffMs * 2 : 100);
-    this.backoffUntil = Date.now() + this.backoffMs;
+    this.backoffUntil = this.options.clock.now() + this.backoffMs;
     if (this.available) {
       this.available = false;
-      this.options.listener.databaseState(false, error);
+      this.events.databaseState(false, error);
     }
   }
 
@@ -256,7 +263,7 @@ export class KeystrokeWriter {
     this.backoffMs = 0;
     if (!this.available) {
       this.available = true;
-      this.options.listener.databaseState(true);
+      this.events.databaseState(true);
     }
   }
 
@@ -265,30 +272,5 @@ export class KeystrokeWriter {
     const waiters = this.idleWaiters;
     this.idleWaiters = [];
     for (const w of waiters) w();
-  }
-
-  /**
-   * One transaction: the heart of exactly-once. COPY goes straight into the table (no
-   * savepoint: a subtransaction around every COPY costs throughput); in the rare case that
-   * rows beyond committed_seq already exist (written outside this path), the unique key
-   * refuses the COPY and the flush is redone through a staging table that inserts only what
-   * is missing.
-   */
-  private async store(chunk: PendingBatch[]): Promise<StoreOutcome> {
-    const client = await this.options.connect();
-    let broken: Error | undefined;
-    try {
-      try {
-        return await storeOnce(client, chunk, false);
-      } catch (error) {
-        if ((error as { code?: string }).code !== '23505') throw error;
-        return await storeOnce(client, chunk, true);
-      }
-    } catch (error) {
-      broken = error as Error;
-      throw error;
-    } finally {
-      client.release(broken && isConnectionError(broken) ? broken : undefined);
-    }
   }
 }

@@ -25,15 +25,17 @@ export class PgLiveBus {
   private pendingStats: StatsMessage[] = [];
   private flushScheduled = false;
   private retryMs = 250;
+  /** Set by start: what the other processes say goes to the hub, which is made after this bus. */
+  private handlers!: LiveBusHandlers;
 
   constructor(
     private readonly url: string,
     private readonly pool: pg.Pool,
     private readonly serverId: string,
-    private readonly handlers: LiveBusHandlers,
   ) {}
 
-  async start(): Promise<void> {
+  async start(handlers: LiveBusHandlers): Promise<void> {
+    this.handlers = handlers;
     await this.connect().catch((error: Error) => {
       this.handlers.error(error);
       this.reconnectLater();

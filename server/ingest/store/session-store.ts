@@ -1,6 +1,6 @@
 import type pg from 'pg';
 import type { TimedKey } from '../../../shared/metrics/live.ts';
-import type { ClaimResult } from '../core/ports.ts';
+import type { ClaimResult, SessionStore } from '../core/ports.ts';
 import type { StreamStart } from '../core/stream-guard.ts';
 import { isConnectionError } from '../../db/pg-errors.ts';
 import { inTransaction } from '../../db/transaction.ts';
@@ -10,13 +10,18 @@ import { inTransaction } from '../../db/transaction.ts';
  * session's row lock, so it waits for a flush of the same session in progress and then sees
  * that flush's committed_seq: a client told "committed up to N" can trust N.
  */
-export class PgSessionStore {
+export class PgSessionStore implements SessionStore {
   /** `ended` hears of every session this store ended (the analytics refresh queue). */
   constructor(
     private readonly pool: pg.Pool,
     private readonly ended: (sessionId: string) => void = () => undefined,
     private readonly quota: { eventsPerUserPerDay?: number } = {},
   ) {}
+
+  /** A lost connection, a shutdown or a deadlock: the client tries again later. Anything else is a bug. */
+  isUnavailable(error: unknown): boolean {
+    return isConnectionError(error);
+  }
 
   async claim(sessionId: string, userId: string, connectionId: string): Promise<ClaimResult> {
     try {

@@ -9,11 +9,13 @@ import type { KeyEvent } from '../../../../shared/protocol/key-event.ts';
 import type { TimedKey } from '../../../../shared/metrics/live.ts';
 import { MessageType, type HelloMessage, type ServerMessage, type StatsMessage } from '../../../../shared/protocol/messages.ts';
 import { PROTOCOL_VERSION } from '../../../../shared/protocol/version.ts';
-import type { BatchWriter, LiveBus, SessionStore } from '../hub.ts';
 import { IngestHub, type HubOptions } from '../hub.ts';
 import { IngestConnection, type ConnectionLimits } from '../ingest-connection.ts';
-import type { BufferLevel, ClaimResult, ConnectionIdentity, ConnectionPorts, EndResult } from '../ports.ts';
+import type { BatchWriter, BufferLevel, ClaimResult, ConnectionIdentity, ConnectionPorts, EndResult, LiveBus, SessionStore } from '../ports.ts';
 import { watchedClientView, type ClientView } from './client-view.ts';
+import { FakeClock, FakeLog } from './fake-clock.ts';
+
+export { FakeClock, FakeLog } from './fake-clock.ts';
 
 export { ClientView, protocolTest, takeViolations, type Close } from './client-view.ts';
 
@@ -104,6 +106,7 @@ export class FakePorts implements ConnectionPorts {
   readonly watches: Array<{ sessionId: string; connectionId: string }> = [];
   now = 1_000_000;
   level: BufferLevel = 'ok';
+  readonly log = new FakeLog();
   /** What claim answers; a Deferred lets the test answer later. */
   claimResult: ClaimResult | Deferred<ClaimResult> = { ok: true, committedSeq: 0 };
   endResult: EndResult | Deferred<EndResult> = { ok: true, committedSeq: 0 };
@@ -182,6 +185,13 @@ export class FakeSessionStore implements SessionStore {
   /** Claims answer this when set (a Deferred lets the test answer later); otherwise ok. */
   nextClaim: ClaimResult | Deferred<ClaimResult> | Error | undefined;
   markEndedResult: 'ended' | 'taken_over' | Error = 'ended';
+  /** watchState rejects with this when set. */
+  watchStateError: Error | undefined;
+
+  /** Like the PostgreSQL store: connection errors (ECONNREFUSED and kin) are an unavailable database. */
+  isUnavailable(error: unknown): boolean {
+    return (error as { code?: unknown }).code === 'ECONNREFUSED';
+  }
 
   claim(sessionId: string, userId: string, connectionId: string): Promise<ClaimResult> {
     this.claims.push({ sessionId, userId, connectionId });
@@ -196,6 +206,7 @@ export class FakeSessionStore implements SessionStore {
   readonly endedState = new Map<string, TimedKey[]>();
 
   watchState(sessionId: string): Promise<{ ended: boolean; events: TimedKey[] }> {
+    if (this.watchStateError) return Promise.reject(this.watchStateError);
     const events = this.endedState.get(sessionId);
     return Promise.resolve({ ended: events !== undefined, events: events ?? [] });
   }
@@ -208,6 +219,11 @@ export class FakeSessionStore implements SessionStore {
 }
 
 type Enqueued = Parameters<BatchWriter['enqueue']>[0];
+
+/** An error as pg reports an unreachable server. */
+export function connectionRefused(): Error {
+  return Object.assign(new Error('connect ECONNREFUSED 127.0.0.1:5432'), { code: 'ECONNREFUSED' });
+}
 
 /** A writer that never flushes by itself: `enqueued` is what waits to be stored; the test plays the callbacks. */
 export class FakeWriter implements BatchWriter {
@@ -261,6 +277,8 @@ export interface HubRig {
   store: FakeSessionStore;
   writer: FakeWriter;
   bus: FakeBus;
+  clock: FakeClock;
+  log: FakeLog;
   /** Opens a connection on the hub the way the adapter does; closing its socket removes it from the hub. */
   open(overrides?: Partial<ConnectionIdentity>, limits?: Partial<ConnectionLimits>): HubClient;
 }
@@ -277,7 +295,9 @@ export function hubRig(options: Partial<HubOptions> = {}): HubRig {
   const store = new FakeSessionStore();
   const writer = new FakeWriter();
   const bus = new FakeBus();
-  const hub = new IngestHub(store, writer, bus, { ...HUB_OPTIONS, ...options });
+  const clock = new FakeClock();
+  const log = new FakeLog();
+  const hub = new IngestHub({ sessions: store, writer, bus, clock, log }, { ...HUB_OPTIONS, ...options });
   let n = 0;
   const open = (overrides: Partial<ConnectionIdentity> = {}, limits: Partial<ConnectionLimits> = {}): HubClient => {
     const id = overrides.connectionId ?? `ingest-1:c${++n}`;
@@ -298,13 +318,14 @@ export function hubRig(options: Partial<HubOptions> = {}): HubRig {
         client.close(code, reason);
         gone();
       },
-      nowMs: () => Date.now(),
+      nowMs: () => clock.now(),
+      log,
     };
     conn = new IngestConnection(identity({ ...overrides, connectionId: id }), ports, { ...LIMITS, ...limits });
     hub.add(conn, (m) => client.deliver(m), (fn) => client.cork(fn));
     return { conn, client, id, hangUp: gone };
   };
-  return { hub, store, writer, bus, open };
+  return { hub, store, writer, bus, clock, log, open };
 }
 
 /** Opens a connection on the hub and says hello for its session; resolves once the claim is answered. */
