@@ -12,7 +12,7 @@ import { TicketSigner } from '../auth/tickets.ts';
 import { IngestHub } from '../ingest/core/hub.ts';
 import type { ConnectionIdentity } from '../ingest/core/ports.ts';
 import { KeystrokeWriter } from '../ingest/store/keystroke-writer.ts';
-import { pgFlushStore } from '../ingest/store/pg-flush-store.ts';
+import { pgFlushStore } from '../ingest/store/flush-transaction.ts';
 import { encodeBatchRows } from '../ingest/store/keystroke-rows.ts';
 import { PgSessionStore } from '../ingest/store/session-store.ts';
 import { PgLiveBus } from '../ingest/store/live-bus.ts';

@@ -1,7 +1,7 @@
 import type { WriterRejection } from '../core/ports.ts';
 
 // What the writer's batching policy (keystroke-writer.ts) and the flush transaction
-// (flush-transaction.ts, behind pg-flush-store.ts) share: both import this file, neither the other.
+// (flush-transaction.ts) share: both import this file, neither the other.
 
 /** One client batch waiting to be stored, its rows already encoded for COPY. */
 export interface PendingBatch {

@@ -4,7 +4,8 @@ import type pg from 'pg';
 import { from as copyFrom } from 'pg-copy-streams';
 import { KEYSTROKE_COPY_COLUMNS } from './keystroke-rows.ts';
 import type { WriterRejection as Rejection } from '../core/ports.ts';
-import type { PendingBatch, StoreOutcome } from './flush-port.ts';
+import type { FlushStore, PendingBatch, StoreOutcome } from './flush-port.ts';
+import { isConnectionError } from '../../db/pg-errors.ts';
 
 // One flush as one transaction: the part of the writer that talks SQL (the scheduling
 // policy is in keystroke-writer.ts).
@@ -200,4 +201,35 @@ function groupBy<T>(items: T[], key: (item: T) => string): Map<string, T[]> {
     else map.set(k, [item]);
   }
   return map;
+}
+
+/**
+ * The writer's FlushStore: each flush on a connection of its own, as one transaction:
+ * the heart of exactly-once. COPY goes straight into the table (no savepoint: a
+ * subtransaction around every COPY costs throughput); in the rare case that rows beyond
+ * committed_seq already exist (written outside this path), the unique key refuses the COPY
+ * and the flush is redone through a staging table that inserts only what is missing.
+ */
+export function pgFlushStore(connect: () => Promise<pg.PoolClient>): FlushStore {
+  return {
+    isUnavailable: isConnectionError,
+    async store(chunk: PendingBatch[]): Promise<StoreOutcome> {
+      const client = await connect();
+      let broken: Error | undefined;
+      try {
+        try {
+          return await storeOnce(client, chunk, false);
+        } catch (error) {
+          if ((error as { code?: string }).code !== '23505') throw error;
+          return await storeOnce(client, chunk, true);
+        }
+      } catch (error) {
+        broken = error as Error;
+        throw error;
+      } finally {
+        // A connection that failed is destroyed, not given back to the pool.
+        client.release(broken && isConnectionError(broken) ? broken : undefined);
+      }
+    },
+  };
 }

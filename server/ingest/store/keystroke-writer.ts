@@ -19,7 +19,7 @@ export interface WriterOptions {
   flushMs: number;
   /** How many flushes may run at once, each on its own connection. */
   flushers: number;
-  /** Where chunks are stored, one transaction each (pg-flush-store.ts in production). */
+  /** Where chunks are stored, one transaction each (flush-transaction.ts in production). */
   store: FlushStore;
   clock: Clock;
   /** Encodes a batch's rows when it arrives (keystroke-rows.ts): they wait as bytes. */
