@@ -34,6 +34,7 @@ const jobs: Job[] = [];
 if (filter.length === 0) {
   jobs.push({ name: 'typecheck (tsc, server + shared)', command: [path.join(root, 'node_modules', '.bin', 'tsc'), '-p', 'tsconfig.json', '--noEmit'], kind: 'check' });
   jobs.push({ name: 'typecheck (svelte-check, client)', command: [path.join(root, 'node_modules', '.bin', 'svelte-check'), '--tsconfig', './client/tsconfig.json', '--threshold', 'warning', '--fail-on-warnings', '--output', 'human'], kind: 'check' });
+  jobs.push({ name: 'lint (eslint, zero warnings)', command: [path.join(root, 'node_modules', '.bin', 'eslint'), '.', '--max-warnings', '0'], kind: 'check' });
 }
 for (const file of discoverTestFiles(root, filter)) jobs.push({ name: file, command: [process.execPath, '--import', 'tsx', file], kind: 'tests' });
 
