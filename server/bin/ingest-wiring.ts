@@ -121,7 +121,7 @@ export async function startIngestServer(deps: IngestServerDeps): Promise<IngestS
     bufferLevel: hub.bufferLevel.bind(hub),
     end: hub.end.bind(hub),
     watch: hub.watch.bind(hub),
-    nowMs: clock.now,
+    nowMs: () => clock.now(),
     log,
   });
   const gate = new UpgradeGate(new TicketSigner(config.secretKey), config.allowedOrigins, serverId);
@@ -158,7 +158,7 @@ export async function startIngestServer(deps: IngestServerDeps): Promise<IngestS
       refresher.queue.stop();
       await database.stop();
       await bus.stop();
-      io.close();
+      void io.close();
       await flushPool.end().catch(() => undefined);
       await refresher.pool.end().catch(() => undefined);
       (app as unknown as { close(): void }).close();

@@ -29,7 +29,6 @@ function rig() {
     failed: (sessionId, error) => failures.push({ sessionId, error }),
   });
   const client = watchedClientView();
-  let conn!: IngestConnection;
   const ports: ConnectionPorts = {
     claim: (s, u, c) => hub.claim(s, u, c),
     store: (b) => hub.store(b),
@@ -45,7 +44,7 @@ function rig() {
     nowMs: () => clock.now(),
     log,
   };
-  conn = new IngestConnection(identity(), ports, LIMITS);
+  const conn = new IngestConnection(identity(), ports, LIMITS);
   hub.add(conn, (m) => client.deliver(m));
   return { clock, flushes, client, conn, failures, log };
 }

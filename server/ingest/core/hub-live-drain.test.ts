@@ -1,8 +1,7 @@
 import { test as uvu } from 'uvu';
 import * as assert from 'uvu/assert';
 import { MessageType, type StatsMessage } from '../../../shared/protocol/messages.ts';
-import { deferred, frames, hello, hubRig, keys, SESSION_A, SESSION_B, settle, protocolTest, typed } from './testing/fakes.ts';
-import type { ClaimResult } from './ports.ts';
+import { frames, hello, hubRig, keys, SESSION_A, SESSION_B, settle, protocolTest, typed } from './testing/fakes.ts';
 
 const test = protocolTest(uvu);
 

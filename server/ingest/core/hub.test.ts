@@ -1,14 +1,11 @@
 import { test as uvu } from 'uvu';
 import * as assert from 'uvu/assert';
-import { MessageType, type StatsMessage } from '../../../shared/protocol/messages.ts';
-import { connectionRefused, deferred, frames, hello, hubRig, keys, SESSION_A, SESSION_B, settle, protocolTest, typed } from './testing/fakes.ts';
+import { MessageType } from '../../../shared/protocol/messages.ts';
+import { connectionRefused, deferred, frames, hello, hubRig, keys, SESSION_A, SESSION_B, settle, protocolTest } from './testing/fakes.ts';
 import type { ClaimResult } from './ports.ts';
 
 const test = protocolTest(uvu);
 
-const stats = (sessionId: string, keystrokes: number): StatsMessage => ({
-  t: MessageType.Stats, sessionId, windowSec: 10, wpm: 40, rawWpm: 42, accuracy: 0.95, dwellMs: 90, flightMs: 60, keystrokes,
-});
 
 // Claims and takeover ------------------------------------------------------------------
 

@@ -1,11 +1,9 @@
 import { test as uvu } from 'uvu';
 import * as assert from 'uvu/assert';
 import { encodeMessage } from '../../../shared/protocol/codec.ts';
-import { Finger } from '../../../shared/metrics/fingers.ts';
 import { MessageType } from '../../../shared/protocol/messages.ts';
-import { sampleEvents } from '../../../shared/protocol/testing/sample-messages.ts';
 import {
-  connection, deferred, frames, keys, SESSION_A, SESSION_B, settle, streaming, protocolTest, typed,
+  connection, deferred, frames, SESSION_A, settle, streaming, protocolTest, typed,
 } from './testing/fakes.ts';
 import type { ClaimResult, EndResult } from './ports.ts';
 

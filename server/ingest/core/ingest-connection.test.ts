@@ -7,7 +7,7 @@ import { sampleEvents } from '../../../shared/protocol/testing/sample-messages.t
 import {
   connection, deferred, frames, keys, SESSION_A, SESSION_B, settle, streaming, protocolTest, typed,
 } from './testing/fakes.ts';
-import type { ClaimResult, EndResult } from './ports.ts';
+import type { ClaimResult } from './ports.ts';
 
 const test = protocolTest(uvu);
 

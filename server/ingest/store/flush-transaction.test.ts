@@ -129,7 +129,7 @@ test('a session id that is not a canonical uuid never reaches SQL as a literal',
   const known = await session('c1');
   const odd = `${known}'); DROP TABLE keystrokes; --`;
   const outcome = await flush([batch(odd, 'c1', 1)]).catch((error: Error) => error);
-  assert.ok(outcome instanceof Error ? /uuid/i.test(outcome.message) : outcome.path === 'locked', String(outcome));
+  assert.ok(outcome instanceof Error ? /uuid/i.test(outcome.message) : outcome.path === 'locked', outcome instanceof Error ? outcome.message : JSON.stringify(outcome));
   const { rows } = await db.pool.query<{ n: number }>('SELECT count(*)::int AS n FROM keystrokes');
   assert.ok(rows[0]!.n > 0, 'keystrokes is still there');
 });

@@ -302,7 +302,6 @@ export function hubRig(options: Partial<HubOptions> = {}): HubRig {
   const open = (overrides: Partial<ConnectionIdentity> = {}, limits: Partial<ConnectionLimits> = {}): HubClient => {
     const id = overrides.connectionId ?? `ingest-1:c${++n}`;
     const client = watchedClientView();
-    let conn!: IngestConnection;
     const gone = () => {
       conn.closed();
       hub.remove(id);
@@ -321,7 +320,7 @@ export function hubRig(options: Partial<HubOptions> = {}): HubRig {
       nowMs: () => clock.now(),
       log,
     };
-    conn = new IngestConnection(identity({ ...overrides, connectionId: id }), ports, { ...LIMITS, ...limits });
+    const conn = new IngestConnection(identity({ ...overrides, connectionId: id }), ports, { ...LIMITS, ...limits });
     hub.add(conn, (m) => client.deliver(m), (fn) => client.cork(fn));
     return { conn, client, id, hangUp: gone };
   };
