@@ -1,6 +1,7 @@
 import { test as uvu } from 'uvu';
 import * as assert from 'uvu/assert';
-import { connectionRefused, frames, hello, hubRig, protocolTest, SESSION_A, settle } from './testing/fakes.ts';
+import { connectionRefused, deferred, frames, hello, hubRig, protocolTest, SESSION_A, settle, streaming } from './testing/fakes.ts';
+import type { EndResult } from './ports.ts';
 
 // A bug behind the hub (a store that throws a TypeError) is not an unreachable database: it
 // is logged with its context and closes the connection with INTERNAL_ERROR (1011), while a
@@ -62,6 +63,18 @@ test('a spectator greeted while the database is away sees "offline", and no faul
   await settle();
   assert.equal(watcher.client.log, ['presence:1']);
   assert.equal(rig.log.lines, []);
+});
+
+test('any port that rejects, on its own connection: the error is logged with its context, the close is 1011', async () => {
+  const { conn, ports } = await streaming(0);
+  const ended = deferred<EndResult>();
+  ports.endResult = ended;
+  conn.receive(frames.end(0));
+  const error = new RangeError('a bug in end');
+  ended.reject(error);
+  await settle();
+  assert.equal(ports.client.log, ['welcome:0', 'error:INTERNAL_ERROR', 'close:1011']);
+  assert.equal(ports.log.lines.map((l) => [l.event, l.sessionId, l.connectionId, l.err]), [['ingest_end_failed', SESSION_A, conn.identity.connectionId, error]]);
 });
 
 uvu.run();
