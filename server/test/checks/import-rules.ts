@@ -109,21 +109,6 @@ export function envReaders(root: string, files: string[]): string[] {
 }
 
 /**
- * Cycles that predate the check, outside ingest, each named by its files in any order. The
- * check fails on any other cycle; remove an entry once its cycle is broken.
- */
-export const KNOWN_CYCLES: string[][] = [
-  ['shared/metrics/testing/keystroke-streams.ts', 'shared/metrics/testing/typing-keys.ts'],
-];
-
-/** The cycles not in KNOWN_CYCLES. */
-export function newCycles(cycles: string[][], known = KNOWN_CYCLES): string[][] {
-  const key = (files: string[]) => [...new Set(files)].sort().join(' ');
-  const allowed = new Set(known.map(key));
-  return cycles.filter((c) => !allowed.has(key(c)));
-}
-
-/**
  * Import cycles among the given files (relative imports only), each as the list of files
  * around it, first file repeated at the end. Type-only imports count too: a cycle of types
  * still means two files that cannot be understood, or moved, one without the other.
