@@ -6,8 +6,7 @@ import pg from 'pg';
 import { testDatabaseSettings } from '../config/test-env.ts';
 import { withDatabase } from '../test/support/database.ts';
 import { migrate, readMigrations } from './migrations.ts';
-import { copyOut } from './analytics/export-stream.ts';
-import { eventsExportSql, type ExportFormat } from './analytics/export-sql.ts';
+import { AnalyticsExports } from '../analytics/index.ts';
 import { importSessionChunk, type ImportedEvent } from './import-sessions.ts';
 
 // The packed layout must not change a byte of an export: the same data exported from a v1
@@ -50,8 +49,8 @@ function events(): ImportedEvent[] {
   return list;
 }
 
-async function exportAll(pool: pg.Pool, userId: string, format: ExportFormat): Promise<string> {
-  return text(await copyOut(pool, (c) => eventsExportSql({ userLiteral: c.escapeLiteral(userId) }, format), format));
+async function exportAll(pool: pg.Pool, userId: string, format: 'csv' | 'json'): Promise<string> {
+  return text(await new AnalyticsExports(pool).events(userId, format));
 }
 
 async function user(pool: pg.Pool): Promise<string> {

@@ -1,18 +1,13 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { randomBytes, randomUUID } from 'node:crypto';
-import { Readable } from 'node:stream';
-import { pipeline } from 'node:stream/promises';
 import pg from 'pg';
-import { from as copyFrom } from 'pg-copy-streams';
 import { testDatabaseSettings } from '../config/test-env.ts';
 import { withDatabase } from '../test/support/database.ts';
 import { migrate, readMigrations } from './migrations.ts';
-import { encodeBatchRows, KEYSTROKE_COPY_COLUMNS, KEYSTROKE_COPY_TABLE } from './keystroke-rows.ts';
-import type { KeyEvent } from '../../shared/protocol/key-event.ts';
 
-// Migration 0011 on a database that holds v1 rows, and the packed COPY encoder against the
-// array parser with every character a key value may hold.
+// Migration 0011 on a database that holds v1 rows (the packed COPY encoder is tested in
+// server/ingest/store/keystroke-rows.test.ts).
 
 const { adminUrl } = testDatabaseSettings();
 const names: string[] = [];
@@ -70,34 +65,6 @@ test('0011 converts v1 rows in one pass; the keystrokes view returns exactly the
     await c.query('DELETE FROM typing_sessions WHERE id = $1', [a]);
     assert.is((await c.query('SELECT count(*)::int AS n FROM keystroke_batches WHERE session_id = $1', [a])).rows[0].n, 0, 'batches outlived their session');
     assert.is((await c.query('SELECT count(*)::int AS n FROM keystrokes WHERE session_id = $1', [b])).rows[0].n, 3);
-  } finally {
-    await c.end();
-  }
-});
-
-test('a batch COPYed by the ingest encoder reads back event for event, whatever the key values hold', async () => {
-  const c = await database();
-  try {
-    await migrate(c);
-    const session = await sessionOf(c);
-    const events: KeyEvent[] = TRICKY.map((key, i) => ({ type: (i % 2) as 0 | 1, code: i % 3 ? `Key${key}` : 'Digit1', key, offsetUs: 2 ** 40 + i, textPos: i - 1, isError: i % 4 === 0, flags: i * 3 }));
-    const fingers = Uint8Array.from(events.map((_, i) => i % 11));
-    const rows = Buffer.concat([encodeBatchRows(session, 1, events, fingers), encodeBatchRows(session, 2, [], fingers), encodeBatchRows(session, 3, events.slice(0, 1), fingers)]);
-    await pipeline(Readable.from([rows]), c.query(copyFrom(`COPY ${KEYSTROKE_COPY_TABLE} (${KEYSTROKE_COPY_COLUMNS}) FROM STDIN`)));
-    const stored = (await c.query(ALL)).rows;
-    const expected = [...events.map((e, i) => [1, i, e, fingers[i]] as const), [3, 0, events[0]!, fingers[0]] as const].map(([seq, idx, e, finger]) => ({
-      session_id: session, batch_seq: seq, batch_idx: idx, offset_us: String(e.offsetUs), event_type: e.type, key_code: e.code, key_value: e.key,
-      text_pos: e.textPos, finger, is_error: e.isError, flags: e.flags,
-    }));
-    assert.equal(stored, expected);
-    assert.is((await c.query('SELECT count(*)::int AS n FROM keystroke_batches')).rows[0].n, 2, 'an empty batch stores no row');
-    // The primary key refuses a batch stored twice.
-    try {
-      await pipeline(Readable.from([encodeBatchRows(session, 3, events, fingers)]), c.query(copyFrom(`COPY ${KEYSTROKE_COPY_TABLE} (${KEYSTROKE_COPY_COLUMNS}) FROM STDIN`)));
-      assert.unreachable('a batch was stored twice');
-    } catch (error) {
-      assert.is((error as { code?: string }).code, '23505');
-    }
   } finally {
     await c.end();
   }
