@@ -1,8 +1,9 @@
 // `npm run bench -- [--json FILE] [--clients 200] [--seconds 8] [--update-docs]`: one run on
-// this machine, side by side: (a) the raw COPY ceiling, (b) our ingest through ws, (c) through
-// Socket.IO, (d) the original design's HTTP POST of JSON batches of 50 events with multi-row
-// INSERT. Prints the ratios and writes them as JSON; BENCHMARKS.md changes only with
-// --update-docs (one run is not a release figure). Warns when the machine is busy.
+// this machine, side by side: (a) the raw COPY ceiling (packed batch rows, as ingest writes
+// them), (b) our ingest through ws, (c) through Socket.IO, (d) the original design's HTTP
+// POST of JSON batches of 50 events with multi-row INSERT, one row per event. Prints the
+// ratios and writes them as JSON; BENCHMARKS.md changes only with --update-docs (one run is
+// not a release figure). Warns when the machine is busy.
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
