@@ -1,10 +1,10 @@
 import fs from 'node:fs';
 import pg from 'pg';
-import { migrate } from '../db/migrations.ts';
-import { createPool, type Pool } from '../db/pool.ts';
-import { startTestPostgres, freePort, type TestPostgres } from '../test/support/test-postgres.ts';
-import { spawnTs, type Spawned } from '../test/support/processes.ts';
-import { signer, TEST_SECRET } from '../test/support/ingest-fixtures.ts';
+import { migrate } from '../../server/db/migrations.ts';
+import { createPool, type Pool } from '../../server/db/pool.ts';
+import { startTestPostgres, freePort, type TestPostgres } from '../../server/test/support/test-postgres.ts';
+import { spawnTs, type Spawned } from '../../server/test/support/processes.ts';
+import { signer, TEST_SECRET } from '../../server/test/support/ingest-fixtures.ts';
 import { runClients, type LoadReport } from '../load/run-load.ts';
 import type { LoadClient } from '../load/load-client.ts';
 import type { RunStats } from '../load/run-stats.ts';

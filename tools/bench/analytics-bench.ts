@@ -6,9 +6,9 @@
 import fs from 'node:fs';
 import { parseArgs } from 'node:util';
 import { busyWarning, otherWorkCores } from './machine-busy.ts';
-import { AnalyticsService } from '../analytics/analytics-service.ts';
-import { computeSessionAnalytics } from '../db/analytics/session-query.ts';
-import { createPool } from '../db/pool.ts';
+import { AnalyticsService } from '../../server/analytics/analytics-service.ts';
+import { computeSessionAnalytics } from '../../server/db/analytics/session-query.ts';
+import { createPool } from '../../server/db/pool.ts';
 import { seedTypist } from './analytics-seed.ts';
 import { startBenchCluster } from './bench-cluster.ts';
 import { timed } from './analytics-timing.ts';

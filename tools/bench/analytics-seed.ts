@@ -1,6 +1,6 @@
 import type pg from 'pg';
 import { generateSession, REALISTIC } from '../../shared/metrics/testing/keystroke-streams.ts';
-import { createUser, storeSession } from '../test/support/analytics-fixtures.ts';
+import { createUser, storeSession } from '../../server/test/support/analytics-fixtures.ts';
 
 const DAY = 86_400_000;
 

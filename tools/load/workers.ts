@@ -3,7 +3,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { workerEnv } from '../config/load-tool-env.ts';
+import { workerEnv } from '../../server/config/load-tool-env.ts';
 import type { ResolvedRun } from './cli/settings.ts';
 import type { LoadResult } from './result.ts';
 

@@ -1,7 +1,7 @@
 import { MessageType, type ServerMessage } from '../../../shared/protocol/messages.ts';
 import { PROTOCOL_VERSION } from '../../../shared/protocol/version.ts';
-import { makeEvents } from '../../test/support/ingest-fixtures.ts';
-import { openSocket } from '../../test/support/ws-client.ts';
+import { makeEvents } from '../../../server/test/support/ingest-fixtures.ts';
+import { openSocket } from '../../../server/test/support/ws-client.ts';
 import { FaultProxy } from '../fault-proxy.ts';
 import { ChaosEnv, sleep } from '../harness.ts';
 import { fromReport, type Scenario } from '../result.ts';

@@ -6,7 +6,7 @@
 import fs from 'node:fs';
 import net from 'node:net';
 import os from 'node:os';
-import { loadToolToken } from '../config/load-tool-env.ts';
+import { loadToolToken } from '../../server/config/load-tool-env.ts';
 import { parseLoadArgs, usage } from '../load/cli/options.ts';
 import { resolveRun, UsageError, type ResolvedRun } from '../load/cli/settings.ts';
 import { EXIT, exitCodeFor } from '../load/exit-codes.ts';

@@ -8,7 +8,7 @@ import { parseArgs } from 'node:util';
 import { SCENARIOS } from '../chaos/scenarios.ts';
 import { runScenarios } from '../chaos/run-chaos.ts';
 import { resultTable, writeReliability } from '../chaos/report.ts';
-import { REPO_ROOT } from '../test/support/processes.ts';
+import { REPO_ROOT } from '../../server/test/support/processes.ts';
 
 const { values: args } = parseArgs({ options: { quick: { type: 'boolean', default: false }, only: { type: 'string' }, json: { type: 'string' }, 'no-report': { type: 'boolean', default: false } } });
 const chosen = SCENARIOS.filter((s) => (args.only ? s.name.includes(args.only) : !args.quick || s.quick));

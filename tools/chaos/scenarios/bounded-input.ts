@@ -1,7 +1,7 @@
 import WebSocket from 'ws';
 import { ChaosEnv } from '../harness.ts';
 import { fromChecks, type Scenario } from '../result.ts';
-import { connectRaw, helloRaw, keyPairs, pack, T, UpgradeRefused } from '../../test/support/raw-protocol-client.ts';
+import { connectRaw, helloRaw, keyPairs, pack, T, UpgradeRefused } from '../../../server/test/support/raw-protocol-client.ts';
 
 /**
  * Input the protocol's types allow but a server must not obey (issue 15), sent by a client

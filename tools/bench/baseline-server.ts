@@ -1,6 +1,6 @@
 // The yardstick: the original FingerFlow's ingestion, rebuilt only for the benchmark. Each
 // batch arrives as an HTTP POST of JSON and is written with one multi-row INSERT, answered
-// after it commits. Usage: node --import tsx server/bench/baseline-server.ts DATABASE_URL PORT
+// after it commits. Usage: node --import tsx tools/bench/baseline-server.ts DATABASE_URL PORT
 import http from 'node:http';
 import pg from 'pg';
 import { fingerOf } from '../../shared/metrics/fingers.ts';

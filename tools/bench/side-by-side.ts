@@ -9,9 +9,9 @@ import path from 'node:path';
 import { parseArgs } from 'node:util';
 import pg from 'pg';
 import { startBenchCluster } from './bench-cluster.ts';
-import { freePort } from '../test/support/test-postgres.ts';
-import { REPO_ROOT, spawnTs } from '../test/support/processes.ts';
-import { makeEvents, signer, TEST_SECRET } from '../test/support/ingest-fixtures.ts';
+import { freePort } from '../../server/test/support/test-postgres.ts';
+import { REPO_ROOT, spawnTs } from '../../server/test/support/processes.ts';
+import { makeEvents, signer, TEST_SECRET } from '../../server/test/support/ingest-fixtures.ts';
 import { measureCopyCeiling } from './copy-ceiling.ts';
 import { runLoad, type BenchSession } from './load-clients.ts';
 import type { LinkKind } from './links.ts';
@@ -76,7 +76,7 @@ try {
   await server.exited(15_000);
 
   const baselinePort = await freePort();
-  server = spawnTs('server/bench/baseline-server.ts', {}, [url, String(baselinePort)]);
+  server = spawnTs('tools/bench/baseline-server.ts', {}, [url, String(baselinePort)]);
   await server.waitFor('baseline ready', 30_000);
   say('(d) baseline: HTTP POST of JSON batches, multi-row INSERT');
   await phase('http', `http://127.0.0.1:${baselinePort}`);

@@ -3,8 +3,8 @@ import WebSocket from 'ws';
 import { MessageType } from '../../../shared/protocol/messages.ts';
 import { PROTOCOL_VERSION } from '../../../shared/protocol/version.ts';
 import { encodeMessage } from '../../../shared/protocol/codec.ts';
-import { openSocket } from '../../test/support/ws-client.ts';
-import { makeEvents } from '../../test/support/ingest-fixtures.ts';
+import { openSocket } from '../../../server/test/support/ws-client.ts';
+import { makeEvents } from '../../../server/test/support/ingest-fixtures.ts';
 import { ChaosEnv } from '../harness.ts';
 import { fromChecks, type Scenario } from '../result.ts';
 

@@ -1,5 +1,5 @@
-import { totpFor } from '../../auth/second-factor.ts';
-import { signedInBrowser, startTestSidecar, type TestSidecar } from '../../test/support/sidecar-fixtures.ts';
+import { totpFor } from '../../../server/auth/second-factor.ts';
+import { signedInBrowser, startTestSidecar, type TestSidecar } from '../../../server/test/support/sidecar-fixtures.ts';
 import { ChaosEnv } from '../harness.ts';
 import { accountTakeoverChecks } from './account-takeover-attacks.ts';
 import { fromChecks, type Scenario } from '../result.ts';

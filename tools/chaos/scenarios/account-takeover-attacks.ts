@@ -1,5 +1,5 @@
-import { totpFor } from '../../auth/second-factor.ts';
-import { signedInBrowser, type TestSidecar } from '../../test/support/sidecar-fixtures.ts';
+import { totpFor } from '../../../server/auth/second-factor.ts';
+import { signedInBrowser, type TestSidecar } from '../../../server/test/support/sidecar-fixtures.ts';
 
 /**
  * The account-takeover attacks of issue 14, each performed against a running sidecar: every

@@ -8,18 +8,18 @@ import os from 'node:os';
 import path from 'node:path';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { freshDatabase, type TestDatabase } from './support/database.ts';
+import { freshDatabase, type TestDatabase } from '../../server/test/support/database.ts';
 import net from 'node:net';
-import { startTestIngest, TEST_SECRET } from './support/ingest-fixtures.ts';
-import { startTestSidecar, type TestSidecar } from './support/sidecar-fixtures.ts';
-import { loadtestRoutes } from '../http/loadtest-routes.ts';
-import { runLoadDetailed, type LoadOptions } from '../load/run-load.ts';
-import { parseReplayLog } from '../load/replay/replay-log.ts';
-import { LoadtestApi } from '../load/sidecar-api.ts';
-import { verifyThroughApi } from '../load/verify-remote.ts';
-import { verifyStored } from '../load/verify-stored.ts';
-import type { IngestServer } from '../ingest/server.ts';
-import { REPO_ROOT, spawnTs } from './support/processes.ts';
+import { startTestIngest, TEST_SECRET } from '../../server/test/support/ingest-fixtures.ts';
+import { startTestSidecar, type TestSidecar } from '../../server/test/support/sidecar-fixtures.ts';
+import { loadtestRoutes } from '../../server/http/loadtest-routes.ts';
+import { runLoadDetailed, type LoadOptions } from './run-load.ts';
+import { parseReplayLog } from './replay/replay-log.ts';
+import { LoadtestApi } from './sidecar-api.ts';
+import { verifyThroughApi } from './verify-remote.ts';
+import { verifyStored } from './verify-stored.ts';
+import type { IngestServer } from '../../server/ingest/server.ts';
+import { REPO_ROOT, spawnTs } from '../../server/test/support/processes.ts';
 
 const TOKEN = 'load-test-token-'.padEnd(40, 'z');
 let db: TestDatabase;
@@ -163,7 +163,7 @@ const tokenFile = () => {
   fs.writeFileSync(file, `${TOKEN}\n`);
   return file;
 };
-const cli = (args: string[], env: Record<string, string> = {}) => spawnTs('server/bin/load.ts', env, ['--url', sidecar.base, '--ingest', `${ingest.url}/ws`, ...args]);
+const cli = (args: string[], env: Record<string, string> = {}) => spawnTs('tools/bin/load.ts', env, ['--url', sidecar.base, '--ingest', `${ingest.url}/ws`, ...args]);
 
 test('the command line: a verified run with thresholds, JSON, HTML and OpenMetrics, cleanup, and the token never shown', async () => {
   const json = path.join(dir, 'run.json');
@@ -207,7 +207,7 @@ test('exit codes: 1 when a threshold fails, 3 when the stored events cannot be c
 });
 
 test('an unreachable ingest server: the run still ends after its grace period, with a failure and errors counted by code', async () => {
-  const run = spawnTs('server/bin/load.ts', { LOADTEST_TOKEN: TOKEN }, ['--url', sidecar.base, '--ingest', 'ws://127.0.0.1:9/ws', '--clients', '3', '--ramp-up', '0', '--duration', '1', '--grace', '2', '--cleanup']);
+  const run = spawnTs('tools/bin/load.ts', { LOADTEST_TOKEN: TOKEN }, ['--url', sidecar.base, '--ingest', 'ws://127.0.0.1:9/ws', '--clients', '3', '--ramp-up', '0', '--duration', '1', '--grace', '2', '--cleanup']);
   assert.is(await run.exited(90_000), 1, run.output());
   assert.match(run.output(), /CONNECT_ECONNREFUSED=\d+/);
   assert.match(run.output(), /FAIL: no event was acknowledged/);
@@ -225,15 +225,15 @@ test('the command line refuses bad options in one line, exit 2, no stack trace; 
     [{ NODE_ENV: 'production', LOADTEST_TOKEN: 'x'.repeat(40) }, ['--url', 'http://127.0.0.1:25089'], /cannot reach http:\/\/127\.0\.0\.1:25089\/api\/loadtest\/info: connect ECONNREFUSED/],
   ];
   for (const [env, args, message] of cases) {
-    const run = spawnTs('server/bin/load.ts', { DATA_DIR: dir, ...env }, args);
+    const run = spawnTs('tools/bin/load.ts', { DATA_DIR: dir, ...env }, args);
     assert.is(await run.exited(30_000), 2, run.output());
     assert.match(run.output(), message);
     assert.not.match(run.output(), /\n\s+at /, `a stack trace: ${run.output()}`);
   }
   assert.not.ok(fs.existsSync(path.join(dir, 'secret_key')), 'the tool wrote into a data folder');
-  const help = spawnTs('server/bin/load.ts', {}, ['--help']);
+  const help = spawnTs('tools/bin/load.ts', {}, ['--help']);
   assert.is(await help.exited(30_000), 0);
-  const { LOAD_OPTIONS } = await import('../load/cli/options.ts');
+  const { LOAD_OPTIONS } = await import('./cli/options.ts');
   const manual = fs.readFileSync(path.join(REPO_ROOT, 'docs', 'LOAD-TESTING.md'), 'utf8');
   for (const name of Object.keys(LOAD_OPTIONS)) {
     assert.match(help.output(), new RegExp(`--${name}\\b.*\\S`), `--help does not describe --${name}`);
@@ -259,7 +259,7 @@ test('--outage-at with --server-cmd: the tool kills the ingest server it started
   const env = `DATABASE_URL='${db.url}' INGEST_PORT=${port} SECRET_KEY='${TEST_SECRET}' NODE_ENV=test ALLOWED_ORIGINS=http://localhost:8080 LOG_LEVEL=error`;
   const command = `${env} exec '${process.execPath}' --import tsx server/bin/ingest.ts`;
   const json = path.join(dir, 'outage.json');
-  const run = spawnTs('server/bin/load.ts', { LOADTEST_TOKEN: TOKEN }, ['--url', sidecar.base, '--ingest', `ws://127.0.0.1:${port}/ws`, '--clients', '4', '--ramp-up', '0', '--duration', '8',
+  const run = spawnTs('tools/bin/load.ts', { LOADTEST_TOKEN: TOKEN }, ['--url', sidecar.base, '--ingest', `ws://127.0.0.1:${port}/ws`, '--clients', '4', '--ramp-up', '0', '--duration', '8',
     '--outage-at', '3', '--outage-seconds', '2', '--server-cmd', command, '--grace', '30', '--json', json, '--cleanup']);
   assert.is(await run.exited(120_000), 0, run.output());
   const result = JSON.parse(fs.readFileSync(json, 'utf8'));

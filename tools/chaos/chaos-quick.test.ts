@@ -2,8 +2,8 @@
 // bad tickets, each with its loss/duplicate figures, inside npm test.
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { SCENARIOS } from '../chaos/scenarios.ts';
-import { runScenarios } from '../chaos/run-chaos.ts';
+import { SCENARIOS } from './scenarios.ts';
+import { runScenarios } from './run-chaos.ts';
 
 for (const scenario of SCENARIOS.filter((s) => s.quick)) {
   test(`chaos (quick): ${scenario.name}`, async () => {

@@ -1,8 +1,8 @@
 import jwt from 'jsonwebtoken';
 import { MessageType } from '../../../shared/protocol/messages.ts';
 import { PROTOCOL_VERSION } from '../../../shared/protocol/version.ts';
-import { openSocket } from '../../test/support/ws-client.ts';
-import { TEST_SECRET } from '../../test/support/ingest-fixtures.ts';
+import { openSocket } from '../../../server/test/support/ws-client.ts';
+import { TEST_SECRET } from '../../../server/test/support/ingest-fixtures.ts';
 import { ChaosEnv } from '../harness.ts';
 import { fromChecks, type Scenario } from '../result.ts';
 

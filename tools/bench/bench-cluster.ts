@@ -1,6 +1,6 @@
 import pg from 'pg';
-import { migrate } from '../db/migrations.ts';
-import { startTestPostgres, type TestPostgres } from '../test/support/test-postgres.ts';
+import { migrate } from '../../server/db/migrations.ts';
+import { startTestPostgres, type TestPostgres } from '../../server/test/support/test-postgres.ts';
 
 /**
  * A throwaway PostgreSQL with durable settings (fsync and synchronous commit on, as in

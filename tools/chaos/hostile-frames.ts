@@ -1,6 +1,6 @@
 import { encodeMessage } from '../../shared/protocol/codec.ts';
 import { MessageType } from '../../shared/protocol/messages.ts';
-import { makeEvents } from '../test/support/ingest-fixtures.ts';
+import { makeEvents } from '../../server/test/support/ingest-fixtures.ts';
 import { Random } from '../load/random.ts';
 
 /**
