@@ -29,6 +29,9 @@ test('the checker catches each kind of forbidden import', () => {
   assert.equal(checkFile(root, 'server/session/x.ts', "import pg from 'pg';").length, 1);
   assert.equal(checkFile(root, 'server/session/x.ts', "import { a } from '../../shared/protocol/codec.ts';").length, 0);
   assert.equal(checkFile(root, 'server/http/x.ts', "import Router from '@koa/router';").length, 0);
+  assert.equal(checkFile(root, 'server/test/x.test.ts', "import { l } from '../../tools/load/run-load.ts';").length, 1);
+  assert.equal(checkFile(root, 'tools/load/x.ts', "import { p } from '../../server/db/pool.ts';").length, 0);
+  assert.equal(checkFile(root, 'tools/load/x.ts', "import { c } from '../../shared/protocol/codec.ts';").length, 0);
 });
 
 test('imports are found in every form', () => {
