@@ -10,7 +10,22 @@ import { runScenarios } from '../chaos/run-chaos.ts';
 import { resultTable, writeReliability } from '../chaos/report.ts';
 import { REPO_ROOT } from '../../server/test/support/processes.ts';
 
-const { values: args } = parseArgs({ options: { quick: { type: 'boolean', default: false }, only: { type: 'string' }, json: { type: 'string' }, 'no-report': { type: 'boolean', default: false } } });
+const USAGE = `usage: npm run chaos -- [--quick] [--only NAME] [--json FILE] [--no-report]
+
+  --quick       the quick scenarios only, with smaller figures (what npm test runs); RELIABILITY.md untouched
+  --only NAME   the scenarios whose name contains NAME; RELIABILITY.md untouched
+  --json FILE   the results as JSON
+  --no-report   leave RELIABILITY.md as it is after a full run
+
+scenarios:
+${SCENARIOS.map((s) => `  ${s.name}${s.quick ? ' (quick)' : ''}`).join('\n')}
+`;
+
+const args = parseOptions();
+if (args.help) {
+  process.stdout.write(USAGE);
+  process.exit(0);
+}
 const chosen = SCENARIOS.filter((s) => (args.only ? s.name.includes(args.only) : !args.quick || s.quick));
 if (chosen.length === 0) {
   process.stderr.write(`no scenario matches; the scenarios are:\n${SCENARIOS.map((s) => `  ${s.name}`).join('\n')}\n`);
@@ -29,3 +44,13 @@ if (!args.quick && !args.only && !args['no-report']) {
   });
 }
 process.exitCode = results.some((r) => r.verdict === 'fail') ? 1 : 0;
+
+/** The options, or one line and exit code 2 for a bad one: an operator's typo needs no stack trace. */
+function parseOptions() {
+  try {
+    return parseArgs({ options: { quick: { type: 'boolean', default: false }, only: { type: 'string' }, json: { type: 'string' }, 'no-report': { type: 'boolean', default: false }, help: { type: 'boolean', default: false } } }).values;
+  } catch (error) {
+    process.stderr.write(`npm run chaos: ${(error as Error).message} (--help lists the options)\n`);
+    process.exit(2);
+  }
+}
