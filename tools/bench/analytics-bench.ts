@@ -6,8 +6,8 @@
 import fs from 'node:fs';
 import { parseArgs } from 'node:util';
 import { busyWarning, otherWorkCores } from './machine-busy.ts';
-import { AnalyticsService } from '../../server/analytics/analytics-service.ts';
-import { computeSessionAnalytics } from '../../server/db/analytics/session-query.ts';
+import { AnalyticsService } from '../../server/analytics/index.ts';
+import { computeSessionAnalytics } from '../../server/analytics/queries/session-query.ts';
 import { createPool } from '../../server/db/pool.ts';
 import { seedTypist } from './analytics-seed.ts';
 import { startBenchCluster } from './bench-cluster.ts';

@@ -18,7 +18,7 @@ import { spawnTs, REPO_ROOT, type Spawned } from '../../server/test/support/proc
 import { signer, TEST_SECRET } from '../../server/test/support/ingest-fixtures.ts';
 import { runClients } from '../load/run-load.ts';
 import { KeyRing } from '../../server/auth/keys.ts';
-import { RefreshTokens } from '../../server/db/refresh-tokens.ts';
+import { RefreshTokens } from '../../server/auth/store/refresh-tokens.ts';
 import { JwtTokens } from '../../server/auth/jwt-tokens.ts';
 import { PasswordHasher } from '../../server/auth/passwords.ts';
 import { writeIsolationSection } from './benchmarks-md.ts';

@@ -59,6 +59,8 @@ export function sourceFiles(root: string): string[] {
     }
   };
   for (const top of SOURCE_TOPS) if (fs.existsSync(path.join(root, top))) walk(top);
+  // Configuration at the root (eslint.config.js) imports packages too.
+  for (const entry of fs.readdirSync(root, { withFileTypes: true })) if (entry.isFile() && /\.(ts|js|mjs)$/.test(entry.name)) out.push(entry.name);
   return out;
 }
 

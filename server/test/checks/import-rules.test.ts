@@ -32,6 +32,18 @@ test('the checker catches each kind of forbidden import', () => {
   assert.equal(checkFile(root, 'server/test/x.test.ts', "import { l } from '../../tools/load/run-load.ts';").length, 1);
   assert.equal(checkFile(root, 'tools/load/x.ts', "import { p } from '../../server/db/pool.ts';").length, 0);
   assert.equal(checkFile(root, 'tools/load/x.ts', "import { c } from '../../shared/protocol/codec.ts';").length, 0);
+  assert.equal(checkFile(root, 'server/http/x.ts', "import { a } from '../analytics/index.ts';").length, 0);
+  assert.equal(checkFile(root, 'server/http/x.ts', "import { a } from '../analytics/sql/session-sql.ts';").length, 1);
+  assert.equal(checkFile(root, 'server/test/x.test.ts', "import { a } from '../analytics/cache/refresh.ts';").length, 1);
+  assert.equal(checkFile(root, 'server/analytics/sql/x.test.ts', "import { a } from '../cache/refresh.ts';").length, 0);
+  assert.equal(checkFile(root, 'tools/bench/analytics-bench.ts', "import { a } from '../../server/analytics/queries/session-query.ts';").length, 0);
+  assert.equal(checkFile(root, 'tools/bench/analytics-bench.ts', "import { a } from '../../server/analytics/cache/refresh.ts';").length, 1);
+});
+
+test('auth\'s use cases never speak HTTP', () => {
+  assert.equal(checkFile(root, 'server/auth/use-cases/x.ts', "import type { Context } from 'koa';").length, 1);
+  assert.equal(checkFile(root, 'server/auth/x.ts', "import { HttpError } from '../http/errors.ts';").length, 1);
+  assert.equal(checkFile(root, 'server/auth/store/x.ts', "import type { Queryable } from '../../db/queryable.ts';").length, 0);
 });
 
 test('imports are found in every form', () => {
