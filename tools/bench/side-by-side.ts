@@ -59,7 +59,7 @@ try {
     const check = await verifyStored(db, sessions.map((s) => s.sessionId), run.acked, events.length);
     const latency = percentiles(run.latenciesMs);
     results[kind] = { eventsPerSec: Math.round(run.ackedEvents / run.seconds), p50: latency.p50, p99: latency.p99, lost: check.lost, duplicates: kind === 'http' ? 0 : check.duplicates };
-    say(`  ${results[kind]!.eventsPerSec.toLocaleString('en')} events/s, ack p50 ${latency.p50} ms, p99 ${latency.p99} ms, lost ${check.lost}`);
+    say(`  ${results[kind].eventsPerSec.toLocaleString('en')} events/s, ack p50 ${latency.p50} ms, p99 ${latency.p99} ms, lost ${check.lost}`);
     await db.query('TRUNCATE keystrokes');
   };
 

@@ -132,7 +132,7 @@ async function waitForServer(): Promise<void> {
       await tcpConnect(new URL(settings.ingest ?? info.ingestUrl));
       return;
     } catch (error) {
-      if (Date.now() > until) throw new Error(`the server started with --server-cmd did not answer in 120 s: ${(error as Error).message}`);
+      if (Date.now() > until) throw new Error(`the server started with --server-cmd did not answer in 120 s: ${(error as Error).message}`, { cause: error });
       await new Promise((r) => setTimeout(r, 500));
     }
   }

@@ -10,7 +10,7 @@ export async function runScenarios(scenarios: Scenario[], quick: boolean, say: (
     try {
       result = await scenario.run(quick);
     } catch (error) {
-      result = { scenario: scenario.name, sent: null, acked: null, stored: null, lost: null, duplicates: null, recoverySeconds: null, verdict: 'fail', note: `the scenario crashed: ${(error as Error).stack ?? error}` };
+      result = { scenario: scenario.name, sent: null, acked: null, stored: null, lost: null, duplicates: null, recoverySeconds: null, verdict: 'fail', note: `the scenario crashed: ${(error as Error).stack ?? String(error)}` };
     }
     say(`  ${result.verdict} in ${((Date.now() - t0) / 1000).toFixed(1)} s: ${result.note.slice(0, 300)}`);
     results.push(result);

@@ -1,5 +1,6 @@
 import { totpFor } from '../../../server/auth/second-factor.ts';
 import { signedInBrowser, type TestSidecar } from '../../../server/test/support/sidecar-fixtures.ts';
+import { wire } from '../wire.ts';
 
 /**
  * The account-takeover attacks of issue 14, each performed against a running sidecar: every
@@ -12,16 +13,16 @@ export async function accountTakeoverChecks(open: TestSidecar, proxied: TestSide
 
   // Pre-account takeover: an anonymous typist claims the victim's address.
   const anonymous = open.browser();
-  anonymous.accessToken = (await anonymous.post('/api/anonymous')).body?.accessToken;
+  anonymous.accessToken = wire(await anonymous.post('/api/anonymous')).accessToken;
   const squat = await anonymous.request('PATCH', '/auth/me', { json: { email: victimAddress } });
   const squatChange = await anonymous.post('/auth/email-change', { email: victimAddress, password: 'anything-at-all' });
-  checks.push([squat.status === 403 && squatChange.status === 403, `an anonymous typist sets the victim's email: ${squat.status} ${squat.body?.error?.code}, ${squatChange.status}`]);
+  checks.push([squat.status === 403 && squatChange.status === 403, `an anonymous typist sets the victim's email: ${squat.status} ${wire(squat).error?.code}, ${squatChange.status}`]);
 
   // An account moves itself onto the victim's address without the victim's link.
   const attacker = await signedInBrowser(open);
   const direct = await attacker.browser.request('PATCH', '/auth/me', { json: { email: victimAddress } });
   const pending = await attacker.browser.post('/auth/email-change', { email: victimAddress, password: attacker.password });
-  const still = (await attacker.browser.get('/auth/me')).body?.user?.email;
+  const still = wire(await attacker.browser.get('/auth/me')).user?.email;
   checks.push([direct.status === 400 && pending.status === 202 && still === attacker.email, `an account takes the victim's address without the victim's link: PATCH ${direct.status}, change ${pending.status}, email still ${still === attacker.email ? 'the attacker\'s' : still}`]);
 
   // A stolen access token alone cannot make itself permanent.
@@ -36,7 +37,7 @@ export async function accountTakeoverChecks(open: TestSidecar, proxied: TestSide
   const leaving = await signedInBrowser(open);
   await leaving.browser.post('/auth/logout-all', {});
   const after = await leaving.browser.get('/auth/me');
-  checks.push([after.status === 401 && after.body?.error?.code === 'TOKEN_REVOKED', `an access token after logout-all: ${after.status} ${after.body?.error?.code}`]);
+  checks.push([after.status === 401 && wire(after).error?.code === 'TOKEN_REVOKED', `an access token after logout-all: ${after.status} ${wire(after).error?.code}`]);
 
   // Lockout as a denial of service: guessing from one address does not lock the owner out.
   const owner = await signedInBrowser(open);
@@ -60,11 +61,11 @@ export async function accountTakeoverChecks(open: TestSidecar, proxied: TestSide
   // A 2FA step token mints one sign-in only, even with backup codes.
   const twoFactor = await signedInBrowser(open);
   const setup = await twoFactor.browser.post('/auth/2fa/setup', { password: twoFactor.password });
-  const enabled = await twoFactor.browser.post('/auth/2fa/enable', { code: totpFor(setup.body.secret as string).generate(), password: twoFactor.password });
-  const codes = enabled.body?.backupCodes as string[] | undefined;
+  const enabled = await twoFactor.browser.post('/auth/2fa/enable', { code: totpFor(wire(setup).secret as string).generate(), password: twoFactor.password });
+  const codes = wire(enabled).backupCodes;
   const step = await open.browser().post('/auth/login', { email: twoFactor.email, password: twoFactor.password });
-  const once = await open.browser().post('/auth/login/2fa', { twoFactorToken: step.body?.twoFactorToken, code: codes?.[0] });
-  const twice = await open.browser().post('/auth/login/2fa', { twoFactorToken: step.body?.twoFactorToken, code: codes?.[1] });
+  const once = await open.browser().post('/auth/login/2fa', { twoFactorToken: wire(step).twoFactorToken, code: codes?.[0] });
+  const twice = await open.browser().post('/auth/login/2fa', { twoFactorToken: wire(step).twoFactorToken, code: codes?.[1] });
   checks.push([once.status === 200 && twice.status === 401, `a 2FA step token used twice with two backup codes: ${once.status}, then ${twice.status}`]);
 
   // Responses with tokens or personal data are not cacheable.

@@ -40,7 +40,8 @@ export const ingestOutage: Scenario = {
           if (upAt && !drainedAt && stats.ackedEvents >= stats.sentEvents) drainedAt = Date.now();
         },
       });
-      await restarting;
+      // Set inside the progress callback, which TypeScript's narrowing does not follow.
+      await (restarting as Promise<void> | null);
       ingest.process.child.kill('SIGTERM');
       await ingest.process.exited(10_000);
       const permanent = Object.entries(report.errorsByCode).filter(([code]) => isErrorCode(code) && !shouldReconnect(closeCodeFor(code)));

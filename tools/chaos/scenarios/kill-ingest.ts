@@ -1,4 +1,4 @@
-import { ChaosEnv, sleep } from '../harness.ts';
+import { ChaosEnv } from '../harness.ts';
 import { fromReport, type Scenario } from '../result.ts';
 
 /** kill -9 of the ingest process mid-stream, restarted on the same port. */

@@ -3,6 +3,7 @@ import { signedInBrowser, startTestSidecar, type TestSidecar } from '../../../se
 import { ChaosEnv } from '../harness.ts';
 import { accountTakeoverChecks } from './account-takeover-attacks.ts';
 import { fromChecks, type Scenario } from '../result.ts';
+import { wire } from '../wire.ts';
 
 // What a response must never show: database or runtime internals.
 const LEAKS = /syntax error|pg_|relation "|column "|duplicate key|stack|\bat \S+\.ts:|node_modules|SELECT |INSERT /i;
@@ -45,22 +46,22 @@ export const sidecarAttacks: Scenario = {
       thief.cookies.set('ff_csrf', user.browser.cookies.get('ff_csrf')!);
       const replay = await thief.post('/auth/refresh', {}, { csrf: true });
       const after = await user.browser.post('/auth/refresh', {}, { csrf: true });
-      checks.push([replay.body?.error?.code === 'REFRESH_REUSED' && after.status === 401, `refresh reuse: ${replay.status} ${replay.body?.error?.code}, then the family is revoked (${after.status})`]);
+      checks.push([wire(replay).error?.code === 'REFRESH_REUSED' && after.status === 401, `refresh reuse: ${replay.status} ${wire(replay).error?.code}, then the family is revoked (${after.status})`]);
 
       // A TOTP code is accepted once.
       const twoFactor = await signedInBrowser(open);
       const setup = await twoFactor.browser.post('/auth/2fa/setup', { password: twoFactor.password });
-      const totp = totpFor(setup.body.secret as string);
+      const totp = totpFor(wire(setup).secret as string);
       const code = totp.generate();
       await twoFactor.browser.post('/auth/2fa/enable', { code, password: twoFactor.password });
       const step = await open.browser().post('/auth/login', { email: twoFactor.email, password: twoFactor.password });
-      const replayed = await open.browser().post('/auth/login/2fa', { twoFactorToken: step.body.twoFactorToken, code });
-      checks.push([replayed.status === 401, `a TOTP code used twice: ${replayed.status} ${replayed.body?.error?.code}`]);
+      const replayed = await open.browser().post('/auth/login/2fa', { twoFactorToken: wire(step).twoFactorToken, code });
+      checks.push([replayed.status === 401, `a TOTP code used twice: ${replayed.status} ${wire(replayed).error?.code}`]);
 
       // A forged CSRF token.
       const csrf = await signedInBrowser(open);
       const forged = await csrf.browser.post('/auth/refresh', {}, { headers: { 'x-csrf-token': 'forged.token' } });
-      checks.push([forged.status === 403 && forged.body?.error?.code === 'CSRF_INVALID', `forged CSRF token: ${forged.status}`]);
+      checks.push([forged.status === 403 && wire(forged).error?.code === 'CSRF_INVALID', `forged CSRF token: ${forged.status}`]);
 
       // An OAuth callback with a state that was never issued.
       const callback = await fetch(`${limited.base}/auth/google/callback?code=stolen&state=forged`, { redirect: 'manual' });

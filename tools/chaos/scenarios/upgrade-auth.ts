@@ -5,6 +5,7 @@ import { openSocket } from '../../../server/test/support/ws-client.ts';
 import { TEST_SECRET } from '../../../server/test/support/ingest-fixtures.ts';
 import { ChaosEnv } from '../harness.ts';
 import { fromChecks, type Scenario } from '../result.ts';
+import type { WireBody } from '../wire.ts';
 
 /** Getting in without the right to: bad Origin, and every kind of bad ticket. */
 export const upgradeAuth: Scenario = {
@@ -20,7 +21,7 @@ export const upgradeAuth: Scenario = {
         openSocket(ingest.url, ticket, { origin }).then((s) => {
           s.ws.close();
           return 'accepted';
-        }, (e: { status?: number; body?: string }) => `${e.status} ${JSON.parse(e.body || '{}').error?.code ?? ''}`);
+        }, (e: { status?: number; body?: string }) => `${e.status} ${(JSON.parse(e.body || '{}') as WireBody).error?.code ?? ''}`);
       const forged = (payload: object, options: jwt.SignOptions, key: string | Buffer = TEST_SECRET) => jwt.sign(payload, key, options);
       const sub = { subject: env.userId, issuer: 'fingerflow' };
       const checks: Array<[boolean, string]> = [];

@@ -59,5 +59,5 @@ export type RawLoadArgs = Record<string, string | boolean | string[] | undefined
 
 export function parseLoadArgs(argv: string[]): RawLoadArgs {
   const options = Object.fromEntries(Object.entries(LOAD_OPTIONS).map(([name, o]) => [name, { type: o.type, ...(o.multiple ? { multiple: true } : {}), ...(o.default !== undefined ? { default: o.default } : {}) }]));
-  return parseArgs({ args: argv, options: options as never, strict: true, allowPositionals: false }).values as RawLoadArgs;
+  return parseArgs({ args: argv, options: options as never, strict: true, allowPositionals: false }).values;
 }
