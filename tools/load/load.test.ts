@@ -18,7 +18,7 @@ import { parseReplayLog } from './replay/replay-log.ts';
 import { LoadtestApi } from './sidecar-api.ts';
 import { verifyThroughApi } from './verify-remote.ts';
 import { verifyStored } from './verify-stored.ts';
-import type { IngestServer } from '../../server/ingest/server.ts';
+import type { IngestServer } from '../../server/bin/ingest-wiring.ts';
 import { REPO_ROOT, spawnTs } from '../../server/test/support/processes.ts';
 
 const TOKEN = 'load-test-token-'.padEnd(40, 'z');
