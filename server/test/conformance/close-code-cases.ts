@@ -6,7 +6,7 @@
 // policy each case is checked against come from the page, not from this file.
 import * as assert from 'uvu/assert';
 import { connectRaw, helloRaw, keyPairs, T, type RawClient, type RawEvent, type Received } from '../support/raw-protocol-client.ts';
-import type { CloseCodeStack, RunningIngest } from './close-code-stack.ts';
+import type { RunningStack, RunningIngest } from './running-stack.ts';
 import type { TypistApi } from './typist-api.ts';
 
 export interface Batch {
@@ -34,9 +34,9 @@ export interface Provoked {
 export interface CloseCase {
   /** The cause, as PROTOCOL.md describes it. */
   cause: string;
-  provoke(stack: CloseCodeStack): Promise<Provoked>;
+  provoke(stack: RunningStack): Promise<Provoked>;
   /** For a stop code: the documented way a retry fails (for a reconnect code the test reconnects). */
-  retry?(stack: CloseCodeStack, provoked: Provoked): Promise<void>;
+  retry?(stack: RunningStack, provoked: Provoked): Promise<void>;
 }
 
 /** Codes that a client cannot make the server send, and why. */
@@ -55,7 +55,7 @@ export function sendBatch(client: RawClient, b: Batch): void {
 }
 
 /** A typist of its own, with a session, said hello on `ingest`. */
-export async function typing(stack: CloseCodeStack, ingest: RunningIngest): Promise<{ api: TypistApi; sessionId: string; ticket: string; client: RawClient; welcome: Received }> {
+export async function typing(stack: RunningStack, ingest: RunningIngest): Promise<{ api: TypistApi; sessionId: string; ticket: string; client: RawClient; welcome: Received }> {
   const api = await stack.typist();
   const { sessionId, ticket } = await api.createSession();
   const { client, welcome } = await helloRaw(ingest.url, ticket, sessionId);
@@ -69,14 +69,14 @@ export async function closing(client: RawClient): Promise<{ closed: { code: numb
 }
 
 /** A typist connects to `ingest`, sends `send` after welcome, and the server closes. */
-async function afterWelcome(stack: CloseCodeStack, ingest: RunningIngest, send: (client: RawClient) => void, batches: Batch[] = []): Promise<Provoked> {
+async function afterWelcome(stack: RunningStack, ingest: RunningIngest, send: (client: RawClient) => void, batches: Batch[] = []): Promise<Provoked> {
   const { api, sessionId, client } = await typing(stack, ingest);
   send(client);
   return { ...(await closing(client)), api, sessionId, ingest, batches };
 }
 
 /** A typist sends `send` as the first thing on a fresh connection for its session. */
-async function onConnect(stack: CloseCodeStack, ingest: RunningIngest, send: (client: RawClient, sessionId: string) => void, existing?: { api: TypistApi; sessionId: string }): Promise<Provoked> {
+async function onConnect(stack: RunningStack, ingest: RunningIngest, send: (client: RawClient, sessionId: string) => void, existing?: { api: TypistApi; sessionId: string }): Promise<Provoked> {
   const api = existing?.api ?? (await stack.typist());
   const sessionId = existing?.sessionId ?? (await api.createSession()).sessionId;
   const client = await connectRaw(ingest.url, await api.ticket(sessionId));

@@ -12,7 +12,7 @@ import WebSocket from 'ws';
 import { shouldReconnect } from '../../../shared/protocol/codes.ts';
 import { helloRaw, keyPairs, T } from '../support/raw-protocol-client.ts';
 import { CLOSE_CASES, NOT_PROVOKED, sendBatch, type Batch, type Provoked } from './close-code-cases.ts';
-import { CloseCodeStack } from './close-code-stack.ts';
+import { RunningStack } from './running-stack.ts';
 import { readDoc, section, tableWithHeader } from './doc-tables.ts';
 
 const closeSection = section(readDoc('shared/protocol/PROTOCOL.md'), /Close codes/);
@@ -51,9 +51,9 @@ test('§7: each code\'s "client does" follows the range rules, and so does the c
   }
 });
 
-let stack: CloseCodeStack;
+let stack: RunningStack;
 test.before(async () => {
-  stack = await CloseCodeStack.start();
+  stack = await RunningStack.start();
 });
 test.after(async () => {
   await stack.close();

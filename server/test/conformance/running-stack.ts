@@ -1,4 +1,4 @@
-// What the close-code conformance cases run against: one sidecar (tickets over HTTP), and
+// What the conformance tests that need running servers use: one sidecar (tickets over HTTP), and
 // ingest servers started on demand with the settings a case needs (a small quota, a small
 // frame budget...), all on one test database and one secret, so a ticket from the sidecar
 // opens any of them. A TCP proxy in front of PostgreSQL lets a case take the database away
@@ -17,17 +17,17 @@ export interface RunningIngest {
   drain(): Promise<void>;
 }
 
-export class CloseCodeStack {
+export class RunningStack {
   private readonly ingests = new Map<string, RunningIngest>();
   private readonly extraPools: Pool[] = [];
   private readonly proxies: DatabaseProxy[] = [];
 
   private constructor(readonly db: TestDatabase, readonly sidecar: TestSidecar) {}
 
-  static async start(): Promise<CloseCodeStack> {
+  static async start(): Promise<RunningStack> {
     const db = await freshDatabase();
     const sidecar = await startTestSidecar(db.url, db.pool, { AUTH_RATE_LIMIT_ENABLED: 'false' }, API_ROUTES);
-    return new CloseCodeStack(db, sidecar);
+    return new RunningStack(db, sidecar);
   }
 
   /** A new anonymous typist, signed in over HTTP. */
