@@ -3,7 +3,7 @@ import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import pg from 'pg';
 import { from as copyFrom } from 'pg-copy-streams';
-import { encodeBatchRows, KEYSTROKE_COPY_COLUMNS } from '../db/keystroke-rows.ts';
+import { encodeBatchRows, KEYSTROKE_COPY_COLUMNS } from '../ingest/store/keystroke-rows.ts';
 import { fingerOf } from '../../shared/metrics/fingers.ts';
 import type { KeyEvent } from '../../shared/protocol/key-event.ts';
 

@@ -1,5 +1,5 @@
 import Router from '@koa/router';
-import { AnalyticsService } from '../analytics/analytics-service.ts';
+import { AnalyticsService } from '../analytics/index.ts';
 import { z } from 'zod';
 import { historyQuery, keyModelQuery, noQuery, rangeQuery, sessionAnalyticsQuery } from './analytics-input.ts';
 import { requireUser, userIdOf } from './authenticate.ts';

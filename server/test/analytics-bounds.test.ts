@@ -9,7 +9,7 @@ import { startTestIngest } from './support/ingest-fixtures.ts';
 import { signedInBrowser, startTestSidecar, type TestSidecar } from './support/sidecar-fixtures.ts';
 import { helloRaw, keyPairs, T } from './support/raw-protocol-client.ts';
 import type { TestBrowser } from './support/http-client.ts';
-import type { IngestServer } from '../ingest/server.ts';
+import type { IngestServer } from '../bin/ingest-wiring.ts';
 
 let db: TestDatabase;
 let sidecar: TestSidecar;

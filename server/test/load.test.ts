@@ -18,7 +18,7 @@ import { parseReplayLog } from '../load/replay/replay-log.ts';
 import { LoadtestApi } from '../load/sidecar-api.ts';
 import { verifyThroughApi } from '../load/verify-remote.ts';
 import { verifyStored } from '../load/verify-stored.ts';
-import type { IngestServer } from '../ingest/server.ts';
+import type { IngestServer } from '../bin/ingest-wiring.ts';
 import { REPO_ROOT, spawnTs } from './support/processes.ts';
 
 const TOKEN = 'load-test-token-'.padEnd(40, 'z');

@@ -3,8 +3,8 @@ import { pipeline } from 'node:stream/promises';
 import { Readable } from 'node:stream';
 import type { Pool } from '../../db/pool.ts';
 import type { StoredKeystroke } from '../../../shared/metrics/keystroke.ts';
-import { KEYSTROKE_COPY_COLUMNS } from '../../db/keystroke-rows.ts';
-import { CopyTextBuffer } from '../../db/copy-text.ts';
+import { KEYSTROKE_COPY_COLUMNS } from '../../ingest/store/keystroke-rows.ts';
+import { CopyTextBuffer } from '../../ingest/store/copy-text.ts';
 
 /** A user to own analytics test sessions. */
 export async function createUser(pool: Pool, email = `a${Math.random().toString(36).slice(2)}@example.com`): Promise<string> {
