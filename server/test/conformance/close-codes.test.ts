@@ -10,8 +10,8 @@ import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import WebSocket from 'ws';
 import { shouldReconnect } from '../../../shared/protocol/codes.ts';
-import { helloRaw, keyPairs, T } from '../support/raw-protocol-client.ts';
-import { CLOSE_CASES, NOT_PROVOKED, sendBatch, type Batch, type Provoked } from './close-code-cases.ts';
+import { connectRaw, helloRaw, keyPairs, T } from '../support/raw-protocol-client.ts';
+import { batch, CLOSE_CASES, closing, NOT_PROVOKED, sendBatch, type Batch, type Provoked } from './close-code-cases.ts';
 import { RunningStack } from './running-stack.ts';
 import { readDoc, section, tableWithHeader } from './doc-tables.ts';
 
@@ -112,6 +112,52 @@ test('an idle connection that does not even answer pings is dropped without a cl
   const code = await new Promise<number>((resolve) => silent.on('close', (c) => resolve(c)));
   assert.is(code, 1006);
   assert.ok(docReconnects(code) && shouldReconnect(code));
+});
+
+/**
+ * §4's pipelined hello: up to 32 messages after hello are held while the session is claimed,
+ * the 33rd is THROTTLE_IGNORED. The claim is held back by a row lock on the session (it
+ * reads the row FOR UPDATE), so the messages surely arrive before welcome.
+ */
+async function pipelined(count: number): Promise<Provoked & { welcome: boolean }> {
+  const ingest = await stack.ingest();
+  const api = await stack.typist();
+  const { sessionId, ticket } = await api.createSession();
+  const locker = await stack.db.pool.connect();
+  try {
+    await locker.query('BEGIN');
+    await locker.query('SELECT 1 FROM typing_sessions WHERE id = $1 FOR UPDATE', [sessionId]);
+    const client = await connectRaw(ingest.url, ticket);
+    client.send({ t: T.hello, v: 1, sessionId, lastAckedSeq: 0, client: 'conformance/1' });
+    const batches = Array.from({ length: count }, (_, i) => batch(i + 1));
+    for (const b of batches) sendBatch(client, b);
+    if (count <= 32) {
+      client.send({ t: 11, n: 1 });
+      await client.next(12); // pong: answered at once, so every frame before it was read
+      await locker.query('ROLLBACK');
+      await client.next(T.ack, (m) => m.seq === count);
+      client.send({ t: T.end, seq: count });
+    }
+    const closed = await closing(client);
+    if (count > 32) await locker.query('ROLLBACK');
+    return { ...closed, api, sessionId, ingest, batches, welcome: client.received.some((m) => m.t === T.welcome) };
+  } finally {
+    locker.release();
+  }
+}
+
+test('§4: 32 messages after a hello not yet welcomed are held and handled; the session ends normally', async () => {
+  const p = await pipelined(32);
+  assert.is(p.closed.code, 1000, JSON.stringify(p.error));
+});
+
+test('§4: the 33rd message before welcome is THROTTLE_IGNORED 4005, a reconnect code; the reconnect delivers everything', async () => {
+  const p = await pipelined(33);
+  const row = documented.find((d) => d.name === 'THROTTLE_IGNORED')!;
+  assert.is(p.closed.code, row.close);
+  assert.is(p.error?.code, 'THROTTLE_IGNORED');
+  assert.not.ok(p.welcome, 'no welcome: the claim was still held back');
+  await reconnectDelivers(p);
 });
 
 test.run();
