@@ -101,6 +101,19 @@ test('the TypeScript reference gives the hand values', () => {
   assertHand(keyModel([sessionLetterSamples(deriveKeydowns(STORED, PRACTICE_TEXT))]), HAND_KEY_MODEL, 'keyModel');
 });
 
+/**
+ * A window (METRICS.md section 6) of [1, 2) s holds the keydowns of the second fatigue window
+ * and lasts as long (1000 ms), with the whole session's timings and finals: its summary is that
+ * window's, by hand.
+ */
+const WINDOW_SUMMARY = Object.fromEntries(Object.entries(HAND.fatigue.windows[1]!).filter(([k]) => !['index', 'fromSec', 'toSec'].includes(k)));
+
+test('the TypeScript reference gives the hand values for a window', () => {
+  const report = sessionReport({ sessionId: HAND.sessionId, practiceText: PRACTICE_TEXT, events: STORED }, { fromUs: 1_000_000, toUs: 2_000_000, fatigueWindowSec: 1 });
+  assertHand(report.window, { fromSec: 1, toSec: 2 }, 'sessionReport window');
+  assertHand(report.summary, WINDOW_SUMMARY, 'sessionReport window summary');
+});
+
 let stack: RunningStack;
 test.before(async () => {
   stack = await RunningStack.start();
@@ -120,6 +133,10 @@ test('the SQL the API runs gives the hand values, for the session typed through 
   const answer = await api.request('GET', `/api/sessions/${sessionId}/analytics?fatigueWindowSec=1`);
   assert.is(answer.status, 200, JSON.stringify(answer.body));
   assertHand(answer.body.analytics, { ...HAND, sessionId }, 'GET /api/sessions/:id/analytics');
+  const windowed = await api.request('GET', `/api/sessions/${sessionId}/analytics?from=1&to=2&fatigueWindowSec=1`);
+  assert.is(windowed.status, 200, JSON.stringify(windowed.body));
+  assertHand(windowed.body.analytics.window, { fromSec: 1, toSec: 2 }, 'the window');
+  assertHand(windowed.body.analytics.summary, WINDOW_SUMMARY, 'the window summary');
   const model = await api.request('GET', '/api/analytics/keys');
   assert.is(model.status, 200, JSON.stringify(model.body));
   assertHand(model.body.model, HAND_KEY_MODEL, 'GET /api/analytics/keys');
