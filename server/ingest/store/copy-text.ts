@@ -75,6 +75,34 @@ export class CopyTextBuffer {
     return this;
   }
 
+  /**
+   * A text value as a quoted element of an array literal inside a COPY text field: the array
+   * parser's escapes (`\"`, `\\`) are themselves escaped for COPY, so `"` is written `\\"`
+   * and `\` is written `\\\\`. Quoting every element keeps braces, commas, spaces and the
+   * word NULL literal.
+   */
+  arrayText(value: string): this {
+    this.ensure(value.length * 4 * 2 + 2);
+    this.bytes[this.length++] = 34; // "
+    for (let i = 0; i < value.length; i++) {
+      const c = value.charCodeAt(i);
+      if (c >= 0x80) {
+        this.textSlow(value, i, true);
+        break;
+      }
+      this.arrayAscii(c);
+    }
+    this.bytes[this.length++] = 34;
+    return this;
+  }
+
+  /** One byte that needs no escaping: `{`, `}`, `,` of an array literal. */
+  byte(c: number): this {
+    this.ensure(1);
+    this.bytes[this.length++] = c;
+    return this;
+  }
+
   tab(): this {
     this.ensure(1);
     this.bytes[this.length++] = 9;
@@ -106,12 +134,26 @@ export class CopyTextBuffer {
     }
   }
 
+  private arrayAscii(c: number): void {
+    if (c === 34 || c === 92) {
+      this.bytes[this.length++] = 92; // the COPY escape of the array escape's backslash
+      this.bytes[this.length++] = 92;
+      if (c === 92) {
+        this.bytes[this.length++] = 92;
+        this.bytes[this.length++] = 92;
+        return;
+      }
+    }
+    this.ascii(c);
+  }
+
   // Non-ASCII (é, ß, emoji): UTF-8 bytes are never control characters, so they need no escape.
-  private textSlow(value: string, from: number): this {
+  private textSlow(value: string, from: number, inArray = false): this {
     for (let i = from; i < value.length; i++) {
       const c = value.charCodeAt(i);
       if (c < 0x80) {
-        this.ascii(c);
+        if (inArray) this.arrayAscii(c);
+        else this.ascii(c);
         continue;
       }
       const end = i + 1 < value.length && c >= 0xd800 && c <= 0xdbff ? i + 2 : i + 1;

@@ -2,7 +2,7 @@ import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import type pg from 'pg';
 import { from as copyFrom } from 'pg-copy-streams';
-import { KEYSTROKE_COPY_COLUMNS } from './keystroke-rows.ts';
+import { KEYSTROKE_COPY_COLUMNS, KEYSTROKE_COPY_TABLE } from './keystroke-rows.ts';
 import type { WriterRejection as Rejection } from '../core/ports.ts';
 import type { FlushStore, PendingBatch, StoreOutcome } from './flush-port.ts';
 import { isConnectionError } from '../../db/pg-errors.ts';
@@ -86,7 +86,7 @@ async function storeOptimistic(client: pg.PoolClient, chunk: PendingBatch[], exp
   const call = `CALL advance_committed('{${expected.map((e) => e.sessionId).join(',')}}', '{${expected.map((e) => e.from).join(',')}}', `
     + `'{${expected.map((e) => e.to).join(',')}}', '{${expected.map((e) => e.rows).join(',')}}', ${client.escapeLiteral(textArray(expected.map((e) => e.ownerId)))})`;
   try {
-    await copyRows(client, 'keystrokes', chunk, call);
+    await copyRows(client, KEYSTROKE_COPY_TABLE, chunk, call);
   } catch (error) {
     if ((error as { code?: string }).code === NOT_AS_EXPECTED) return undefined;
     throw error;
@@ -109,7 +109,7 @@ async function storeLocked(client: pg.PoolClient, chunk: PendingBatch[], viaStag
   const plan = await planFlush(client, chunk);
   if (plan.toStore.length > 0) {
     if (viaStaging) await insertMissing(client, plan.toStore);
-    else await copyRows(client, 'keystrokes', plan.toStore);
+    else await copyRows(client, KEYSTROKE_COPY_TABLE, plan.toStore);
     await client.query(
       `UPDATE typing_sessions t SET committed_seq = v.seq, event_count = t.event_count + v.n, updated_at = now()
        FROM unnest($1::uuid[], $2::int[], $3::int[]) AS v(id, seq, n) WHERE t.id = v.id`,
@@ -182,10 +182,11 @@ async function copyRows(client: pg.PoolClient, table: string, batches: PendingBa
 }
 
 async function insertMissing(client: pg.PoolClient, batches: PendingBatch[]): Promise<void> {
-  await client.query('CREATE TEMP TABLE IF NOT EXISTS keystrokes_staging (LIKE keystrokes) ON COMMIT DELETE ROWS');
+  // Per batch: a batch already stored under the same (session_id, batch_seq) is kept as is.
+  await client.query(`CREATE TEMP TABLE IF NOT EXISTS keystrokes_staging (LIKE ${KEYSTROKE_COPY_TABLE}) ON COMMIT DELETE ROWS`);
   await client.query('TRUNCATE keystrokes_staging');
   await copyRows(client, 'keystrokes_staging', batches);
-  await client.query(`INSERT INTO keystrokes SELECT * FROM keystrokes_staging ON CONFLICT DO NOTHING`);
+  await client.query(`INSERT INTO ${KEYSTROKE_COPY_TABLE} SELECT * FROM keystrokes_staging ON CONFLICT DO NOTHING`);
 }
 
 export function groupBySession(batches: PendingBatch[]): Map<string, PendingBatch[]> {
