@@ -128,7 +128,7 @@ export const CLOSE_CASES: Record<string, CloseCase> = {
       // SHARE mode holds every COPY back and lets reads (a claim's) through.
       const locker = await stack.db.pool.connect();
       await locker.query('BEGIN');
-      await locker.query('LOCK TABLE keystrokes IN SHARE MODE');
+      await locker.query('LOCK TABLE keystroke_batches IN SHARE MODE');
       const batches: Batch[] = [];
       // 512 events a batch, well under maxFrameBytes as plain maps; the cap is reached in tens.
       for (let seq = 1; seq <= 200 && client.ws.readyState === client.ws.OPEN; seq++) {
@@ -192,11 +192,12 @@ export const CLOSE_CASES: Record<string, CloseCase> = {
   INTERNAL_ERROR: {
     cause: 'PostgreSQL refuses the batch for a reason other than being unreachable (here a CHECK constraint the test adds)',
     async provoke(stack) {
-      await stack.db.pool.query("ALTER TABLE keystrokes ADD CONSTRAINT conformance_no_skull CHECK (key_value <> '☠')");
+      // Ingest COPYs batch rows into keystroke_batches (sql/SCHEMA.md), one array per column.
+      await stack.db.pool.query("ALTER TABLE keystroke_batches ADD CONSTRAINT conformance_no_skull CHECK (NOT '☠' = ANY (key_value))");
       const ingest = await stack.ingest();
       const bad: Batch = { seq: 1, events: keyPairs(1, 1_000_000, 'a').map((e) => ({ ...e, key: '☠' })) };
       const provoked = await afterWelcome(stack, ingest, (client) => sendBatch(client, bad), [{ seq: 1, events: keyPairs(1, 1_000_000) }]);
-      return { ...provoked, repair: async () => void (await stack.db.pool.query('ALTER TABLE keystrokes DROP CONSTRAINT conformance_no_skull')) };
+      return { ...provoked, repair: async () => void (await stack.db.pool.query('ALTER TABLE keystroke_batches DROP CONSTRAINT conformance_no_skull')) };
     },
   },
   UNSUPPORTED_VERSION: {
