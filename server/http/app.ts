@@ -56,7 +56,10 @@ export function createHttpApp(deps: SidecarDeps, options: HttpAppOptions, extraR
   // clients from one address: the per-address limit would only break the test.
   const apiOnly = (ctx: Koa.Context) => (ctx.path.startsWith('/api') && !ctx.path.startsWith('/api/loadtest/')) || ctx.path.startsWith('/auth');
   const limitGeneral = rateLimit(deps.limiter, general, log, (ctx) => addressGroup(clientIp(ctx, deps.trustedProxies)), config.security.authRateLimit);
-  app.use(async (ctx, next) => (apiOnly(ctx) ? limitGeneral(ctx, next) : next()));
+  app.use(async (ctx, next) => {
+    if (apiOnly(ctx)) await limitGeneral(ctx, next);
+    else await next();
+  });
   app.use(requireJson());
   app.use(jsonBody([IMPORT_FILES_PATH]));
   for (const group of [authSessionRoutes, authAccountRoutes, emailChangeRoutes, twoFactorRoutes, googleOAuthRoutes, ...extraRoutes]) {

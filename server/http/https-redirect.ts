@@ -1,4 +1,5 @@
-import type { Context, Next } from 'koa';
+import type { Context } from 'koa';
+import type { Next } from './next.ts';
 
 /**
  * Optional (HTTPS_REDIRECT_ENABLED): plain-HTTP requests are sent to HTTPS. Off by default,

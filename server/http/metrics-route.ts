@@ -1,4 +1,5 @@
-import type { Context, Next } from 'koa';
+import type { Context } from 'koa';
+import type { Next } from './next.ts';
 import type { Registry } from 'prom-client';
 import { metricsAccess } from '../obs/metrics-access.ts';
 

@@ -1,4 +1,5 @@
-import type { Context, Next } from 'koa';
+import type { Context } from 'koa';
+import type { Next } from './next.ts';
 import type { Logger } from '../obs/logger.ts';
 import type { Queryable } from '../db/queryable.ts';
 import { sweepThrottle } from '../auth/store/sign-in-throttle.ts';

@@ -23,5 +23,5 @@ export function securityHeaders(options: { connectSources: string[] }): Middlewa
       },
     },
     crossOriginEmbedderPolicy: false,
-  }) as unknown as Middleware;
+  });
 }

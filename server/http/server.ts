@@ -8,7 +8,9 @@ export interface HttpServer {
 
 /** Listens with the Koa app and closes keep-alive connections on stop so it ends promptly. */
 export async function listenHttp(app: Koa, host: string, port: number): Promise<HttpServer> {
-  const server = http.createServer(app.callback());
+  // Koa's handler answers its own errors (ctx.onerror); its promise carries nothing to wait for.
+  const handle = app.callback();
+  const server = http.createServer((req, res) => void handle(req, res));
   server.keepAliveTimeout = 5000;
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
