@@ -122,6 +122,7 @@ export async function startIngestServer(deps: IngestServerDeps): Promise<IngestS
     end: hub.end.bind(hub),
     watch: hub.watch.bind(hub),
     nowMs: () => clock.now(),
+    after: (ms: number, fn: () => void) => clock.after(ms, fn),
     log,
   });
   const gate = new UpgradeGate(new TicketSigner(config.secretKey), config.allowedOrigins, serverId);

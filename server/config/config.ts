@@ -81,6 +81,7 @@ export interface Config {
     maxEventsPerBatch: number;
     maxBackpressureBytes: number;
     idleTimeoutSec: number;
+    helloTimeoutSec: number;
     framesPerSecond: number;
     frameBurst: number;
   };
@@ -208,6 +209,7 @@ export function loadConfig(source: Record<string, string | undefined>, options: 
       maxEventsPerBatch: env.INGEST_MAX_EVENTS_PER_BATCH,
       maxBackpressureBytes: env.INGEST_MAX_BACKPRESSURE_KB * 1024,
       idleTimeoutSec: env.INGEST_IDLE_TIMEOUT_S,
+      helloTimeoutSec: env.INGEST_HELLO_TIMEOUT_S,
       framesPerSecond: env.INGEST_FRAMES_PER_SECOND,
       frameBurst: env.INGEST_FRAME_BURST,
     },

@@ -132,6 +132,9 @@ export const envSchema = z.object({
   INGEST_MAX_EVENTS_PER_BATCH: int(512, 1, 100_000),
   INGEST_MAX_BACKPRESSURE_KB: int(1024, 16, 1_048_576),
   INGEST_IDLE_TIMEOUT_S: int(120, 8, 960),
+  // A connection must say hello (or watch) this soon after it opens, or it is closed with
+  // IDLE_TIMEOUT 4004 (PROTOCOL.md §4): answering pings alone does not keep it open.
+  INGEST_HELLO_TIMEOUT_S: int(10, 1, 600),
   // The frame budget each connection is told in welcome (PROTOCOL.md 6.1): a typist sends a few
   // frames a second; a client resending a backlog paces itself to this.
   INGEST_FRAMES_PER_SECOND: int(200, 1, 100_000),

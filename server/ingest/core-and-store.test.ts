@@ -42,6 +42,7 @@ function rig() {
       hub.remove(conn.identity.connectionId);
     },
     nowMs: () => clock.now(),
+    after: (ms, fn) => clock.after(ms, fn),
     log,
   };
   const conn = new IngestConnection(identity(), ports, LIMITS);

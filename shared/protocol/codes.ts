@@ -12,7 +12,7 @@ export const ERROR_CODES = {
   SERVER_OVERLOADED: 'the server refuses new work for now',
   SLOW_CONSUMER: 'the client did not read server messages fast enough',
   DATABASE_UNAVAILABLE: 'batches cannot be committed right now',
-  IDLE_TIMEOUT: 'nothing was received for too long',
+  IDLE_TIMEOUT: 'no hello (or watch) within the hello deadline (INGEST_HELLO_TIMEOUT_S, 10 s) of connecting; pings do not count',
   THROTTLE_IGNORED: 'the client kept sending far beyond the frame budget after throttle, or sent too much before welcome',
   INTERNAL_ERROR: 'an unexpected server fault; the batch was not committed',
   // Permanent: reconnecting with the same data would fail the same way.
@@ -26,7 +26,7 @@ export const ERROR_CODES = {
   SEQUENCE_GAP: 'a seq is more than one past the highest seq received (batch), or end.seq does not match it',
   SESSION_ENDED: 'the session already ended; no more batches are accepted',
   HELLO_REQUIRED: 'the first message on a connection must be hello (or watch)',
-  RATE_LIMITED: 'too many connections or messages from this client',
+  RATE_LIMITED: 'reserved: the ingest server no longer sends it; a frame rate over the budget gets throttle, then THROTTLE_IGNORED',
   UNKNOWN_SESSION: 'no session with this id exists',
   UNEXPECTED_MESSAGE: 'the message type is not allowed in this direction or state',
   SESSION_TOO_LONG: 'an event offset is beyond the longest session (MAX_SESSION_SPAN_US, 6 hours)',

@@ -16,6 +16,8 @@ export interface ConnectionLimits extends DecodeLimits {
   framesPerSecond: number;
   frameBurst: number;
   throttleRetryMs: number;
+  /** How long a new connection may stay without saying hello (or watch) before IDLE_TIMEOUT. */
+  helloTimeoutMs: number;
 }
 
 type State = 'awaiting_hello' | 'claiming' | 'streaming' | 'ending' | 'watching' | 'closed';
@@ -42,6 +44,8 @@ export class IngestConnection {
   private readonly fingerprints = new BatchFingerprints();
   private throttledUntil = Number.NEGATIVE_INFINITY;
   private readonly early = new EarlyMessages(MAX_MESSAGES_BEFORE_WELCOME);
+  /** Cancels the hello deadline; set until the first hello or watch, or the close. */
+  private cancelHelloDeadline: (() => void) | undefined;
 
   constructor(
     readonly identity: ConnectionIdentity,
@@ -49,6 +53,12 @@ export class IngestConnection {
     private readonly limits: ConnectionLimits,
   ) {
     this.budget = new FrameBudget(limits.framesPerSecond, limits.frameBurst, ports.nowMs());
+    // Pings keep a socket alive at every level, so only this deadline closes a connection that
+    // answers them but never says what it is for (PROTOCOL.md §4).
+    this.cancelHelloDeadline = ports.after(limits.helloTimeoutMs, () => {
+      this.cancelHelloDeadline = undefined;
+      if (this.state === 'awaiting_hello') this.fail('IDLE_TIMEOUT', `no hello within ${limits.helloTimeoutMs / 1000} s of connecting`);
+    });
   }
 
   get sessionId(): string {
@@ -93,6 +103,7 @@ export class IngestConnection {
       if (!this.early.hold(message)) return this.fail('THROTTLE_IGNORED', `more than ${MAX_MESSAGES_BEFORE_WELCOME} messages before welcome`);
       return;
     }
+    if (message.t === MessageType.Hello || message.t === MessageType.Watch) this.stopHelloDeadline();
     switch (message.t) {
       case MessageType.Hello: return this.settle('ingest_hello_failed', this.hello(message));
       case MessageType.Batch: return this.batch(message);
@@ -117,6 +128,12 @@ export class IngestConnection {
   /** The socket closed (by either side); nothing more is sent. */
   closed(): void {
     this.state = 'closed';
+    this.stopHelloDeadline();
+  }
+
+  private stopHelloDeadline(): void {
+    this.cancelHelloDeadline?.();
+    this.cancelHelloDeadline = undefined;
   }
 
   private async hello(message: HelloMessage): Promise<void> {
@@ -252,6 +269,7 @@ export class IngestConnection {
   private fail(code: ErrorCode, message: string, seq = 0): void {
     if (this.state === 'closed') return;
     this.state = 'closed';
+    this.stopHelloDeadline();
     this.ports.report?.({ kind: 'violation', sessionId: this.sessionId, code, message });
     this.ports.send({ t: MessageType.Error, code, message, seq });
     this.ports.close(closeCodeFor(code), code);

@@ -29,6 +29,8 @@ export interface ConnectionPorts {
   send(message: ServerMessage): void;
   close(code: number, reason: string): void;
   nowMs(): number;
+  /** The clock's timer (Clock.after): the hello deadline runs on it. */
+  after: Clock['after'];
   /** Where an unexpected error (a bug, not an outage) is told, before the connection closes with INTERNAL_ERROR. */
   log: FaultLog;
   /** Protocol events an operator should see in the logs (the adapter logs and counts them). */

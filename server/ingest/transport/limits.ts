@@ -14,6 +14,7 @@ export function ingestLimits(config: Config['ingest']): IngestLimits {
     framesPerSecond: config.framesPerSecond,
     frameBurst: config.frameBurst,
     throttleRetryMs: 500,
+    helloTimeoutMs: config.helloTimeoutSec * 1000,
     maxBackpressureBytes: config.maxBackpressureBytes,
     idleTimeoutSec: config.idleTimeoutSec,
   };

@@ -42,7 +42,6 @@ export interface CloseCase {
 /** Codes that a client cannot make the server send, and why. */
 export const NOT_PROVOKED: Record<string, string> = {
   RATE_LIMITED: 'reserved (§7): the server no longer sends it; a frame rate over the budget gets throttle, then THROTTLE_IGNORED',
-  IDLE_TIMEOUT: 'reserved (§4, §7): an idle connection is dropped by the transport without a close frame (1006, a reconnect code); dropping one is checked below',
 };
 
 /** Batch k: two key pairs a second after the previous batch, so offsets never decrease. */
@@ -188,6 +187,10 @@ export const CLOSE_CASES: Record<string, CloseCase> = {
         for (let n = 0; n < 100; n++) client.send({ t: 11, n });
       });
     },
+  },
+  IDLE_TIMEOUT: {
+    cause: 'a connection says nothing, no hello, for INGEST_HELLO_TIMEOUT_S (here 1 s) after it opens (§4); its library answers any ping',
+    provoke: async (stack) => onConnect(stack, await stack.ingest({ INGEST_HELLO_TIMEOUT_S: '1' }), () => {}),
   },
   INTERNAL_ERROR: {
     cause: 'PostgreSQL refuses the batch for a reason other than being unreachable (here a CHECK constraint the test adds)',

@@ -105,7 +105,8 @@ for (const d of documented) {
 }
 
 test('an idle connection that does not even answer pings is dropped without a close frame (1006: reconnect)', async () => {
-  const ingest = await stack.ingest({ INGEST_IDLE_TIMEOUT_S: '8' });
+  // A hello deadline longer than the ping timeout, so the transport's drop is what is seen.
+  const ingest = await stack.ingest({ INGEST_IDLE_TIMEOUT_S: '8', INGEST_HELLO_TIMEOUT_S: '600' });
   const api = await stack.typist();
   const { ticket } = await api.createSession();
   const silent = new WebSocket(`${ingest.url}/ws?ticket=${encodeURIComponent(ticket)}`, { perMessageDeflate: false, autoPong: false });

@@ -30,6 +30,7 @@ export const LIMITS: ConnectionLimits = {
   framesPerSecond: 50,
   frameBurst: 100,
   throttleRetryMs: 500,
+  helloTimeoutMs: 10_000,
 };
 
 // Frames -------------------------------------------------------------------------------
@@ -104,7 +105,8 @@ export class FakePorts implements ConnectionPorts {
   readonly claims: Array<{ sessionId: string; userId: string; connectionId: string }> = [];
   readonly ends: Array<{ sessionId: string; connectionId: string; lastSeq: number }> = [];
   readonly watches: Array<{ sessionId: string; connectionId: string }> = [];
-  now = 1_000_000;
+  /** Time for this connection alone; setting `now` moves it, firing the timers that fall due. */
+  readonly clock = new FakeClock(1_000_000);
   level: BufferLevel = 'ok';
   readonly log = new FakeLog();
   /** What claim answers; a Deferred lets the test answer later. */
@@ -144,8 +146,20 @@ export class FakePorts implements ConnectionPorts {
     this.onClose?.();
   }
 
+  get now(): number {
+    return this.clock.now();
+  }
+
+  set now(ms: number) {
+    this.clock.advance(ms - this.clock.now());
+  }
+
   nowMs(): number {
-    return this.now;
+    return this.clock.now();
+  }
+
+  after(ms: number, fn: () => void): () => void {
+    return this.clock.after(ms, fn);
   }
 
   get storedSeqs(): number[] {
@@ -318,6 +332,7 @@ export function hubRig(options: Partial<HubOptions> = {}): HubRig {
         gone();
       },
       nowMs: () => clock.now(),
+      after: (ms, fn) => clock.after(ms, fn),
       log,
     };
     const conn = new IngestConnection(identity({ ...overrides, connectionId: id }), ports, { ...LIMITS, ...limits });
