@@ -4,7 +4,7 @@ import { deriveKeydowns, sessionBounds } from './derive.ts';
 import { sessionReport } from './reports.ts';
 import { down, stream, up } from './testing/events.ts';
 import { generateSession, randomProfile } from './testing/keystroke-streams.ts';
-import { SeededRandom } from '../protocol/testing/seeded-random.ts';
+import { SeededRandom } from '../seeded-random.ts';
 
 const timing = (events: ReturnType<typeof stream>) =>
   deriveKeydowns(events, '').map((f) => [f.code, f.dwellUs && f.dwellUs / 1000, f.flightUs && f.flightUs / 1000, f.transitionUs && f.transitionUs / 1000]);

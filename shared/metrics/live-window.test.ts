@@ -3,7 +3,7 @@
 // with the window sliding, idle gaps, and the event cap cutting the front.
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { SeededRandom } from '../protocol/testing/seeded-random.ts';
+import { SeededRandom } from '../seeded-random.ts';
 import { liveFigures, type TimedKey } from './live.ts';
 import { LiveWindow } from './live-window.ts';
 import { generateSession, randomProfile, REALISTIC } from './testing/keystroke-streams.ts';

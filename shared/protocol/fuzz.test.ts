@@ -5,7 +5,7 @@ import { decodeMessage, encodeMessage, type DecodeResult } from './codec.ts';
 import { scanFrame } from './frame-scan.ts';
 import { DEFAULT_DECODE_LIMITS } from './limits.ts';
 import { SAMPLE_MESSAGES, sampleEvents } from './testing/sample-messages.ts';
-import { SeededRandom } from './testing/seeded-random.ts';
+import { SeededRandom } from '../seeded-random.ts';
 
 const CASES = 20_000;
 const unpackr = new Unpackr({ useRecords: true, mapsAsObjects: true, int64AsType: 'number' });

@@ -3,7 +3,7 @@ import { Finger, fingerOf } from '../../../shared/metrics/fingers.ts';
 import { sessionReport } from '../../../shared/metrics/reports.ts';
 import type { KeyEvent } from '../../../shared/protocol/key-event.ts';
 import type { KeyboardLayout } from '../../../shared/practice/options.ts';
-import { layoutOf } from '../keyboard/layouts.ts';
+import { layoutOf } from '../../../shared/keyboard/layouts.ts';
 
 export interface SlowItem {
   label: string;

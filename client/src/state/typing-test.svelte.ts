@@ -5,7 +5,7 @@ import { KeyFlags, type KeyEvent } from '../../../shared/protocol/key-event.ts';
 import type { CaptureSink } from '../capture/key-capture.ts';
 import type { CapturedKey } from '../capture/key-record.ts';
 import { SessionClock } from '../capture/session-clock.ts';
-import { keyFor, type KeyPress } from '../keyboard/next-key.ts';
+import { keyFor, type KeyPress } from '../../../shared/keyboard/next-key.ts';
 import type { KeySounds } from '../sound/key-sounds.ts';
 import type { ActiveSession, Delivery } from '../transport/delivery.ts';
 import { CURRENT_BIT } from '../typing/char-state.ts';

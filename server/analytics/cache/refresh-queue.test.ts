@@ -4,7 +4,7 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { generateSession, randomProfile } from '../../../shared/metrics/testing/keystroke-streams.ts';
-import { SeededRandom } from '../../../shared/protocol/testing/seeded-random.ts';
+import { SeededRandom } from '../../../shared/seeded-random.ts';
 import { createUser, storeSession } from '../../test/support/analytics-fixtures.ts';
 import { freshDatabase, type TestDatabase } from '../../test/support/database.ts';
 import { AnalyticsRefreshQueue } from './refresh-queue.ts';

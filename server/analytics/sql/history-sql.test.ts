@@ -7,7 +7,7 @@ import { keyModel, sessionLetterSamples } from '../../../shared/metrics/learning
 import { rangeReport, trendPoint, type SessionInput } from '../../../shared/metrics/reports.ts';
 import { compareFigures } from '../../../shared/metrics/testing/compare-figures.ts';
 import { generateSession, randomProfile, REALISTIC } from '../../../shared/metrics/testing/keystroke-streams.ts';
-import { SeededRandom } from '../../../shared/protocol/testing/seeded-random.ts';
+import { SeededRandom } from '../../../shared/seeded-random.ts';
 import { copyEvents, createUser, storeSession } from '../../test/support/analytics-fixtures.ts';
 import { freshDatabase, type TestDatabase } from '../../test/support/database.ts';
 import { completeSessions, queryBests, queryKeyModel, queryTrend, sessionsInRange } from '../queries/history-query.ts';

@@ -6,7 +6,7 @@ import { sessionReport } from '../../../shared/metrics/reports.ts';
 import { compareFigures } from '../../../shared/metrics/testing/compare-figures.ts';
 import { down, stream, up } from '../../../shared/metrics/testing/events.ts';
 import { generateSession, randomProfile } from '../../../shared/metrics/testing/keystroke-streams.ts';
-import { SeededRandom } from '../../../shared/protocol/testing/seeded-random.ts';
+import { SeededRandom } from '../../../shared/seeded-random.ts';
 import { createUser, storeSession } from '../../test/support/analytics-fixtures.ts';
 import { freshDatabase, type TestDatabase } from '../../test/support/database.ts';
 import { computeSessionAnalytics, type SessionScope } from '../queries/session-query.ts';

@@ -1,4 +1,4 @@
-import { SeededRandom } from '../../protocol/testing/seeded-random.ts';
+import { SeededRandom } from '../../seeded-random.ts';
 import { fingerOf } from '../fingers.ts';
 import type { StoredKeystroke } from '../keystroke.ts';
 import { capturedKeys, codeFor, type Captured } from './typing-keys.ts';

@@ -1,4 +1,4 @@
-import type { SeededRandom } from '../../protocol/testing/seeded-random.ts';
+import type { SeededRandom } from '../../seeded-random.ts';
 import type { StreamProfile } from './stream-profile.ts';
 import { wordActions } from './word-typist.ts';
 

@@ -1,4 +1,4 @@
-import type { SeededRandom } from '../../protocol/testing/seeded-random.ts';
+import type { SeededRandom } from '../../seeded-random.ts';
 
 /** One key a word-by-word typist presses, with the position and error flag the client sends for it. */
 export interface WordAction {

@@ -1,7 +1,7 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { Finger, fingerOf } from '../../../shared/metrics/fingers.ts';
-import { KEYBOARD_LAYOUTS } from '../../../shared/practice/options.ts';
+import { Finger, fingerOf } from '../metrics/fingers.ts';
+import { KEYBOARD_LAYOUTS } from '../practice/options.ts';
 import { keyFor } from './next-key.ts';
 
 test('every letter and the space have a key with a known finger in every layout', () => {

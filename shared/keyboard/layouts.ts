@@ -1,4 +1,4 @@
-import type { KeyboardLayout } from '../../../shared/practice/options.ts';
+import type { KeyboardLayout } from '../practice/options.ts';
 
 /**
  * What each physical key (KeyboardEvent.code) types in each layout, unshifted and shifted.

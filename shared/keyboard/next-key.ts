@@ -1,5 +1,5 @@
-import { handOf } from '../../../shared/metrics/fingers.ts';
-import type { KeyboardLayout } from '../../../shared/practice/options.ts';
+import { handOf } from '../metrics/fingers.ts';
+import type { KeyboardLayout } from '../practice/options.ts';
 import { layoutOf } from './layouts.ts';
 
 /** The physical keys to press for one character. */
