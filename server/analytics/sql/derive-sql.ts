@@ -1,4 +1,5 @@
 import { MODIFIER_CODES } from '../../../shared/metrics/key-classes.ts';
+import { KeyFlags } from '../../../shared/protocol/key-event.ts';
 
 /**
  * The SQL twin of shared/metrics/derive.ts: one row per keydown with its dwell, flight,
@@ -13,6 +14,10 @@ import { MODIFIER_CODES } from '../../../shared/metrics/key-classes.ts';
 const quote = (s: string) => `'${s.replaceAll("'", "''")}'`;
 const MODIFIERS = MODIFIER_CODES.map(quote).join(', ');
 const STREAM_ORDER = 'offset_us, batch_seq, batch_idx';
+// The flag bits as numbers in the SQL text, taken from the one definition (key-event.ts), as
+// key-classes.ts uses them: a shortcut is Ctrl or Meta without Alt.
+const { REPEAT, COMPOSING, ALT } = KeyFlags;
+const SHORTCUT = KeyFlags.CTRL | KeyFlags.META;
 
 /** `hand` of a finger id, as FINGERS in fingers.ts (and the `fingers` table). */
 export const handOfFingerSql = (finger: string) =>
@@ -31,7 +36,7 @@ export function deriveFactsCtes(sessionIds: (column: string) => string): string 
   return `
   ev AS (
     SELECT k.session_id, k.batch_seq, k.batch_idx, k.offset_us, k.event_type, k.key_code, k.key_value, k.text_pos, k.finger, k.is_error, k.flags,
-           (k.event_type = 0 AND (k.flags & 1) <> 0) AS is_repeat
+           (k.event_type = 0 AND (k.flags & ${REPEAT}) <> 0) AS is_repeat
     FROM keystrokes k WHERE ${sessionIds('k.session_id')}
   ),
   -- A keydown's keyup is the next event of the same key when that is a keyup; another
@@ -45,8 +50,8 @@ export function deriveFactsCtes(sessionIds: (column: string) => string): string 
       SELECT p.session_id, p.batch_seq, p.batch_idx, p.offset_us, p.key_code, p.key_value, p.finger, p.text_pos, p.is_error, p.is_repeat, p.up_us,
              p.key_code IN (${MODIFIERS}) AS is_modifier,
              -- types a character, auto-repeat or not (key-classes.ts)
-             (p.key_code NOT IN (${MODIFIERS}) AND (p.flags & 64) = 0 AND char_length(p.key_value) = 1
-               AND ((p.flags & 20) = 0 OR (p.flags & 8) <> 0)) AS types_char
+             (p.key_code NOT IN (${MODIFIERS}) AND (p.flags & ${COMPOSING}) = 0 AND char_length(p.key_value) = 1
+               AND ((p.flags & ${SHORTCUT}) = 0 OR (p.flags & ${ALT}) <> 0)) AS types_char
       FROM paired p WHERE p.event_type = 0) t
   ),
   text_len AS (
