@@ -1,6 +1,6 @@
 /**
- * Deterministic PRNG for tests (mulberry32): a failing fuzz case reproduces
- * from its seed on every machine.
+ * The one deterministic PRNG (mulberry32): a failing fuzz case reproduces from its seed on
+ * every machine, and the load tool's --seed gives the same typists and texts.
  */
 export class SeededRandom {
   private state: number;
@@ -37,5 +37,22 @@ export class SeededRandom {
     const item = items[this.below(items.length)];
     if (item === undefined) throw new Error('pick from an empty list');
     return item;
+  }
+
+  /** Normal (Box-Muller). */
+  normal(mean = 0, sd = 1): number {
+    const u = 1 - this.next();
+    const v = this.next();
+    return mean + sd * Math.sqrt(-2 * Math.log(u)) * Math.cos(2 * Math.PI * v);
+  }
+
+  /** Log-normal with the given median and shape. */
+  logNormal(median: number, sigma: number): number {
+    return median * Math.exp(this.normal(0, sigma));
+  }
+
+  /** A child generator, so each simulated client's stream does not depend on the others. */
+  fork(): SeededRandom {
+    return new SeededRandom(Math.floor(this.next() * 2 ** 32));
   }
 }

@@ -1,46 +1,46 @@
 import { encodeMessage } from '../../shared/protocol/codec.ts';
 import { MessageType } from '../../shared/protocol/messages.ts';
 import { makeEvents } from '../../server/test/support/ingest-fixtures.ts';
-import { Random } from '../load/random.ts';
+import { SeededRandom } from '../../shared/seeded-random.ts';
 
 /**
  * Hostile frames, deterministic for a seed: random bytes, mutations of valid frames, and
  * the known decoder bombs (lengths far beyond the frame, deep nesting, prototype keys,
  * extension types msgpackr would turn into objects, binary blobs).
  */
-export function hostileFrame(rng: Random, i: number, sessionId: string): Uint8Array {
+export function hostileFrame(rng: SeededRandom, i: number, sessionId: string): Uint8Array {
   switch (i % 4) {
-    case 0: return randomBytes(rng, 1 + rng.int(256));
+    case 0: return randomBytes(rng, 1 + rng.below(256));
     case 1: return mutate(rng, validFrame(rng, sessionId));
-    case 2: return BOMBS[rng.int(BOMBS.length)]!();
-    default: return mutate(rng, BOMBS[rng.int(BOMBS.length)]!());
+    case 2: return BOMBS[rng.below(BOMBS.length)]!();
+    default: return mutate(rng, BOMBS[rng.below(BOMBS.length)]!());
   }
 }
 
-function randomBytes(rng: Random, n: number): Uint8Array {
+function randomBytes(rng: SeededRandom, n: number): Uint8Array {
   const bytes = new Uint8Array(n);
-  for (let i = 0; i < n; i++) bytes[i] = rng.int(256);
+  for (let i = 0; i < n; i++) bytes[i] = rng.below(256);
   return bytes;
 }
 
-function validFrame(rng: Random, sessionId: string): Uint8Array {
-  const pick = rng.int(3);
+function validFrame(rng: SeededRandom, sessionId: string): Uint8Array {
+  const pick = rng.below(3);
   if (pick === 0) return encodeMessage({ t: MessageType.Hello, v: 1, sessionId, lastAckedSeq: 0, client: 'hostile' });
-  if (pick === 1) return encodeMessage({ t: MessageType.Batch, seq: 1 + rng.int(5), events: makeEvents(1 + rng.int(20)) });
-  return encodeMessage({ t: MessageType.End, seq: rng.int(5) });
+  if (pick === 1) return encodeMessage({ t: MessageType.Batch, seq: 1 + rng.below(5), events: makeEvents(1 + rng.below(20)) });
+  return encodeMessage({ t: MessageType.End, seq: rng.below(5) });
 }
 
-function mutate(rng: Random, frame: Uint8Array): Uint8Array {
+function mutate(rng: SeededRandom, frame: Uint8Array): Uint8Array {
   const copy = Uint8Array.from(frame);
-  const edits = 1 + rng.int(4);
+  const edits = 1 + rng.below(4);
   for (let e = 0; e < edits && copy.length; e++) {
-    const at = rng.int(copy.length);
-    const kind = rng.int(3);
-    if (kind === 0) copy[at] = rng.int(256);
-    else if (kind === 1) copy[at] = copy[at]! ^ (1 << rng.int(8));
-    else copy[at] = [0xc1, 0xd4, 0xdd, 0xdf, 0xdb, 0xc6, 0xc7, 0xff][rng.int(8)]!;
+    const at = rng.below(copy.length);
+    const kind = rng.below(3);
+    if (kind === 0) copy[at] = rng.below(256);
+    else if (kind === 1) copy[at] = copy[at]! ^ (1 << rng.below(8));
+    else copy[at] = [0xc1, 0xd4, 0xdd, 0xdf, 0xdb, 0xc6, 0xc7, 0xff][rng.below(8)]!;
   }
-  return rng.next() < 0.2 ? copy.subarray(0, rng.int(copy.length + 1)) : copy;
+  return rng.next() < 0.2 ? copy.subarray(0, rng.below(copy.length + 1)) : copy;
 }
 
 const BOMBS: Array<() => Uint8Array> = [

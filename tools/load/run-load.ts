@@ -3,7 +3,7 @@ import * as hdr from 'hdr-histogram-js';
 import { GeneratorMonitor } from './generator-health.ts';
 import type { LoadReport, ProgressSample, TimelinePoint, Verification } from './load-report.ts';
 import { LoadClient, type EventScript } from './load-client.ts';
-import { Random } from './random.ts';
+import { SeededRandom } from '../../shared/seeded-random.ts';
 import { ReplayScript } from './replay/replay-script.ts';
 import type { ReplayLog } from './replay/replay-log.ts';
 import { RunStats } from './run-stats.ts';
@@ -85,7 +85,8 @@ export function defaultScenario(options: Pick<LoadOptions, 'clients' | 'rampUpSe
 export async function runClients(options: ClientRunOptions, onProgress?: (sample: ProgressSample) => void): Promise<{ report: LoadReport; clients: LoadClient[] }> {
   const scenario = options.scenario ?? defaultScenario(options);
   const stats = new RunStats();
-  const rng = new Random(options.seed);
+  // The load tool's own generator mapped --seed 0 to this constant; kept, so old runs replay.
+  const rng = new SeededRandom(options.seed >>> 0 || 0x9e3779b9);
   const pool = new SessionPool([...options.sessions], options.moreSessions);
   const clients: LoadClient[] = [];
   const monitor = new GeneratorMonitor();

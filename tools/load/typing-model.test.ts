@@ -1,11 +1,11 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { Random } from './random.ts';
+import { SeededRandom } from '../../shared/seeded-random.ts';
 import { TypistScript } from './typing-model.ts';
 
 /** Aggregate figures of 200 simulated typists over a minute each. */
 function population() {
-  const rng = new Random(42);
+  const rng = new SeededRandom(42);
   let events = 0, downs = 0, pairs = 0, rollovers = 0, errors = 0, backspaces = 0;
   const holds: number[] = [];
   for (let c = 0; c < 200; c++) {
@@ -53,8 +53,8 @@ test('simulated typists match the public figures of real typing (REFERENCE.md se
 });
 
 test('the same seed gives the same typing', () => {
-  const a = new TypistScript(new Random(5)).take(5000);
-  const b = new TypistScript(new Random(5)).take(5000);
+  const a = new TypistScript(new SeededRandom(5)).take(5000);
+  const b = new TypistScript(new SeededRandom(5)).take(5000);
   assert.equal(a, b);
 });
 

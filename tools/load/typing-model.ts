@@ -1,7 +1,7 @@
 import type { KeyEvent } from '../../shared/protocol/key-event.ts';
 import { KeyFlags } from '../../shared/protocol/key-event.ts';
 import { codeOf, needsShift, neighbourOf } from './qwerty.ts';
-import type { Random } from './random.ts';
+import type { SeededRandom } from '../../shared/seeded-random.ts';
 import { WORDS } from './words.ts';
 
 /**
@@ -19,7 +19,7 @@ export interface TypistProfile {
   correctionRate: number;
 }
 
-export function drawProfile(rng: Random): TypistProfile {
+export function drawProfile(rng: SeededRandom): TypistProfile {
   return {
     wpm: Math.min(140, Math.max(15, rng.normal(51.6, 20))),
     holdMedianMs: Math.min(160, Math.max(60, rng.normal(100, 15))),
@@ -39,7 +39,7 @@ export class TypistScript {
   private textPos = 0;
   private sentenceStart = true;
 
-  constructor(private readonly rng: Random, profile?: TypistProfile) {
+  constructor(private readonly rng: SeededRandom, profile?: TypistProfile) {
     this.profile = profile ?? drawProfile(rng);
   }
 

@@ -1,5 +1,5 @@
 import WebSocket from 'ws';
-import { Random } from '../../load/random.ts';
+import { SeededRandom } from '../../../shared/seeded-random.ts';
 import { ChaosEnv, rssMB } from '../harness.ts';
 import { hostileFrame } from '../hostile-frames.ts';
 import { fromChecks, type Scenario } from '../result.ts';
@@ -20,7 +20,7 @@ export const hostileFrames: Scenario = {
       const total = quick ? 2000 : 100_000;
       const [session] = await env.sessions(1);
       const url = `${ingest.url}/ws?ticket=${encodeURIComponent(session!.ticket)}`;
-      const rng = new Random(99);
+      const rng = new SeededRandom(99);
       const codes = new Map<number, number>();
       let next = 0;
       let peak = 0;
