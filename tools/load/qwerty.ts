@@ -1,16 +1,16 @@
-/** The physical key (KeyboardEvent.code) of each character on a US QWERTY keyboard. */
-const SHIFTED: Record<string, string> = { '!': '1', '@': '2', '#': '3', $: '4', '%': '5', '^': '6', '&': '7', '*': '8', '(': '9', ')': '0', '_': '-', '+': '=', '?': '/', ':': ';', '"': "'", '<': ',', '>': '.', '{': '[', '}': ']', '|': '\\', '~': '`' };
-const PUNCTUATION: Record<string, string> = { ' ': 'Space', '.': 'Period', ',': 'Comma', ';': 'Semicolon', "'": 'Quote', '/': 'Slash', '-': 'Minus', '=': 'Equal', '[': 'BracketLeft', ']': 'BracketRight', '\\': 'Backslash', '`': 'Backquote', '\n': 'Enter' };
+import { keyFor } from '../../shared/keyboard/next-key.ts';
 
+// A character's physical key (KeyboardEvent.code) and Shift come from the client's own US
+// QWERTY table (shared/keyboard/layouts.ts), so the load typist presses what a browser would
+// report; a newline is the Enter key, which types no character in that table.
 export function codeOf(char: string): string | undefined {
-  const base = SHIFTED[char] ?? char.toLowerCase();
-  if (/^[a-z]$/.test(base)) return `Key${base.toUpperCase()}`;
-  if (/^[0-9]$/.test(base)) return `Digit${base}`;
-  return PUNCTUATION[base];
+  if (char === '\n') return 'Enter';
+  return keyFor(char, 'qwerty-us')?.code;
 }
 
 export function needsShift(char: string): boolean {
-  return char in SHIFTED || (char !== char.toLowerCase() && /[A-Z]/.test(char));
+  const press = keyFor(char, 'qwerty-us');
+  return press !== null && press.shiftCode !== null;
 }
 
 // Keys around each letter: the wrong key a typist actually hits.

@@ -1,4 +1,6 @@
 import type { Page } from 'playwright-core';
+import { keyFor } from '../../../shared/keyboard/next-key.ts';
+import { SeededRandom } from '../../../shared/seeded-random.ts';
 
 /** One key transition the test sent, in the order it was sent. */
 export interface SentKey {
@@ -13,19 +15,11 @@ interface Stroke {
   shift: boolean;
 }
 
-const PUNCTUATION: Record<string, [code: string, shifted: boolean]> = {
-  ' ': ['Space', false], ',': ['Comma', false], '.': ['Period', false], ';': ['Semicolon', false], "'": ['Quote', false],
-  '!': ['Digit1', true], '?': ['Slash', true], ':': ['Semicolon', true], '-': ['Minus', false],
-};
-
-/** The US-layout key for a character, as the browser will report it. */
+/** The US-layout key for a character, as the browser will report it (the client's own table). */
 export function strokeFor(char: string): Stroke {
-  if (/^[a-z]$/.test(char)) return { code: `Key${char.toUpperCase()}`, key: char, shift: false };
-  if (/^[A-Z]$/.test(char)) return { code: `Key${char}`, key: char, shift: true };
-  if (/^[0-9]$/.test(char)) return { code: `Digit${char}`, key: char, shift: false };
-  const known = PUNCTUATION[char];
-  if (!known) throw new Error(`no test key for ${JSON.stringify(char)}`);
-  return { code: known[0], key: char, shift: known[1] };
+  const press = keyFor(char, 'qwerty-us');
+  if (!press) throw new Error(`no test key for ${JSON.stringify(char)}`);
+  return { code: press.code, key: char, shift: press.shiftCode !== null };
 }
 
 interface Timed {
@@ -35,12 +29,6 @@ interface Timed {
   key: string;
 }
 
-/** A deterministic pseudo-random source, so every run types with the same rhythm. */
-function seeded(seed: number): () => number {
-  let s = seed >>> 0;
-  return () => ((s = (Math.imul(s, 1664525) + 1013904223) >>> 0) / 2 ** 32);
-}
-
 /**
  * Types `strokes` (characters, or "Backspace") with real key presses at about `wpm`: holds of
  * 50-110 ms, one key in four pressed before the previous one is released (rollover, as in
@@ -48,7 +36,9 @@ function seeded(seed: number): () => number {
  * in the order sent.
  */
 export async function typeStrokes(page: Page, strokes: readonly string[], wpm = 100, seed = 7): Promise<SentKey[]> {
-  const random = seeded(seed);
+  // Seeded, so every run types with the same rhythm.
+  const rng = new SeededRandom(seed);
+  const random = () => rng.next();
   const intervalMs = 60_000 / (wpm * 5);
   const timeline: Timed[] = [];
   let t = 0;

@@ -1,3 +1,4 @@
+import { keyFor } from '../../keyboard/next-key.ts';
 import type { SeededRandom } from '../../seeded-random.ts';
 import type { StreamProfile } from './stream-profile.ts';
 import { wordActions } from './word-typist.ts';
@@ -19,16 +20,17 @@ const CTRL = 4;
 const ALT = 8;
 const REPEAT = 1;
 const COMPOSING = 64;
+// Keys the US QWERTY table (shared/keyboard/layouts.ts) has no character for: named keys, an
+// IME's "Process", and two characters of other layouts (é as AltGr+E, ß on the Minus key of a
+// German board), so the streams hold some keys a US board would not report.
 const NAMED: Record<string, string> = {
-  ' ': 'Space', ',': 'Comma', '.': 'Period', ';': 'Semicolon', "'": 'Quote', '@': 'Digit2', 'é': 'KeyE', 'ß': 'Minus',
+  'é': 'KeyE', 'ß': 'Minus',
   Backspace: 'Backspace', Enter: 'Enter', Tab: 'Tab', ArrowLeft: 'ArrowLeft', Shift: 'ShiftLeft', Process: 'KeyA',
 };
 
 /** The physical key for a character on a US keyboard; off-map characters get an unknown code. */
 export function codeFor(key: string): string {
-  if (/^[a-zA-Z]$/.test(key)) return `Key${key.toUpperCase()}`;
-  if (/^[0-9]$/.test(key)) return `Digit${key}`;
-  return NAMED[key] ?? 'Unidentified';
+  return keyFor(key, 'qwerty-us')?.code ?? NAMED[key] ?? 'Unidentified';
 }
 
 function lognormal(rng: SeededRandom, mean: number): number {
@@ -49,7 +51,7 @@ export function capturedKeys(rng: SeededRandom, profile: StreamProfile, text: st
 
   const press = (key: string, textPos: number, isError: boolean, extraFlags = 0, code?: string) => {
     t += lognormal(rng, profile.meanIntervalMs) * 1000;
-    const shifted = /^[A-Z@]$/.test(key);
+    const shifted = (keyFor(key, 'qwerty-us')?.shiftCode ?? null) !== null;
     const flags = extraFlags | (shifted ? SHIFT : 0);
     let dwell = lognormal(rng, profile.meanDwellMs) * 1000;
     if (shifted) emit(t - (5 + rng.below(60)) * 1000, 0, 'Shift', -1, false, SHIFT);
