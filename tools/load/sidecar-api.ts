@@ -6,21 +6,9 @@ export class ApiError extends Error {
   }
 }
 
-export interface StoredSessionSummary {
-  sessionId: string;
-  committedSeq: number;
-  ended: boolean;
-  events: number;
-  batches: number;
-  offsetSum: string;
-}
-
-export interface StoredBatch {
-  sessionId: string;
-  batchSeq: number;
-  events: number;
-  offsetSum: string;
-}
+// The shapes the sidecar's load-test endpoints answer with, as the server defines them.
+import type { StoredBatch, StoredSessionSummary } from '../../server/db/loadtest-verify.ts';
+export type { StoredBatch, StoredSessionSummary };
 
 const TIMEOUT_MS = 15_000;
 const CHUNK = 1000;
