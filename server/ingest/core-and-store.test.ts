@@ -2,8 +2,7 @@ import { test as uvu } from 'uvu';
 import * as assert from 'uvu/assert';
 import { IngestHub } from './core/hub.ts';
 import { IngestConnection } from './core/ingest-connection.ts';
-import type { ConnectionPorts } from './core/ports.ts';
-import { FakeBus, FakeClock, FakeLog, FakeSessionStore, frames, HUB_OPTIONS, identity, LIMITS, protocolTest } from './core/testing/fakes.ts';
+import { FakeBus, FakeClock, FakeLog, FakeSessionStore, frames, HUB_OPTIONS, hubPorts, identity, LIMITS, protocolTest } from './core/testing/fakes.ts';
 import { watchedClientView } from './core/testing/client-view.ts';
 import { KeystrokeWriter } from './store/keystroke-writer.ts';
 import { connectionRefused, FakeFlushStore, turns } from './store/testing/fake-flush-store.ts';
@@ -29,23 +28,10 @@ function rig() {
     failed: (sessionId, error) => failures.push({ sessionId, error }),
   });
   const client = watchedClientView();
-  const ports: ConnectionPorts = {
-    claim: (s, u, c) => hub.claim(s, u, c),
-    store: (b) => hub.store(b),
-    bufferLevel: () => hub.bufferLevel(),
-    end: (s, c, seq) => hub.end(s, c, seq),
-    watch: (s, c) => hub.watch(s, c),
-    send: (m) => client.deliver(m),
-    close: (code, reason) => {
-      client.close(code, reason);
-      conn.closed();
-      hub.remove(conn.identity.connectionId);
-    },
-    nowMs: () => clock.now(),
-    after: (ms, fn) => clock.after(ms, fn),
-    log,
-  };
-  const conn = new IngestConnection(identity(), ports, LIMITS);
+  const conn: IngestConnection = new IngestConnection(identity(), hubPorts(hub, client, clock, log, () => {
+    conn.closed();
+    hub.remove(conn.identity.connectionId);
+  }), LIMITS);
   hub.add(conn, (m) => client.deliver(m));
   return { clock, flushes, client, conn, failures, log };
 }

@@ -305,6 +305,25 @@ export interface HubClient {
   hangUp(): void;
 }
 
+/** A connection's ports onto a hub, as the adapter makes them; `gone` runs after a close. */
+export function hubPorts(hub: IngestHub, client: ClientView, clock: FakeClock, log: FakeLog, gone: () => void): ConnectionPorts {
+  return {
+    claim: (s, u, c) => hub.claim(s, u, c),
+    store: (b) => hub.store(b),
+    bufferLevel: () => hub.bufferLevel(),
+    end: (s, c, seq) => hub.end(s, c, seq),
+    watch: (s, c) => hub.watch(s, c),
+    send: (m) => client.deliver(m),
+    close: (code, reason) => {
+      client.close(code, reason);
+      gone();
+    },
+    nowMs: () => clock.now(),
+    after: (ms, fn) => clock.after(ms, fn),
+    log,
+  };
+}
+
 export function hubRig(options: Partial<HubOptions> = {}): HubRig {
   const store = new FakeSessionStore();
   const writer = new FakeWriter();
@@ -320,22 +339,7 @@ export function hubRig(options: Partial<HubOptions> = {}): HubRig {
       conn.closed();
       hub.remove(id);
     };
-    const ports: ConnectionPorts = {
-      claim: (s, u, c) => hub.claim(s, u, c),
-      store: (b) => hub.store(b),
-      bufferLevel: () => hub.bufferLevel(),
-      end: (s, c, seq) => hub.end(s, c, seq),
-      watch: (s, c) => hub.watch(s, c),
-      send: (m) => client.deliver(m),
-      close: (code, reason) => {
-        client.close(code, reason);
-        gone();
-      },
-      nowMs: () => clock.now(),
-      after: (ms, fn) => clock.after(ms, fn),
-      log,
-    };
-    const conn = new IngestConnection(identity({ ...overrides, connectionId: id }), ports, { ...LIMITS, ...limits });
+    const conn = new IngestConnection(identity({ ...overrides, connectionId: id }), hubPorts(hub, client, clock, log, gone), { ...LIMITS, ...limits });
     hub.add(conn, (m) => client.deliver(m), (fn) => client.cork(fn));
     return { conn, client, id, hangUp: gone };
   };
