@@ -6,19 +6,9 @@ import * as assert from 'uvu/assert';
 import { signedInBrowser } from './support/sidecar-fixtures.ts';
 import { sidecarSuite } from './support/sidecar-suite.ts';
 import type { TestBrowser } from './support/http-client.ts';
+import { typedEvents } from './support/import-events.ts';
 
 const env = sidecarSuite(test, { AUTH_RATE_LIMIT_ENABLED: 'false', RATE_LIMIT_PER_MINUTE: '100000' });
-
-/** Keydown and keyup for each character of `text`, 150 ms apart, in batches of 50. */
-function typedEvents(text: string) {
-  return Array.from(text).flatMap((char, i) => {
-    const code = char === ' ' ? 'Space' : `Key${char.toUpperCase()}`;
-    return [0, 1].map((type) => {
-      const n = i * 2 + type;
-      return { batchSeq: Math.floor(n / 50) + 1, batchIdx: n % 50, offsetUs: i * 150_000 + type * 80_000, type, code, key: char, textPos: i, finger: 0, isError: false, flags: 0 };
-    });
-  });
-}
 
 type Row = Record<string, any>;
 
