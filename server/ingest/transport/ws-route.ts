@@ -2,10 +2,13 @@ import uWS from 'uWebSockets.js';
 import { encodeMessage } from '../../../shared/protocol/codec.ts';
 import { MessageType, type ServerMessage } from '../../../shared/protocol/messages.ts';
 import { IngestConnection } from '../core/ingest-connection.ts';
-import type { ConnectionIdentity } from '../core/ports.ts';
+import type { IngestHub } from '../core/hub.ts';
+import type { ConnectionIdentity, ConnectionPorts } from '../core/ports.ts';
 import type { IngestMetrics } from '../../obs/ingest-metrics.ts';
-import { clientAddress } from './connection-caps.ts';
-import type { RouteDeps } from './route-deps.ts';
+import type { UpgradeGate } from './upgrade-gate.ts';
+import type { IngestLimits } from './limits.ts';
+import { clientAddress, type ConnectionCaps } from './connection-caps.ts';
+import type net from 'node:net';
 
 interface UserData {
   identity: ConnectionIdentity;
@@ -15,7 +18,17 @@ interface UserData {
   releaseCaps: () => void;
 }
 
-export type WsRouteDeps = RouteDeps;
+export interface WsRouteDeps {
+  hub: IngestHub;
+  gate: UpgradeGate;
+  limits: IngestLimits;
+  metrics: IngestMetrics;
+  portsFor: (identity: ConnectionIdentity) => Omit<ConnectionPorts, 'send' | 'close'>;
+  caps: ConnectionCaps;
+  /** Reverse proxies whose X-Forwarded-For names the client (TRUSTED_PROXIES). */
+  trustedProxies: net.BlockList | undefined;
+  capRefused: (cap: string) => void;
+}
 
 const TRANSPORT = 'ws';
 
