@@ -6,9 +6,21 @@ export class ApiError extends Error {
   }
 }
 
-// The shapes the sidecar's load-test endpoints answer with, as the server defines them.
-import type { StoredBatch, StoredSessionSummary } from '../../server/db/loadtest-verify.ts';
-export type { StoredBatch, StoredSessionSummary };
+export interface StoredSessionSummary {
+  sessionId: string;
+  committedSeq: number;
+  ended: boolean;
+  events: number;
+  batches: number;
+  offsetSum: string;
+}
+
+export interface StoredBatch {
+  sessionId: string;
+  batchSeq: number;
+  events: number;
+  offsetSum: string;
+}
 
 const TIMEOUT_MS = 15_000;
 const CHUNK = 1000;
