@@ -1,7 +1,7 @@
 import Router from '@koa/router';
 import { AnalyticsService } from '../analytics/analytics-service.ts';
 import { z } from 'zod';
-import { historyQuery, keyModelQuery, noQuery, rangeQuery, sessionAnalyticsQuery } from './analytics-input.ts';
+import { historyQuery, keyModelQuery, noQuery, rangeQuery, sessionAnalyticsQuery } from '../../shared/api/analytics.ts';
 import { requireUser, userIdOf } from './authenticate.ts';
 import { sessionIdOf, sessionNotFound } from './session-params.ts';
 import type { SidecarDeps } from './sidecar-deps.ts';

@@ -3,7 +3,7 @@ import type { Context } from 'koa';
 import { AnalyticsService } from '../analytics/analytics-service.ts';
 import { eventsExportSql, sessionsExportSql, type ExportFormat } from '../db/analytics/export-sql.ts';
 import { copyOut } from '../db/analytics/export-stream.ts';
-import { noQuery } from './analytics-input.ts';
+import { noQuery } from '../../shared/api/analytics.ts';
 import { requireUser, userIdOf } from './authenticate.ts';
 import { sessionIdOf, sessionNotFound } from './session-params.ts';
 import type { SidecarDeps } from './sidecar-deps.ts';

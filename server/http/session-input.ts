@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { PRACTICE_TEXT_MAX } from '../../shared/practice/options.ts';
-import { durationSeconds, keyboardLayout, practiceView, storableText, typingMode, wordCount } from './practice-fields.ts';
+import { durationSeconds, keyboardLayout, practiceView, storableText, typingMode, wordCount } from '../../shared/api/fields.ts';
 import { decodeCursor } from './session-cursor.ts';
 
 /** How a session is set up; known keys only, so a typo is a 400 rather than lost. */

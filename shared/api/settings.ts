@@ -1,6 +1,8 @@
 import { z } from 'zod';
-import type { StoredSettings } from '../db/user-settings.ts';
-import { caretStyle, durationSeconds, keyboardLayout, practiceView, theme, typingMode, wordCount } from './practice-fields.ts';
+import { caretStyle, durationSeconds, keyboardLayout, practiceView, theme, typingMode, wordCount } from './fields.ts';
+
+/** Saved settings as stored (jsonb): anything, checked key by key on read. */
+type StoredSettings = Record<string, unknown>;
 
 const sound = z.object({ enabled: z.boolean(), volume: z.number().min(0).max(1) });
 

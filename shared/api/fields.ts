@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { CARET_STYLES, DURATION_SECONDS, KEYBOARD_LAYOUTS, PRACTICE_VIEWS, THEMES, TYPING_MODES, WORD_COUNT } from '../../shared/practice/options.ts';
+import { CARET_STYLES, DURATION_SECONDS, KEYBOARD_LAYOUTS, PRACTICE_VIEWS, THEMES, TYPING_MODES, WORD_COUNT } from '../practice/options.ts';
 
 // The zod pieces that sessions, settings and word sets share, built from the lists in
 // shared/practice so the browser's menus and the API accept the same values.

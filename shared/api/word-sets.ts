@@ -1,6 +1,6 @@
 import { z } from 'zod';
-import { WORD_SET_LIMITS } from '../../shared/practice/options.ts';
-import { displayName, storableText } from './practice-fields.ts';
+import { WORD_SET_LIMITS } from '../practice/options.ts';
+import { displayName, storableText } from './fields.ts';
 
 /** One word: trimmed, 1..40 characters, no space or control character inside. */
 const word = z.string().trim().min(1).max(WORD_SET_LIMITS.wordMax).regex(/^[^\s\p{Cc}]+$/u, 'must be one word, without spaces');
