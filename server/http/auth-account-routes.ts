@@ -1,10 +1,9 @@
 import Router from '@koa/router';
-import { z } from 'zod';
-import { passwordProblem, PASSWORD_MAX } from '../auth/passwords.ts';
+import { passwordProblem } from '../auth/passwords.ts';
 import { findUserByEmail, findUserById, insertUser, markEmailVerified, setPassword, updateProfile } from '../db/users.ts';
 import { consumeOneTimeToken, createOneTimeToken, peekOneTimeToken, revokeAllOneTimeTokens, revokeOneTimeTokens } from '../db/one-time-tokens.ts';
 import { accountExistsMail, passwordResetMail, securityNoticeMail, verificationMail } from '../email/templates.ts';
-import { reauthenticate, reauthFields } from './reauthenticate.ts';
+import { reauthenticate } from './reauthenticate.ts';
 import { REFRESH_COOKIE, readCookie } from './cookies.ts';
 import { addressGroup, clientIp } from './client-ip.ts';
 import { HttpError } from './errors.ts';
@@ -12,13 +11,12 @@ import { AUTH_RULES, rateLimit } from './rate-limit.ts';
 import { requireUser, userIdOf } from './authenticate.ts';
 import { publicUser } from './public-user.ts';
 import { parseInput } from './validation.ts';
+import { changePasswordBody, emailBody, linkTokenBody, profilePatch, registerBody, resetPasswordBody } from '../../shared/api/auth.ts';
 import { bodyOf } from './body.ts';
 import type { SidecarDeps } from './sidecar-deps.ts';
 
 const VERIFY_MINUTES = 24 * 60;
 const RESET_MINUTES = 60;
-const email = z.email().max(320).transform((e) => e.trim());
-const token = z.string().min(20).max(200);
 
 /** Accounts: register, verify, forgot/reset and change password, profile. */
 export function authAccountRoutes(deps: SidecarDeps): Router {
@@ -37,7 +35,7 @@ export function authAccountRoutes(deps: SidecarDeps): Router {
   // The same answer, the same bcrypt work and no mail-server wait whether or not the address
   // has an account: a taken address is not revealed to the caller; its owner gets a mail.
   router.post('/register', rateLimit(deps.limiter, AUTH_RULES.register, log, ip, limits), async (ctx) => {
-    const input = parseInput(z.object({ email, password: z.string().max(PASSWORD_MAX * 4), displayName: z.string().trim().max(100).optional() }), bodyOf(ctx));
+    const input = parseInput(registerBody, bodyOf(ctx));
     const weak = passwordProblem(input.password, input.email);
     if (weak) throw new HttpError(400, 'WEAK_PASSWORD', `the password ${weak}`, { fields: { password: weak } });
     const user = await insertUser(pool, { email: input.email, passwordHash: await deps.hasher.hash(input.password), displayName: input.displayName });
@@ -54,7 +52,7 @@ export function authAccountRoutes(deps: SidecarDeps): Router {
   });
 
   router.post('/verify', async (ctx) => {
-    const input = parseInput(z.object({ token }), bodyOf(ctx));
+    const input = parseInput(linkTokenBody, bodyOf(ctx));
     const result = await consumeOneTimeToken(pool, input.token, 'email_verification');
     if (!result.ok) throw tokenError(result.code, 'verification');
     await markEmailVerified(pool, result.userId);
@@ -64,7 +62,7 @@ export function authAccountRoutes(deps: SidecarDeps): Router {
 
   // The same answer whether or not the email has an account, so it reveals none.
   router.post('/resend-verification', rateLimit(deps.limiter, AUTH_RULES.passwordReset, log, ip, limits), async (ctx) => {
-    const input = parseInput(z.object({ email }), bodyOf(ctx));
+    const input = parseInput(emailBody, bodyOf(ctx));
     const user = await findUserByEmail(pool, input.email);
     if (user?.email && !user.email_verified_at) await sendVerification(user.id, user.email);
     ctx.status = 202;
@@ -72,7 +70,7 @@ export function authAccountRoutes(deps: SidecarDeps): Router {
   });
 
   router.post('/forgot-password', rateLimit(deps.limiter, AUTH_RULES.passwordReset, log, ip, limits), async (ctx) => {
-    const input = parseInput(z.object({ email }), bodyOf(ctx));
+    const input = parseInput(emailBody, bodyOf(ctx));
     const user = await findUserByEmail(pool, input.email);
     if (user?.email && !user.is_anonymous) {
       await revokeOneTimeTokens(pool, user.id, 'password_reset');
@@ -85,7 +83,7 @@ export function authAccountRoutes(deps: SidecarDeps): Router {
   });
 
   router.post('/reset-password', rateLimit(deps.limiter, AUTH_RULES.passwordReset, log, ip, limits), async (ctx) => {
-    const input = parseInput(z.object({ token, password: z.string().max(PASSWORD_MAX * 4), code: z.string().trim().max(20).optional() }), bodyOf(ctx));
+    const input = parseInput(resetPasswordBody, bodyOf(ctx));
     // Checked before the link is used up, so a mistyped 2FA code does not burn the link.
     const peeked = await peekOneTimeToken(pool, input.token, 'password_reset');
     if (!peeked.ok) throw tokenError(peeked.code, 'reset');
@@ -116,7 +114,7 @@ export function authAccountRoutes(deps: SidecarDeps): Router {
 
   router.post('/change-password', requireUser(deps.tokens), async (ctx) => {
     const userId = userIdOf(ctx);
-    const input = parseInput(z.object({ currentPassword: reauthFields.password, code: reauthFields.code, newPassword: z.string().max(PASSWORD_MAX * 4) }), bodyOf(ctx));
+    const input = parseInput(changePasswordBody, bodyOf(ctx));
     const user = await reauthenticate(ctx, deps, userId, { password: input.currentPassword, code: input.code }, 'change_password').catch((error: unknown) => {
       // The form's field is currentPassword.
       if (error instanceof HttpError && error.code === 'INVALID_CREDENTIALS') throw new HttpError(400, 'INVALID_CREDENTIALS', 'the current password is wrong', { fields: { currentPassword: 'wrong password' } });
@@ -142,7 +140,7 @@ export function authAccountRoutes(deps: SidecarDeps): Router {
 
   router.patch('/me', requireUser(deps.tokens), async (ctx) => {
     const userId = userIdOf(ctx);
-    const input = parseInput(z.object({ displayName: z.string().trim().max(100).optional(), email: email.optional() }).strict(), bodyOf(ctx));
+    const input = parseInput(profilePatch, bodyOf(ctx));
     if (input.email !== undefined) {
       const before = await findUserById(pool, userId);
       if (before?.is_anonymous) throw new HttpError(403, 'ACCOUNT_REQUIRED', 'register an account to have an email (your sessions come with you)');

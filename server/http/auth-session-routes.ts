@@ -1,5 +1,4 @@
 import Router from '@koa/router';
-import { z } from 'zod';
 import { findUserByEmail } from '../db/users.ts';
 import { REFRESH_COOKIE, readCookie } from './cookies.ts';
 import { addressGroup, clientIp } from './client-ip.ts';
@@ -8,11 +7,10 @@ import { AUTH_RULES, rateLimit } from './rate-limit.ts';
 import { requireUser, userIdOf } from './authenticate.ts';
 import { clearSignInCookies, completeSignIn, issueCookies } from './sign-in.ts';
 import { parseInput } from './validation.ts';
+import { deviceIdParam, loginBody } from '../../shared/api/auth.ts';
 import { bodyOf } from './body.ts';
 import type { SidecarDeps } from './sidecar-deps.ts';
 import { describeDevice } from '../auth/device-label.ts';
-
-const loginInput = z.object({ email: z.string().trim().min(3).max(320), password: z.string().min(1).max(1024) });
 
 /** Signing in and out: login (step one of two with 2FA), refresh rotation, logout, devices. */
 export function authSessionRoutes(deps: SidecarDeps): Router {
@@ -22,7 +20,7 @@ export function authSessionRoutes(deps: SidecarDeps): Router {
   const limits = config.security.authRateLimit;
 
   router.post('/login', rateLimit(deps.limiter, AUTH_RULES.login, log, ip, limits), async (ctx) => {
-    const input = parseInput(loginInput, bodyOf(ctx));
+    const input = parseInput(loginBody, bodyOf(ctx));
     const found = await findUserByEmail(deps.pool, input.email);
     const user = found && !found.is_anonymous && found.password_hash ? found : undefined;
     // Known or not, the same throttle and the same bcrypt comparison (against a dummy hash
@@ -96,7 +94,7 @@ export function authSessionRoutes(deps: SidecarDeps): Router {
   });
 
   router.delete('/devices/:id', requireUser(deps.tokens), async (ctx) => {
-    const id = parseInput(z.object({ id: z.uuid() }), ctx.params).id;
+    const id = parseInput(deviceIdParam, ctx.params).id;
     if (!(await deps.refreshTokens.revokeFamily(userIdOf(ctx), id, 'revoked_by_user'))) throw new HttpError(404, 'DEVICE_NOT_FOUND', 'no such signed-in device');
     ctx.status = 204;
   });

@@ -1,5 +1,4 @@
 import Router from '@koa/router';
-import { z } from 'zod';
 import { consumeOneTimeToken, createOneTimeToken, revokeAllOneTimeTokens, revokeOneTimeTokens } from '../db/one-time-tokens.ts';
 import { findUserByEmail, setProvenEmail } from '../db/users.ts';
 import { emailChangeMail, emailChangedMail, emailChangeTakenMail, passwordResetMail, securityNoticeMail } from '../email/templates.ts';
@@ -9,8 +8,9 @@ import { bodyOf } from './body.ts';
 import { clientIp } from './client-ip.ts';
 import { HttpError } from './errors.ts';
 import { rateLimit, type RateRule } from './rate-limit.ts';
-import { reauthenticate, reauthFields } from './reauthenticate.ts';
+import { reauthenticate } from './reauthenticate.ts';
 import { parseInput } from './validation.ts';
+import { emailChangeBody, linkTokenBody } from '../../shared/api/auth.ts';
 import type { SidecarDeps } from './sidecar-deps.ts';
 
 const CONFIRM_MINUTES = 24 * 60;
@@ -18,8 +18,6 @@ const UNDO_MINUTES = 7 * 24 * 60;
 const RESET_MINUTES = 60;
 // Each request mails two addresses: few per account, so it cannot be used to bomb a mailbox.
 const EMAIL_CHANGE_RULE: RateRule = { name: 'email_change', limit: 5, windowMs: 60 * 60_000, shared: true };
-const email = z.email().max(320).transform((e) => e.trim());
-const token = z.string().min(20).max(200);
 
 /**
  * Changing an account's email without letting a thief (or a squatter) take the account:
@@ -41,7 +39,7 @@ export function emailChangeRoutes(deps: SidecarDeps): Router {
     const userId = userIdOf(ctx);
     // The password is optional here: an account made through Google confirms with a fresh
     // Google sign-in instead (reauthenticate says which it needs).
-    const input = parseInput(z.object({ email, password: reauthFields.password.optional(), code: reauthFields.code }).strict(), bodyOf(ctx));
+    const input = parseInput(emailChangeBody, bodyOf(ctx));
     const user = await reauthenticate(ctx, deps, userId, input, 'email_change');
     if (user.email.toLowerCase() === input.email.toLowerCase()) throw new HttpError(400, 'EMAIL_UNCHANGED', 'this is already the account\'s email', { fields: { email: 'unchanged' } });
     const taken = await findUserByEmail(pool, input.email);
@@ -59,7 +57,7 @@ export function emailChangeRoutes(deps: SidecarDeps): Router {
   });
 
   router.post('/confirm', async (ctx) => {
-    const input = parseInput(z.object({ token }), bodyOf(ctx));
+    const input = parseInput(linkTokenBody, bodyOf(ctx));
     const used = await consumeOneTimeToken(pool, input.token, 'email_change');
     if (!used.ok) throw tokenError(used.code, 'email change');
     const previous = used.previousEmail!;
@@ -74,7 +72,7 @@ export function emailChangeRoutes(deps: SidecarDeps): Router {
   });
 
   router.post('/undo', async (ctx) => {
-    const input = parseInput(z.object({ token }), bodyOf(ctx));
+    const input = parseInput(linkTokenBody, bodyOf(ctx));
     const used = await consumeOneTimeToken(pool, input.token, 'email_change_undo');
     if (!used.ok) throw tokenError(used.code, 'email change');
     if (!(await setProvenEmail(pool, used.userId, used.email))) {

@@ -6,16 +6,16 @@ import { OAuthFailure } from '../auth/oauth-failure.ts';
 import { newAuthorizationSecrets } from '../auth/oauth-flow.ts';
 import { hashToken } from '../auth/secrets.ts';
 import { decryptSecret, encryptSecret } from '../auth/totp-crypto.ts';
-import { z } from 'zod';
 import { findOrCreateOAuthAccount, linkOAuthIdentity } from '../db/oauth-accounts.ts';
 import { findUserById } from '../db/users.ts';
 import { securityNoticeMail } from '../email/templates.ts';
 import { requireUser, userIdOf } from './authenticate.ts';
 import { bodyOf } from './body.ts';
 import { clientIp } from './client-ip.ts';
-import { reauthenticate, reauthFields } from './reauthenticate.ts';
+import { reauthenticate } from './reauthenticate.ts';
 import { STEP_COOKIE } from './two-factor-routes.ts';
 import { parseInput } from './validation.ts';
+import { googleLinkBody } from '../../shared/api/auth.ts';
 import { consumeOAuthState, saveOAuthState } from '../db/oauth-states.ts';
 import { readCookie, setCookie } from './cookies.ts';
 import { HttpError } from './errors.ts';
@@ -86,7 +86,7 @@ export function googleOAuthRoutes(deps: SidecarDeps): Router {
   router.post('/link', requireUser(deps.tokens), async (ctx) => {
     const client = configured();
     const userId = userIdOf(ctx);
-    const input = parseInput(z.object({ password: reauthFields.password.optional(), code: reauthFields.code }), bodyOf(ctx));
+    const input = parseInput(googleLinkBody, bodyOf(ctx));
     const user = await findUserById(pool, userId);
     if (!user) throw new HttpError(401, 'TOKEN_INVALID', 'the account no longer exists');
     if (!user.is_anonymous) await reauthenticate(ctx, deps, userId, input, 'google_link');

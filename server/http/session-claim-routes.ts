@@ -1,14 +1,12 @@
 import Router from '@koa/router';
-import { z } from 'zod';
 import { claimAnonymousUser } from '../db/anonymous-claims.ts';
 import { findUserById } from '../db/users.ts';
 import { requireUser, userIdOf } from './authenticate.ts';
 import { bodyOf } from './body.ts';
 import { HttpError } from './errors.ts';
 import { parseInput } from './validation.ts';
+import { claimBody } from '../../shared/api/sessions.ts';
 import type { SidecarDeps } from './sidecar-deps.ts';
-
-const claimInput = z.object({ anonymousAccessToken: z.string().min(1).max(4096) }).strict();
 
 /**
  * POST /api/sessions/claim: after signing up or in, the browser hands over the access token
@@ -21,7 +19,7 @@ export function sessionClaimRoutes(deps: SidecarDeps): Router {
 
   router.post('/claim', requireUser(deps.tokens), async (ctx) => {
     const accountId = userIdOf(ctx);
-    const input = parseInput(claimInput, bodyOf(ctx));
+    const input = parseInput(claimBody, bodyOf(ctx));
     const account = await findUserById(deps.pool, accountId);
     if (!account) throw new HttpError(401, 'TOKEN_INVALID', 'the account no longer exists');
     if (account.is_anonymous) throw new HttpError(403, 'ACCOUNT_REQUIRED', 'sign up or sign in to an account to keep these sessions');

@@ -1,6 +1,5 @@
 import Router from '@koa/router';
 import type { Context } from 'koa';
-import { z } from 'zod';
 import { hashBackupCode, verifyTotp } from '../auth/second-factor.ts';
 import { encryptSecret } from '../auth/totp-crypto.ts';
 import { newBackupCodes, newTotpSecret, otpauthUri } from '../auth/two-factor-setup.ts';
@@ -8,17 +7,17 @@ import { deleteSecondFactor, enableWithBackupCodes, replaceBackupCodes, saveUnco
 import { findUserById } from '../db/users.ts';
 import { addressGroup, clientIp } from './client-ip.ts';
 import { REFRESH_COOKIE, clearCookie, readCookie } from './cookies.ts';
-import { reauthenticate, reauthFields } from './reauthenticate.ts';
+import { reauthenticate } from './reauthenticate.ts';
 import { securityNoticeMail } from '../email/templates.ts';
 import { HttpError } from './errors.ts';
 import { AUTH_RULES, rateLimit } from './rate-limit.ts';
 import { requireUser, userIdOf } from './authenticate.ts';
 import { completeSignIn } from './sign-in.ts';
 import { parseInput } from './validation.ts';
+import { codeAndPasswordBody, loginSecondStepBody, passwordAndCodeBody, passwordBody } from '../../shared/api/auth.ts';
 import { bodyOf } from './body.ts';
 import type { SidecarDeps } from './sidecar-deps.ts';
 
-const code = z.string().trim().min(1).max(32);
 /** Carries the 2FA step token after a Google sign-in: a cookie, never a URL that logs keep. */
 export const STEP_COOKIE = 'ff_2fa';
 
@@ -43,7 +42,7 @@ export function twoFactorRoutes(deps: SidecarDeps): Router {
 
   router.post('/2fa/setup', signedIn, async (ctx) => {
     const userId = userIdOf(ctx);
-    const input = parseInput(z.object({ password: reauthFields.password }), bodyOf(ctx));
+    const input = parseInput(passwordBody, bodyOf(ctx));
     if (await deps.secondFactor.isEnabled(userId)) throw alreadyEnabled();
     const user = await reauthenticate(ctx, deps, userId, input, '2fa_setup');
     const secret = newTotpSecret();
@@ -54,7 +53,7 @@ export function twoFactorRoutes(deps: SidecarDeps): Router {
 
   router.post('/2fa/enable', signedIn, async (ctx) => {
     const userId = userIdOf(ctx);
-    const input = parseInput(z.object({ code, password: reauthFields.password }), bodyOf(ctx));
+    const input = parseInput(codeAndPasswordBody, bodyOf(ctx));
     const state = await totpState(pool, userId);
     if (state.kind === 'enabled') throw alreadyEnabled();
     if (state.kind === 'none') throw new HttpError(409, 'TWO_FACTOR_NOT_SET_UP', 'start the setup first');
@@ -75,7 +74,7 @@ export function twoFactorRoutes(deps: SidecarDeps): Router {
 
   router.post('/2fa/backup-codes', signedIn, async (ctx) => {
     const userId = userIdOf(ctx);
-    const input = parseInput(z.object({ code, password: reauthFields.password }), bodyOf(ctx));
+    const input = parseInput(codeAndPasswordBody, bodyOf(ctx));
     if (!(await deps.secondFactor.isEnabled(userId))) throw notEnabled();
     const user = await reauthenticate(ctx, deps, userId, input, '2fa_backup_codes');
     const backupCodes = newBackupCodes();
@@ -86,7 +85,7 @@ export function twoFactorRoutes(deps: SidecarDeps): Router {
 
   router.post('/2fa/disable', signedIn, async (ctx) => {
     const userId = userIdOf(ctx);
-    const input = parseInput(z.object({ password: reauthFields.password, code }), bodyOf(ctx));
+    const input = parseInput(passwordAndCodeBody, bodyOf(ctx));
     if (!(await deps.secondFactor.isEnabled(userId))) throw notEnabled();
     const user = await reauthenticate(ctx, deps, userId, input, '2fa_disable');
     await deleteSecondFactor(pool, userId);
@@ -98,7 +97,7 @@ export function twoFactorRoutes(deps: SidecarDeps): Router {
   // it has its own key and audience, so it opens nothing else, and it opens one sign-in at
   // most. Wrong codes count toward the same throttle as wrong passwords.
   router.post('/login/2fa', perIp, async (ctx) => {
-    const input = parseInput(z.object({ twoFactorToken: z.string().min(1).max(4096).optional(), code }), bodyOf(ctx));
+    const input = parseInput(loginSecondStepBody, bodyOf(ctx));
     const step = deps.tokens.verify('login-2fa', input.twoFactorToken ?? readCookie(ctx, STEP_COOKIE));
     if (!step.ok) {
       const expired = step.code === 'TOKEN_EXPIRED';

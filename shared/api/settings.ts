@@ -1,5 +1,8 @@
 import { z } from 'zod';
 import { caretStyle, durationSeconds, keyboardLayout, practiceView, theme, typingMode, wordCount } from './fields.ts';
+import { DEFAULT_SETTINGS } from './settings-defaults.ts';
+
+export { DEFAULT_SETTINGS };
 
 /** Saved settings as stored (jsonb): anything, checked key by key on read. */
 type StoredSettings = Record<string, unknown>;
@@ -21,20 +24,9 @@ const fields = {
   caretStyle,
 };
 
+/** The settings of an account (GET/PATCH /api/settings); the one definition, client and server. */
 export type Settings = { [K in keyof typeof fields]: z.infer<(typeof fields)[K]> };
-
-export const DEFAULT_SETTINGS: Settings = {
-  theme: 'default',
-  mode: 'timed',
-  duration: 30,
-  wordCount: 25,
-  view: 'ticker',
-  wordSetId: null,
-  keyboardLayout: 'qwerty-us',
-  sound: { enabled: false, volume: 0.5 },
-  stopOnError: false,
-  caretStyle: 'line',
-};
+export type SettingKey = keyof Settings;
 
 /** A PATCH: any known setting, `sound` in part; an unknown key is refused, not stored. */
 export const settingsPatch = z
@@ -51,6 +43,10 @@ export const settingsPatch = z
     caretStyle: fields.caretStyle.optional(),
   })
   .strict();
+export type SettingsPatch = z.input<typeof settingsPatch>;
+
+/** The answer of GET and PATCH /api/settings. */
+export const settingsAnswer = z.strictObject({ settings: z.strictObject({ ...fields, sound: sound.strict() }) });
 
 /**
  * The defaults with what the user stored on top, key by key. A stored value that is no
