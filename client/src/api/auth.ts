@@ -1,9 +1,7 @@
+import type { TokenAnswer } from '../../../shared/api/auth.ts';
 import { ApiError, requestJson, type RequestOptions } from './http.ts';
 
-export interface TokenAnswer {
-  accessToken: string;
-  expiresIn: number;
-}
+export type { TokenAnswer };
 
 const CSRF_COOKIE = 'ff_csrf';
 const RENEW_MARGIN_MS = 30_000;

@@ -1,24 +1,12 @@
-import type { StoredKeystroke } from '../../../shared/metrics/keystroke.ts';
 import type { KeyModel, RangeAnalytics, SessionAnalytics, TrendPoint } from '../../../shared/metrics/analytics-types.ts';
+import type { KeyProgressPoint } from '../../../shared/api/analytics.ts';
+import type { IngestTicket, SessionDetail, SessionPage, SessionSummary } from '../../../shared/api/sessions.ts';
+import type { ExportedEvent } from '../../../shared/api/transfer.ts';
 import type { Auth } from './auth.ts';
 
-export interface SessionListItem {
-  id: string;
-  mode: string;
-  startedAt: string;
-  endedAt: string | null;
-  eventCount: number;
-  durationMs: number | null;
-  wpm: number | null;
-  rawWpm: number | null;
-  accuracy: number | null;
-  practiceTextLength: number;
-}
-
-export interface SessionDetail extends SessionListItem {
-  practiceText: string;
-  keyboardLayout: string;
-}
+/** A row of the history (GET /api/sessions): the session without its practice text. */
+export type SessionListItem = SessionSummary;
+export type { ExportedEvent, KeyProgressPoint, SessionDetail };
 
 export interface HistoryFilter {
   from?: string;
@@ -30,7 +18,7 @@ export interface HistoryFilter {
 export class HistoryApi {
   constructor(private readonly auth: Auth) {}
 
-  async list(filter: HistoryFilter, limit: number, offset: number): Promise<{ sessions: SessionListItem[]; total: number }> {
+  async list(filter: HistoryFilter, limit: number, offset: number): Promise<SessionPage> {
     const query = new URLSearchParams({ limit: String(limit), offset: String(offset) });
     for (const [key, value] of Object.entries(filter)) if (value) query.set(key, value);
     return this.auth.request(`/api/sessions?${query}`);
@@ -75,19 +63,7 @@ export class HistoryApi {
     return (await this.auth.request<{ points: KeyProgressPoint[] }>(`/api/analytics/keys/${encodeURIComponent(letter)}`)).points;
   }
 
-  watchTicket(id: string): Promise<{ ticket: string; ingestUrl: string }> {
+  watchTicket(id: string): Promise<IngestTicket> {
     return this.auth.request(`/api/sessions/${encodeURIComponent(id)}/watch-ticket`, { method: 'POST' });
   }
 }
-
-/** One row of the events export (export-sql.ts): a stored keystroke with its session. */
-export interface KeyProgressPoint {
-  sessionId: string;
-  startedAt: string;
-  hits: number;
-  misses: number;
-  /** Mean transition time of the letter's hits, ms. */
-  meanMs: number | null;
-}
-
-export type ExportedEvent = StoredKeystroke & { sessionId: string };

@@ -1,18 +1,9 @@
+import type { PublicConfig } from '../../../shared/api/system.ts';
+import type { WordSet, WordSetSummary } from '../../../shared/api/word-sets.ts';
 import type { Auth } from './auth.ts';
 import { requestJson } from './http.ts';
 
-export interface PublicConfig {
-  ingestUrl: string;
-  version: string;
-  googleOAuth?: boolean;
-}
-
-export interface WordSetSummary {
-  id: string;
-  name: string;
-  wordCount: number;
-  builtIn: boolean;
-}
+export type { PublicConfig, WordSetSummary };
 
 /** GET /api/config: public, no sign-in needed. */
 export function fetchConfig(): Promise<PublicConfig> {
@@ -24,5 +15,5 @@ export async function listWordSets(auth: Auth): Promise<WordSetSummary[]> {
 }
 
 export async function wordSetWords(auth: Auth, id: string): Promise<string[]> {
-  return (await auth.request<{ wordSet: { words: string[] } }>(`/api/word-sets/${id}`)).wordSet.words;
+  return (await auth.request<{ wordSet: WordSet }>(`/api/word-sets/${id}`)).wordSet.words;
 }
