@@ -107,7 +107,7 @@ export const AUTH_ROUTES: readonly RouteSpec[] = [
   route('GET', '/auth/devices', 'user', [200], { response: auth.devicesAnswer }),
   route('DELETE', '/auth/devices/:id', 'user', [204, 400, 404]),
   route('GET', '/auth/google/start', 'public', [302, 501], { answer: 'redirect' }),
-  route('GET', '/auth/google/callback', 'public', [302], { answer: 'redirect' }),
+  route('GET', '/auth/google/callback', 'public', [302, 501], { answer: 'redirect' }),
   // Accounts
   route('POST', '/auth/register', 'public', [202, 400], { body: auth.registerBody, response: auth.registerAnswer }),
   route('POST', '/auth/verify', 'public', [200, 400], { body: auth.linkTokenBody, response: auth.verifiedAnswer }),
