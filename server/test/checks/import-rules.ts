@@ -16,6 +16,7 @@ export interface ImportRule {
 export const IMPORT_RULES: ImportRule[] = [
   { from: 'shared/', forbidPaths: ['server/', 'client/'], forbidPackages: ['node:'], why: 'shared/ runs in the browser and in Node' },
   { from: 'client/', forbidPaths: ['server/'], why: 'the client talks to the server over HTTP and WebSocket only' },
+  { from: 'client/', forbidPackages: ['zod'], why: 'the page takes the API\'s types from shared/api, not its schemas (conformance/client-api-imports.test.ts)' },
   { from: 'server/', forbidPaths: ['client/'], why: 'the server does not build on client code' },
   { from: 'server/ingest/', forbidPaths: ['server/http/'], forbidPackages: ['koa', '@koa/', 'koa-helmet'], why: 'the ingest server never imports koa' },
   { from: 'server/http/', forbidPaths: ['server/ingest/'], forbidPackages: ['uWebSockets.js'], why: 'the sidecar never imports uWebSockets.js' },
