@@ -39,8 +39,17 @@ export const googleLinkBody = z.object({ password: reauthFields.password.optiona
 export const deviceIdParam = z.object({ id: z.uuid() });
 
 export type RegisterBody = z.input<typeof registerBody>;
+export type LinkTokenBody = z.input<typeof linkTokenBody>;
+export type EmailBody = z.input<typeof emailBody>;
+export type ResetPasswordBody = z.input<typeof resetPasswordBody>;
+export type ChangePasswordBody = z.input<typeof changePasswordBody>;
 export type LoginBody = z.input<typeof loginBody>;
+export type LoginSecondStepBody = z.input<typeof loginSecondStepBody>;
 export type ProfilePatch = z.input<typeof profilePatch>;
+export type PasswordBody = z.input<typeof passwordBody>;
+export type CodeAndPasswordBody = z.input<typeof codeAndPasswordBody>;
+export type EmailChangeBody = z.input<typeof emailChangeBody>;
+export type GoogleLinkBody = z.input<typeof googleLinkBody>;
 
 const isoTime = z.iso.datetime({ offset: true });
 

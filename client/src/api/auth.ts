@@ -1,4 +1,5 @@
 import type { TokenAnswer } from '../../../shared/api/auth.ts';
+import type { ClaimBody } from '../../../shared/api/sessions.ts';
 import { ApiError, requestJson, type RequestOptions } from './http.ts';
 
 export type { TokenAnswer };
@@ -79,7 +80,7 @@ export class Auth {
     this.signIns++;
     this.accept(answer);
     if (anonymousToken) {
-      await this.request('/api/sessions/claim', { method: 'POST', body: { anonymousAccessToken: anonymousToken } }).catch((error) => {
+      await this.request('/api/sessions/claim', { method: 'POST', body: { anonymousAccessToken: anonymousToken } satisfies ClaimBody }).catch((error) => {
         // Not anonymous after all, or already claimed: the sign-in itself stands.
         if (!(error instanceof ApiError)) throw error;
       });
