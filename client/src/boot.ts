@@ -69,7 +69,7 @@ export function createServices(): AppServices {
   auth.onchange = () => void account.reload().then(async () => {
     await settings.attach(auth, account.user?.isAnonymous ?? true).catch((error: unknown) => console.warn('settings not loaded', error));
     await delivery.drainEarlier(auth.userId);
-    await delivery.retryNow();
+    delivery.retryNow();
   });
   return { auth, sessions, settings, wordSets, connection, delivery, sounds, test, account, router, prefs, learn };
 }

@@ -85,7 +85,7 @@ test('backup, change, restore: every table is back to the backed-up rows', async
   const [dump] = files(BACKUP_NAME);
   assert.ok(dump, `no backup file in ${fs.readdirSync(backupDir).join(', ')}`);
   assert.not.ok(backup.stdout.includes(new URL(url).password), 'the database password was printed');
-  assert.is(fs.statSync(path.join(backupDir, dump!)).mode & 0o077, 0, 'a backup must be readable by its owner only');
+  assert.is(fs.statSync(path.join(backupDir, dump)).mode & 0o077, 0, 'a backup must be readable by its owner only');
   assert.not.ok(fs.readdirSync(backupDir).some((f) => f.endsWith('.partial')));
 
   // Change everything a restore must undo: delete a session (its keystrokes follow by
@@ -100,13 +100,13 @@ test('backup, change, restore: every table is back to the backed-up rows', async
   assert.equal([changed.users, changed.sessions, changed.keystrokes], [6, 9, 9_000]);
   assert.is.not(changed.keystrokes_md5, before.keystrokes_md5);
 
-  const refused = await runScript('restore.sh', [path.join(backupDir, dump!)], { DATABASE_URL: url, BACKUP_DIR: backupDir });
+  const refused = await runScript('restore.sh', [path.join(backupDir, dump)], { DATABASE_URL: url, BACKUP_DIR: backupDir });
   assert.is.not(refused.code, 0);
   assert.match(refused.stderr, /--yes-i-am-sure/);
   assert.equal(await state(), changed, 'a refused restore changed the database');
   assert.equal(files(SAFETY_NAME), [], 'a refused restore took a safety dump');
 
-  const restore = await runScript('restore.sh', [path.join(backupDir, dump!), '--yes-i-am-sure'], { DATABASE_URL: url, BACKUP_DIR: backupDir });
+  const restore = await runScript('restore.sh', [path.join(backupDir, dump), '--yes-i-am-sure'], { DATABASE_URL: url, BACKUP_DIR: backupDir });
   assert.is(restore.code, 0, `${restore.stdout}\n${restore.stderr}`);
   assert.equal(await state(), before);
   assert.match(restore.stdout, /public\.keystrokes\s+10000\s+10000\s+ok/);
@@ -118,7 +118,7 @@ test('backup, change, restore: every table is back to the backed-up rows', async
   // The safety dump holds the database as it was just before the restore.
   const [safety] = files(SAFETY_NAME);
   assert.ok(safety, 'no safety dump');
-  const safetyRows = await run('pg_restore', ['--data-only', '--table=keystrokes', '--file=-', path.join(backupDir, safety!)]);
+  const safetyRows = await run('pg_restore', ['--data-only', '--table=keystrokes', '--file=-', path.join(backupDir, safety)]);
   assert.is(safetyRows.code, 0, safetyRows.stderr);
   const copyBlock = safetyRows.stdout.split('\n').filter((line) => /^[0-9a-f-]{36}\t/.test(line));
   assert.is(copyBlock.length, 9_000);
@@ -230,7 +230,7 @@ esac
     await query(`DELETE FROM keystrokes WHERE batch_seq > 5; INSERT INTO users (email) VALUES ('compose@example.test')`);
     assert.is.not((await state()).keystrokes, before.keystrokes);
 
-    const restore = await runScript('restore.sh', [path.join(composeBackups, dump!), '--yes-i-am-sure', '--compose'], env);
+    const restore = await runScript('restore.sh', [path.join(composeBackups, dump), '--yes-i-am-sure', '--compose'], env);
     assert.is(restore.code, 0, restore.stdout + restore.stderr);
     assert.equal(await state(), before);
     const calls = fs.readFileSync(log, 'utf8').trim().split('\n').map((c) => c.replace(/^compose -f \S+ --env-file \S+ /, ''));

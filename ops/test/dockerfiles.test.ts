@@ -125,6 +125,15 @@ test('nginx.conf: every location that sets headers repeats the security headers'
       assert.ok(new RegExp(`add_header\\s+${name}\\s+"${value.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}"\\s+always;`, 'i').test(scope), `${name} missing in a scope:\n${scope.slice(0, 200)}`);
     }
   }
+  // The repeated lines are the server's lines to the letter (the policy included), so editing
+  // one copy of the content security policy and not the others fails here.
+  const headerLines = (scope: string) => new Map([...scope.matchAll(/add_header\s+(\S+)\s+("[^"]*")\s+always;/g)].map((m) => [m[1]!.toLowerCase(), m[2]!]));
+  const serverHeaders = headerLines(server);
+  assert.ok(serverHeaders.has('content-security-policy'));
+  for (const location of locations.filter((l) => l[2]!.includes('add_header'))) {
+    const own = headerLines(location[2]!);
+    for (const [name, value] of serverHeaders) assert.is(own.get(name), value, `${name} in location ${location[1]!.trim()}`);
+  }
 });
 
 /** The paths Traefik sends to the sidecar or ingest, from their routers' rules in compose. */

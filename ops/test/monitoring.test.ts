@@ -2,7 +2,6 @@
 // registers, and DEPLOY.md's metrics table lists exactly FingerFlow's own metrics.
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import YAML from 'yaml';

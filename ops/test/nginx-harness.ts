@@ -40,7 +40,7 @@ export async function startNginx(serverBlock: string, webRoot: string, options: 
   const syntax = await new Promise<{ code: number | null; stderr: string }>((resolve) => {
     const check = spawn(NGINX_BINARY, ['-t', '-p', dir, '-c', conf], { stdio: ['ignore', 'ignore', 'pipe'], ...identity });
     let stderr = '';
-    check.stderr!.on('data', (c: Buffer) => (stderr += c.toString()));
+    check.stderr.on('data', (c: Buffer) => (stderr += c.toString()));
     check.once('close', (code) => resolve({ code, stderr }));
   });
   if (syntax.code !== 0) throw new Error(`nginx -t failed: ${syntax.stderr}`);

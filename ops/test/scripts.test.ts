@@ -7,6 +7,7 @@ import fs from 'node:fs';
 import http from 'node:http';
 import os from 'node:os';
 import path from 'node:path';
+import { stripVTControlCharacters } from 'node:util';
 import type { AddressInfo } from 'node:net';
 import { freePort } from '../../server/test/support/test-postgres.ts';
 import { REPO_ROOT, run, runScript } from './support.ts';
@@ -226,7 +227,7 @@ test('make help lists every target once, each marked local, compose or both', as
   }
   const result = await run('make', ['--no-print-directory', 'help']);
   assert.is(result.code, 0, result.stderr);
-  const lines = result.stdout.replace(/\u001b\[[0-9;]*m/g, '').split('\n').filter(Boolean);
+  const lines = stripVTControlCharacters(result.stdout).split('\n').filter(Boolean);
   assert.is(lines.length, documented.length, result.stdout);
   for (const target of documented) {
     const line = lines.filter((l) => l.trim().split(/\s+/)[0] === target);

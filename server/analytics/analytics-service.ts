@@ -1,10 +1,10 @@
 import type pg from 'pg';
 import type { KeyModel, PersonalBest, RangeAnalytics, SessionAnalytics, TrendPoint } from '../../shared/metrics/analytics-types.ts';
-import { completeSessions, ownsSession, queryBests, queryKeyModel, queryTrend, sessionsInRange } from '../db/analytics/history-query.ts';
-import { queryRangeAnalytics } from '../db/analytics/range-query.ts';
-import { queryKeyProgress, type KeyProgressPoint } from '../db/analytics/key-progress-sql.ts';
-import { refreshSessions } from '../db/analytics/refresh.ts';
-import { cachedSessionAnalytics, computeSessionAnalytics, storeSessionAnalytics } from '../db/analytics/session-query.ts';
+import { completeSessions, ownsSession, queryBests, queryKeyModel, queryTrend, sessionsInRange } from './queries/history-query.ts';
+import { queryRangeAnalytics } from './queries/range-query.ts';
+import { queryKeyProgress, type KeyProgressPoint } from './queries/key-progress-sql.ts';
+import { refreshSessions } from './cache/refresh.ts';
+import { cachedSessionAnalytics, computeSessionAnalytics, storeSessionAnalytics } from './queries/session-query.ts';
 
 /** Fatigue windows of a minute unless asked otherwise: long enough for a stable speed. */
 export const DEFAULT_FATIGUE_WINDOW_SEC = 60;
@@ -17,7 +17,7 @@ export interface SessionQuery {
 
 /**
  * The analytics use cases, transport-free: who may read what, when the cache is brought
- * up to date, and what is cached. Every figure comes from SQL (server/db/analytics); this
+ * up to date, and what is cached. Every figure comes from SQL (sql/, queries/); this
  * layer only decides which statements run. `undefined` means "not the user's session".
  */
 export class AnalyticsService {
@@ -68,15 +68,6 @@ export class AnalyticsService {
   async keyProgress(userId: string, letter: string): Promise<KeyProgressPoint[]> {
     await this.refresh(await sessionsInRange(this.pool, userId));
     return queryKeyProgress(this.pool, userId, letter);
-  }
-
-  /** Brings the per-session cache of the user's sessions up to date (the exports need it). */
-  async refreshUser(userId: string): Promise<void> {
-    await this.refresh(await sessionsInRange(this.pool, userId));
-  }
-
-  async ownsSession(userId: string, sessionId: string): Promise<boolean> {
-    return ownsSession(this.pool, userId, sessionId);
   }
 
   private async refresh(ids: readonly string[]): Promise<void> {

@@ -51,7 +51,7 @@ export class SignInLiveness {
     const live = rows.length > 0;
     if (this.listening && generation === (this.generation.get(userId) ?? 0)) {
       let families = this.cache.get(userId);
-      if (!families) this.cache.set(userId, (families = new Map()));
+      if (!families) this.cache.set(userId, (families = new Map<string, Entry>()));
       families.set(familyId, { live, at: this.now() });
       if (this.cache.size > 100_000) this.cache.clear(); // bounded memory; it only costs queries
     }

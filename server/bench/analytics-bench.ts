@@ -6,8 +6,8 @@
 import fs from 'node:fs';
 import { parseArgs } from 'node:util';
 import { busyWarning, otherWorkCores } from './machine-busy.ts';
-import { AnalyticsService } from '../analytics/analytics-service.ts';
-import { computeSessionAnalytics } from '../db/analytics/session-query.ts';
+import { AnalyticsService } from '../analytics/index.ts';
+import { computeSessionAnalytics } from '../analytics/queries/session-query.ts';
 import { createPool } from '../db/pool.ts';
 import { seedTypist } from './analytics-seed.ts';
 import { startBenchCluster } from './bench-cluster.ts';

@@ -18,7 +18,7 @@ import { spawnTs, REPO_ROOT, type Spawned } from '../test/support/processes.ts';
 import { signer, TEST_SECRET } from '../test/support/ingest-fixtures.ts';
 import { runClients } from '../load/run-load.ts';
 import { KeyRing } from '../auth/keys.ts';
-import { RefreshTokens } from '../db/refresh-tokens.ts';
+import { RefreshTokens } from '../auth/store/refresh-tokens.ts';
 import { JwtTokens } from '../auth/jwt-tokens.ts';
 import { PasswordHasher } from '../auth/passwords.ts';
 import { writeIsolationSection } from './benchmarks-md.ts';

@@ -1,5 +1,5 @@
 import type { TypingMode } from '../../shared/practice/options.ts';
-import type { Queryable } from './users.ts';
+import type { Queryable } from './queryable.ts';
 import { visibleTo } from './word-sets.ts';
 import { foreignKeyViolation } from './constraint-errors.ts';
 

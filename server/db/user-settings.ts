@@ -1,4 +1,4 @@
-import type { Queryable } from './users.ts';
+import type { Queryable } from './queryable.ts';
 
 export type StoredSettings = Record<string, unknown>;
 

@@ -1,4 +1,4 @@
-import type { Queryable } from './users.ts';
+import type { Queryable } from './queryable.ts';
 import { uniqueViolation } from './constraint-errors.ts';
 
 export interface WordSetSummaryRow {

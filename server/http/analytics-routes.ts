@@ -1,5 +1,5 @@
 import Router from '@koa/router';
-import { AnalyticsService } from '../analytics/analytics-service.ts';
+import { AnalyticsService } from '../analytics/index.ts';
 import { historyQuery, keyModelQuery, letterParam, noQuery, rangeQuery, sessionAnalyticsQuery } from '../../shared/api/analytics.ts';
 import { requireUser, userIdOf } from './authenticate.ts';
 import { sessionIdOf, sessionNotFound } from './session-params.ts';

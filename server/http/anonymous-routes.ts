@@ -1,8 +1,10 @@
 import Router from '@koa/router';
-import { insertAnonymousUser } from '../db/users.ts';
+import { startAnonymous } from '../auth/use-cases/anonymous.ts';
+import { translateAuthErrors } from './auth-errors.ts';
 import { clientIp } from './client-ip.ts';
 import { rateLimit, type RateRule } from './rate-limit.ts';
-import { completeSignIn } from './sign-in.ts';
+import { requester } from './requester.ts';
+import { answerSignIn } from './sign-in.ts';
 import type { SidecarDeps } from './sidecar-deps.ts';
 
 // Each call creates a user row and a refresh token: enough for a classroom behind one NAT
@@ -17,11 +19,10 @@ const ANONYMOUS_RULE: RateRule = { name: 'anonymous', limit: 20, windowMs: 60 * 
 export function anonymousRoutes(deps: SidecarDeps): Router {
   const router = new Router({ prefix: '/api/anonymous' });
   const ip = (ctx: Parameters<typeof clientIp>[0]) => clientIp(ctx, deps.trustedProxies);
+  router.use(translateAuthErrors);
 
   router.post('/', rateLimit(deps.limiter, ANONYMOUS_RULE, deps.log, ip, deps.config.security.authRateLimit), async (ctx) => {
-    const userId = await insertAnonymousUser(deps.pool);
-    deps.log.info({ event: 'anonymous_user_created', userId }, 'anonymous typist created');
-    await completeSignIn(ctx, deps, userId);
+    answerSignIn(ctx, deps, await startAnonymous(deps, requester(ctx, deps)));
     ctx.status = 201;
   });
 

@@ -7,12 +7,13 @@ import { JwtTokens } from '../auth/jwt-tokens.ts';
 import { PasswordHasher } from '../auth/passwords.ts';
 import { TicketSigner } from '../auth/tickets.ts';
 import { createSecondFactor } from '../auth/second-factor.ts';
-import { RefreshTokens } from '../db/refresh-tokens.ts';
+import { RefreshTokens } from '../auth/store/refresh-tokens.ts';
 import { backgroundMailer, createMailer, type Mailer } from '../email/mailer.ts';
 import { SignInLiveness } from '../auth/sign-in-liveness.ts';
+import { SignInGuard } from '../auth/sign-in-guard.ts';
+import { DeviceMarks } from '../auth/device-marks.ts';
 import { CsrfGuard } from './csrf.ts';
 import { RateLimiter } from './rate-limit.ts';
-import { SignInGuard } from './sign-in-guard.ts';
 import { TrustedProxies } from './trusted-proxies.ts';
 import type { SidecarDeps } from './sidecar-deps.ts';
 import { AnalyticsGate } from './analytics-gate.ts';
@@ -38,7 +39,7 @@ export function buildSidecarDeps(input: { config: Config; log: Logger; pool: Poo
     refreshTokens: new RefreshTokens(pool, config.security.refreshTokenDays, config.security.sessionMaxDays, (userId) => liveness.forget(userId)),
     mailer: backgroundMailer(input.mailer ?? createMailer(config, log), log),
     limiter: new RateLimiter(pool),
-    signInGuard: undefined as unknown as SignInGuard, // set below: it needs the finished deps
+    signInGuard: signInGuard(pool, config, log, keys),
     csrf: new CsrfGuard(keys.key('csrf'), new Set(config.allowedOrigins), log, config.security.csrf),
     secondFactor: createSecondFactor(pool, keys),
     trustedProxies: new TrustedProxies(config.security.trustedProxies),
@@ -46,8 +47,13 @@ export function buildSidecarDeps(input: { config: Config; log: Logger; pool: Poo
     analyticsPool: analyticsPool(pool, config, log),
     analyticsGate: new AnalyticsGate({ concurrency: config.databaseTimeouts.analyticsPoolSize, perUser: 6, maxWaiting: 32, maxWaitMs: 10_000 }, log),
   };
-  deps.signInGuard = new SignInGuard(deps);
   return deps;
+}
+
+function signInGuard(pool: Pool, config: Config, log: Logger, keys: KeyRing): SignInGuard {
+  const s = config.security;
+  const policy = { maxAttempts: s.maxLoginAttempts, lockMinutes: s.lockoutMinutes, resetMinutes: s.lockoutResetMinutes, accountCeiling: s.signInAccountCeiling };
+  return new SignInGuard(pool, log, policy, new DeviceMarks(keys.key('device')));
 }
 
 /**

@@ -1,4 +1,4 @@
-import type { UserRow } from '../db/users.ts';
+import type { UserRow } from '../auth/store/users.ts';
 
 /** What the API shows of an account. */
 export function publicUser(user: UserRow) {

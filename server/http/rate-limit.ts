@@ -1,8 +1,12 @@
 import type { Context, Next } from 'koa';
 import type { Logger } from '../obs/logger.ts';
-import type { Queryable } from '../db/users.ts';
-import { sweepThrottle } from '../db/sign-in-throttle.ts';
+import type { Queryable } from '../db/queryable.ts';
+import { sweepThrottle } from '../auth/store/sign-in-throttle.ts';
 import { HttpError } from './errors.ts';
+import { waitText } from '../../shared/wait-text.ts';
+
+/** "42 s" or "15 min": how long to wait, in the words the message gives (shared with auth's lockout). */
+export { waitText };
 
 export interface RateRule {
   name: string;
@@ -96,11 +100,6 @@ export class RateLimiter {
       // The database is away: the next sweep catches up, and nothing depends on this one.
     }
   }
-}
-
-/** "42 s" or "15 min": how long to wait, in the words the message gives. */
-export function waitText(seconds: number): string {
-  return seconds < 90 ? `${seconds} s` : `${Math.ceil(seconds / 60)} min`;
 }
 
 export function rateLimit(limiter: RateLimiter, rule: RateRule, log: Logger, key: (ctx: Context) => string, enabled = true) {

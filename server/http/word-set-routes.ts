@@ -1,6 +1,6 @@
 import Router, { type RouterContext } from '@koa/router';
 import { deleteOwnWordSet, findVisibleWordSet, insertWordSet, isBuiltInWordSet, listWordSets, updateOwnWordSet } from '../db/word-sets.ts';
-import { findUserById } from '../db/users.ts';
+import { findUserById } from '../auth/store/users.ts';
 import { requireUser, userIdOf } from './authenticate.ts';
 import { bodyOf } from './body.ts';
 import { HttpError } from './errors.ts';

@@ -10,7 +10,7 @@ import { createPool, type Pool } from '../db/pool.ts';
 import { KeystrokeWriter } from '../db/keystroke-writer.ts';
 import { encodeBatchRows } from '../db/keystroke-rows.ts';
 import { PgSessionStore } from '../db/session-store.ts';
-import { AnalyticsRefreshQueue } from '../db/analytics/refresh-queue.ts';
+import { AnalyticsRefreshQueue } from '../analytics/index.ts';
 import { PgLiveBus } from '../db/live-bus.ts';
 import { TicketSigner } from '../auth/tickets.ts';
 import { IngestHub, type BatchWriter } from '../session/hub.ts';

@@ -65,8 +65,8 @@ test('a request without a token, or with an expired or forged one, is still writ
     assert.is(response.status, 202);
     const [line] = frontendLines(env.sidecar.logs, from);
     assert.ok(line, 'nothing written');
-    assert.is(line!.userId, undefined);
-    assert.is(line!.message, 'page loaded');
+    assert.is(line.userId, undefined);
+    assert.is(line.message, 'page loaded');
   }
 });
 
@@ -74,7 +74,7 @@ test('odd but valid input is written as it came, without crashing', async () => 
   const from = env.sidecar.logs.length;
   const nested: Record<string, unknown> = {};
   let cursor = nested;
-  for (let i = 0; i < 100; i++) cursor = (cursor.child = {}) as Record<string, unknown>;
+  for (let i = 0; i < 100; i++) cursor = (cursor.child = {});
   const odd = { constructor: { prototype: { polluted: true } }, toString: 'not a function' };
   const response = await env.sidecar.browser().post('/api/system/logs', {
     entries: [

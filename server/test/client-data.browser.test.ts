@@ -110,7 +110,7 @@ const OVERFLOW_SCRIPT = `(() => {
 
 /** Elements reaching past the viewport's sides that no clipping box of theirs hides. */
 async function overflowing(page: Page): Promise<string[]> {
-  return page.evaluate(OVERFLOW_SCRIPT) as Promise<string[]>;
+  return page.evaluate<string[]>(OVERFLOW_SCRIPT);
 }
 
 /** The route loaded, its page chunk shown, and the network quiet. */

@@ -188,7 +188,7 @@ run('Caps Lock on: the typing page warns', async () => {
   // carries it, as the browser sends one with Caps Lock on.
   const keyWithCaps = (capsLock: boolean) => page.evaluate((on) => {
     const field = document.querySelector('[data-testid="capture"]')!;
-    for (const type of ['keydown', 'keyup']) field.dispatchEvent(new KeyboardEvent(type, { key: on ? 'E' : 'e', code: 'KeyE', bubbles: true, modifierCapsLock: on } as KeyboardEventInit));
+    for (const type of ['keydown', 'keyup']) field.dispatchEvent(new KeyboardEvent(type, { key: on ? 'E' : 'e', code: 'KeyE', bubbles: true, modifierCapsLock: on }));
   }, capsLock);
   await keyWithCaps(true);
   await page.getByTestId('caps-warning').waitFor({ timeout: 3000 });

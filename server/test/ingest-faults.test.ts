@@ -109,18 +109,18 @@ test('PostgreSQL down: buffer bounded, throttle then overload close, recovery on
     assert.ok(resumed, 'could not resume after PostgreSQL came back');
     // The client resends its whole outbox from the committed seq on: what the server had
     // buffered was either committed after the restart or refused as taken over, never both.
-    const committed = resumed!.welcome.committedSeq;
+    const committed = resumed.welcome.committedSeq;
     assert.ok(committed >= 5 && committed <= seq);
     const last = seq + 3;
     // Paced as a client that honours throttle would be: the next batch once the last is acked.
     for (let next = committed + 1; next <= last; next++) {
-      resumed!.socket.send({ t: MessageType.Batch, seq: next, events: makeEvents(512, next * 40_000_000) });
-      await resumed!.socket.next((m) => m.t === MessageType.Ack && m.seq === next, 10_000);
+      resumed.socket.send({ t: MessageType.Batch, seq: next, events: makeEvents(512, next * 40_000_000) });
+      await resumed.socket.next((m) => m.t === MessageType.Ack && m.seq === next, 10_000);
     }
     const stored = await storedCount(pool, ids.sessionId);
     assert.is(stored, 5 * 100 + (last - 5) * 512);
     assert.ok(lines.some((l) => l.includes('"event":"ingest_database_recovered"')));
-    resumed!.socket.ws.close();
+    resumed.socket.ws.close();
   } finally {
     await ingest.server.drain();
     await pool.end();

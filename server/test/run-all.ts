@@ -1,7 +1,7 @@
 // `npm test`: starts a PostgreSQL of its own (or uses TEST_DATABASE_URL), migrates a template
 // database, then runs the static checks and every *.test.ts file in its own process, two at
 // a time (one per core), and ends with the line `N passed, N failed, N skipped`.
-import { spawn } from 'node:child_process';
+import { spawn, type ChildProcess } from 'node:child_process';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import pg from 'pg';
@@ -26,14 +26,20 @@ interface Job {
 
 const started = Date.now();
 let testPg: TestPostgres | undefined;
+const running = new Set<ChildProcess>();
+let stopping: Promise<never> | undefined;
+// Ctrl-C, a CI timeout or a failed template must not leave the throwaway PostgreSQL (and its
+// temporary folder) behind: stop the test files, then the server, then exit.
+for (const signal of ['SIGINT', 'SIGTERM'] as const) process.once(signal, () => void stopEverything(`${signal} received`, 130));
 const external = externalTestDatabaseUrl();
 const adminUrl = external ?? (testPg = await startTestPostgres()).server.url();
-await prepareTemplate(adminUrl);
+await prepareTemplate(adminUrl).catch((error: unknown) => stopEverything(`the template database could not be prepared: ${String(error)}`, 1));
 
 const jobs: Job[] = [];
 if (filter.length === 0) {
   jobs.push({ name: 'typecheck (tsc, server + shared)', command: [path.join(root, 'node_modules', '.bin', 'tsc'), '-p', 'tsconfig.json', '--noEmit'], kind: 'check' });
   jobs.push({ name: 'typecheck (svelte-check, client)', command: [path.join(root, 'node_modules', '.bin', 'svelte-check'), '--tsconfig', './client/tsconfig.json', '--threshold', 'warning', '--fail-on-warnings', '--output', 'human'], kind: 'check' });
+  jobs.push({ name: 'lint (eslint, zero warnings)', command: [path.join(root, 'node_modules', '.bin', 'eslint'), '.', '--max-warnings', '0'], kind: 'check' });
 }
 for (const file of discoverTestFiles(root, filter)) jobs.push({ name: file, command: [process.execPath, '--import', 'tsx', file], kind: 'tests' });
 
@@ -41,6 +47,8 @@ const env = { ...inheritedEnv(), NO_COLOR: '1', FORCE_COLOR: '0', [TEST_ENV.admi
 const results: FileResult[] = [];
 const queue = [...jobs];
 await Promise.all([worker(), worker()]);
+// Stopped by a signal: the killed files are not failures to report; stopEverything exits.
+if (stopping) await stopping;
 
 if (testPg) await testPg.destroy();
 else await dropTemplate(adminUrl);
@@ -61,8 +69,9 @@ process.stdout.write(`${passed} passed, ${failed} failed, ${skipped} skipped\n`)
 process.exit(failed > 0 ? 1 : 0);
 
 async function worker(): Promise<void> {
-  for (let job = queue.shift(); job; job = queue.shift()) {
+  for (let job = queue.shift(); job && !stopping; job = queue.shift()) {
     const result = await runJob(job);
+    if (stopping) return;
     results.push(result);
     const status = result.failed ? 'FAIL' : 'ok  ';
     const counts = job.kind === 'check' ? '' : ` ${result.passed} passed${result.skipped ? `, ${result.skipped} skipped` : ''}${result.failed ? `, ${result.failed} failed` : ''}`;
@@ -75,6 +84,7 @@ function runJob(job: Job): Promise<FileResult> {
   const t0 = Date.now();
   return new Promise((resolve) => {
     const child = spawn(job.command[0]!, job.command.slice(1), { cwd: root, env, stdio: ['ignore', 'pipe', 'pipe'] });
+    running.add(child);
     let output = '';
     child.stdout.on('data', (c: Buffer) => (output += c.toString()));
     child.stderr.on('data', (c: Buffer) => (output += c.toString()));
@@ -83,6 +93,7 @@ function runJob(job: Job): Promise<FileResult> {
       child.kill('SIGKILL');
     }, FILE_TIMEOUT_MS);
     child.once('close', (code) => {
+      running.delete(child);
       clearTimeout(timer);
       const ms = Date.now() - t0;
       if (job.kind === 'check') {
@@ -108,6 +119,18 @@ function runJob(job: Job): Promise<FileResult> {
       resolve({ name: job.name, passed: summary.passed, failed, skipped: summary.skipped, ms, output });
     });
   });
+}
+
+function stopEverything(why: string, exitCode: number): Promise<never> {
+  stopping ??= stopAndExit(why, exitCode);
+  return stopping;
+}
+
+async function stopAndExit(why: string, exitCode: number): Promise<never> {
+  process.stderr.write(`\n[runner] stopping: ${why}\n`);
+  for (const child of running) child.kill('SIGKILL');
+  if (testPg) await testPg.destroy().catch((error: unknown) => process.stderr.write(`[runner] test PostgreSQL not stopped: ${String(error)}\n`));
+  process.exit(exitCode);
 }
 
 async function prepareTemplate(url: string): Promise<void> {

@@ -1,5 +1,6 @@
 import fs from 'node:fs';
 import path from 'node:path';
+import { stripVTControlCharacters } from 'node:util';
 
 export interface FileResult {
   name: string;
@@ -27,7 +28,7 @@ export function discoverTestFiles(root: string, filters: string[]): string[] {
 
 /** uvu prints `Total: N  Passed: N  Skipped: N`; `Total` counts run tests, skips apart. */
 export function parseUvuSummary(output: string): { total: number; passed: number; skipped: number } | undefined {
-  const clean = output.replace(/\u001b\[[0-9;]*m/g, '');
+  const clean = stripVTControlCharacters(output);
   const total = /Total:\s+(\d+)/.exec(clean);
   const passed = /Passed:\s+(\d+)/.exec(clean);
   const skipped = /Skipped:\s+(\d+)/.exec(clean);

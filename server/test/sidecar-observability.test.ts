@@ -60,9 +60,9 @@ test('request ids: answered in X-Request-Id, in the access log, and in the error
   assert.match(id ?? '', /^[0-9a-f-]{36}$/);
   const access = logLines().find((l) => l.event === 'http_request' && l.requestId === id);
   assert.ok(access, 'no access-log line with the request id');
-  assert.is(access!.method, 'GET');
-  assert.is(access!.status, plain.status);
-  assert.type(access!.ms, 'number');
+  assert.is(access.method, 'GET');
+  assert.is(access.status, plain.status);
+  assert.type(access.ms, 'number');
 
   // An id from Traefik or the client is kept; a malformed one is replaced.
   const given = await fetch(`${sidecar.base}/api/test-only/boom`, { headers: { 'x-request-id': 'trace-1234abcd' } });
@@ -70,7 +70,7 @@ test('request ids: answered in X-Request-Id, in the access log, and in the error
   assert.is(given.headers.get('x-request-id'), 'trace-1234abcd');
   const error = logLines().find((l) => l.event === 'http_unhandled_error');
   assert.ok(error, 'the failure was not logged');
-  assert.is(error!.requestId, 'trace-1234abcd');
+  assert.is(error.requestId, 'trace-1234abcd');
   assert.ok(logLines().some((l) => l.event === 'http_request' && l.requestId === 'trace-1234abcd' && l.status === 500));
   const forged = await fetch(`${sidecar.base}/health`, { headers: { 'x-request-id': 'x\u00e9 "quoted"' } });
   assert.match(forged.headers.get('x-request-id') ?? '', /^[0-9a-f-]{36}$/);

@@ -5,7 +5,7 @@ import { KeyFlags } from '../protocol/key-event.ts';
 
 /**
  * One keydown with everything the figures need, worked out over the whole session. This is
- * the reference of the SQL in server/db/analytics/derive-sql.ts (and of the rows kept in
+ * the reference of the SQL in server/analytics/sql/derive-sql.ts (and of the rows kept in
  * session_keydowns): the same fields, the same rules.
  */
 export interface KeydownFact {

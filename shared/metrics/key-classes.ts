@@ -1,7 +1,7 @@
 import { KeyFlags } from '../protocol/key-event.ts';
 
 /**
- * What a keydown counts as. Every rule here has a twin in server/db/analytics/derive-sql.ts;
+ * What a keydown counts as. Every rule here has a twin in server/analytics/sql/derive-sql.ts;
  * METRICS.md states them once for both.
  */
 

@@ -195,7 +195,7 @@ export class LiveWindow {
 }
 
 function grow<T extends Float64Array | Uint8Array | Int32Array>(from: T, to: T): T {
-  to.set(from as never);
+  to.set(from);
   return to;
 }
 

@@ -71,7 +71,7 @@ test('reload during an outage: the next page load counts the outbox, then delive
   await within(draining, 60_000, 'draining the earlier page');
   const serverId = (await api.committedSeq(session.serverId()!)).ended ? session.serverId()! : null;
   assert.ok(serverId, 'the earlier session was ended on the server');
-  await assertStoredOnce(db.pool, serverId!, typist.typed);
+  await assertStoredOnce(db.pool, serverId, typist.typed);
   assert.is(second.last?.streams.find((s) => s.localId === localId), undefined, 'nothing left for that session');
   assert.not.ok(second.everFailed);
 });

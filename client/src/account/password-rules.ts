@@ -35,5 +35,5 @@ export function passwordStrength(password: string, email = ''): number {
   const checks = passwordChecks(password, email);
   if (!checks.every((c) => c.ok)) return Math.min(2, Math.floor((checks.filter((c) => c.ok).length / checks.length) * 3));
   const extra = ([...password].length >= 14 ? 1 : 0) + (/[^A-Za-z0-9]/.test(password) || /\s/.test(password) ? 1 : 0);
-  return 2 + Math.min(2, extra) as number;
+  return 2 + Math.min(2, extra);
 }

@@ -16,7 +16,7 @@ function sidecar(refresh: Response[]) {
     if (path === '/auth/refresh') return refresh.shift() ?? json(204);
     if (path === '/api/anonymous') return calls.anonymous++, json(200, { accessToken: jwt('anon'), expiresIn: 900 });
     throw new Error(`unexpected ${path}`);
-  }) as typeof fetch;
+  });
   return calls;
 }
 

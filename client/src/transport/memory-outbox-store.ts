@@ -15,7 +15,7 @@ export class MemoryOutboxStore implements OutboxStore {
 
   async putBatch(batch: OutboxBatch): Promise<void> {
     let batches = this.batchMap.get(batch.localId);
-    if (!batches) this.batchMap.set(batch.localId, (batches = new Map()));
+    if (!batches) this.batchMap.set(batch.localId, (batches = new Map<number, OutboxBatch>()));
     batches.set(batch.seq, structuredClone(batch));
   }
 

@@ -18,7 +18,7 @@ class MapStorage {
 // Object.keys(localStorage) lists its items; the stand-in mirrors that.
 function storage(): Storage {
   const backing = new MapStorage();
-  return new Proxy(backing, { ownKeys: () => backing.keys(), getOwnPropertyDescriptor: () => ({ enumerable: true, configurable: true }) }) as unknown as Storage;
+  return new Proxy(backing, { ownKeys: () => backing.keys(), getOwnPropertyDescriptor: () => ({ enumerable: true, configurable: true }) });
 }
 
 const session = (): OutboxSession => ({

@@ -20,7 +20,7 @@ export interface KeyOutcome {
   changed: number[];
 }
 
-const NOTHING: KeyOutcome = Object.freeze({ textPos: -1, isError: false, changed: [] }) as KeyOutcome;
+const NOTHING: KeyOutcome = Object.freeze({ textPos: -1, isError: false, changed: [] });
 
 interface ExtraLetter {
   char: string;

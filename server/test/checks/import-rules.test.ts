@@ -29,6 +29,18 @@ test('the checker catches each kind of forbidden import', () => {
   assert.equal(checkFile(root, 'server/session/x.ts', "import pg from 'pg';").length, 1);
   assert.equal(checkFile(root, 'server/session/x.ts', "import { a } from '../../shared/protocol/codec.ts';").length, 0);
   assert.equal(checkFile(root, 'server/http/x.ts', "import Router from '@koa/router';").length, 0);
+  assert.equal(checkFile(root, 'server/http/x.ts', "import { a } from '../analytics/index.ts';").length, 0);
+  assert.equal(checkFile(root, 'server/http/x.ts', "import { a } from '../analytics/sql/session-sql.ts';").length, 1);
+  assert.equal(checkFile(root, 'server/test/x.test.ts', "import { a } from '../analytics/cache/refresh.ts';").length, 1);
+  assert.equal(checkFile(root, 'server/analytics/sql/x.test.ts', "import { a } from '../cache/refresh.ts';").length, 0);
+  assert.equal(checkFile(root, 'server/bench/analytics-bench.ts', "import { a } from '../analytics/queries/session-query.ts';").length, 0);
+  assert.equal(checkFile(root, 'server/bench/analytics-bench.ts', "import { a } from '../analytics/cache/refresh.ts';").length, 1);
+});
+
+test('auth\'s use cases never speak HTTP', () => {
+  assert.equal(checkFile(root, 'server/auth/use-cases/x.ts', "import type { Context } from 'koa';").length, 1);
+  assert.equal(checkFile(root, 'server/auth/x.ts', "import { HttpError } from '../http/errors.ts';").length, 1);
+  assert.equal(checkFile(root, 'server/auth/store/x.ts', "import type { Queryable } from '../../db/queryable.ts';").length, 0);
 });
 
 test('imports are found in every form', () => {

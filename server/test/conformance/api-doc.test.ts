@@ -10,6 +10,7 @@ import * as assert from 'uvu/assert';
 import { REPO_ROOT } from '../support/processes.ts';
 import { readDoc } from './doc-tables.ts';
 import { ERROR_CODES, type ErrorCode } from '../../../shared/api/errors.ts';
+import { AUTH_ERROR_STATUS } from '../../http/auth-errors.ts';
 
 // All of the product's server code, wherever a module moves (the ingest server's codes are
 // PROTOCOL.md's); shared/protocol too: the import route answers the ingest time rules' codes
@@ -50,6 +51,8 @@ function producedCodes(): Produced {
     for (const m of text.matchAll(/new HttpError\(\s*(\d{3}),\s*'([A-Z][A-Z0-9_]+)'/g)) add(m[2]!, Number(m[1]));
     for (const m of text.matchAll(/new HttpError\(\s*[a-z]\w*,\s*'([A-Z][A-Z0-9_]+)'/g)) add(m[1]!);
     for (const m of text.matchAll(/case (\d{3}): return '([A-Z][A-Z0-9_]+)'/g)) add(m[2]!, Number(m[1]));
+    // Auth's use cases refuse with a kind, which the HTTP layer maps to one status.
+    for (const m of text.matchAll(/new AuthError\(\s*'(\w+)',\s*'([A-Z][A-Z0-9_]+)'/g)) add(m[2]!, AUTH_ERROR_STATUS[m[1] as keyof typeof AUTH_ERROR_STATUS]);
     for (const m of text.matchAll(/code\??: \(?((?:'[A-Z][A-Z0-9_]+'(?: \| )?)+)/g)) {
       for (const c of m[1]!.matchAll(/'([A-Z][A-Z0-9_]+)'/g)) add(c[1]!);
     }

@@ -48,7 +48,7 @@ export function openSocket(url: string, ticket: string | undefined, options: { o
           } else waiters.push(check);
         };
         check();
-      })) as TestSocket['next'],
+      })),
     closed,
   };
   return new Promise((resolve, reject) => {

@@ -30,7 +30,7 @@ export class Tab {
     const store = new DeferredOutboxStore(IdbOutboxStore.open());
     this.delivery = new Delivery(
       {
-        store, api, storage: origin.storage as unknown as Storage, locks: origin.locks as unknown as LockManager,
+        store, api, storage: origin.storage, locks: origin.locks as unknown as LockManager,
         openSocket: (url) => {
           const socket = new WebSocket(url);
           socket.on('close', (code) => this.closeCodes.push(code));
