@@ -75,7 +75,7 @@ function toHttpError(error: unknown): HttpError | undefined {
   if (typeof e?.status === 'number' && e.status >= 400 && e.status < 500) {
     // A code of ours only: a library's own code (ECONNRESET, ...) is not part of the API.
     const code = isErrorCode(e.code) ? e.code : codeForStatus(e.status);
-    const message = e.expose === true ? String(e.message ?? 'bad request') : e.status === 400 ? 'the request body could not be parsed as JSON' : 'the request was refused';
+    const message = e.expose === true && typeof e.message === 'string' ? e.message : e.status === 400 ? 'the request body could not be parsed as JSON' : 'the request was refused';
     return new HttpError(e.status as ErrorStatus, code, message);
   }
   return undefined;

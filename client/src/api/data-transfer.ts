@@ -59,7 +59,7 @@ export async function uploadImport<T>(auth: Auth, path: string, body: unknown, p
   }
   let parsed: Partial<ErrorBody> | undefined;
   try {
-    parsed = answer.text ? JSON.parse(answer.text) : undefined;
+    parsed = answer.text ? (JSON.parse(answer.text) as Partial<ErrorBody>) : undefined;
   } catch {
     throw new ApiError(502, 'BAD_GATEWAY', `the answer was not JSON (${answer.status})`);
   }

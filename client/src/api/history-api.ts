@@ -20,7 +20,7 @@ export class HistoryApi {
 
   async list(filter: HistoryFilter, limit: number, offset: number): Promise<SessionPage> {
     const query = new URLSearchParams({ limit: String(limit), offset: String(offset) });
-    for (const [key, value] of Object.entries(filter)) if (value) query.set(key, value);
+    for (const [key, value] of Object.entries(filter) as Array<[string, string | undefined]>) if (value) query.set(key, value);
     return this.auth.request(`/api/sessions?${query}`);
   }
 

@@ -8,7 +8,7 @@ import { Secret, TOTP } from 'otpauth';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { tableRoutes, missingFrom, mountedRoutes } from './api-route-table.ts';
-import { callRoute, called, expectStatus } from './api-live-support.ts';
+import { called, expectStatus } from './api-live-support.ts';
 import { createHttpApp } from '../../http/app.ts';
 import { API_ROUTES } from '../../http/api-routes.ts';
 import { signedInBrowser } from '../support/sidecar-fixtures.ts';
