@@ -7,6 +7,7 @@ import { randomUUID } from 'node:crypto';
 import { Secret, TOTP } from 'otpauth';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
+import { ROUTES } from '../../../shared/api/routes.ts';
 import { tableRoutes, missingFrom, mountedRoutes } from './api-route-table.ts';
 import { called, expectStatus } from './api-live-support.ts';
 import { createHttpApp } from '../../http/app.ts';
@@ -184,6 +185,15 @@ test('Google sign-in on a server without Google credentials', async () => {
   await expectStatus(browser, { method: 'GET', path: '/auth/google/start' }, 501);
   await expectStatus(browser, { method: 'GET', path: '/auth/google/callback', query: { state: 'x', code: 'y' } }, 501);
   await expectStatus(browser, { method: 'POST', path: '/auth/google/link', json: { password } }, 501);
+});
+
+test('every route that needs a sign-in refuses a request without one; the load-test routes one without their token', async () => {
+  const stranger = env.sidecar.browser();
+  for (const route of ROUTES) {
+    const expected = route.auth === 'loadtest' ? 403 : ['user', 'account', 'owner'].includes(route.auth) ? 401 : undefined;
+    if (expected === undefined) continue;
+    await expectStatus(stranger, { method: route.method, path: route.path, params: { id: randomUUID(), letter: 'e' } }, expected);
+  }
 });
 
 test('every route of the table was called, and the sidecar mounts exactly those', () => {

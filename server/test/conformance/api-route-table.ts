@@ -12,7 +12,22 @@ const METHODS = ['GET', 'POST', 'PATCH', 'DELETE', 'PUT'];
  * `.{csv,json}` stands for both.
  */
 export function documentedRoutes(page: string): string[] {
-  const found: string[] = [];
+  return documentedRouteRows(page).map((r) => r.route);
+}
+
+/** The auth column's words, as the route table names them (`refresh cookie` is `cookie`). */
+function authOf(cell: string): string[] {
+  return cell.split(' / ').map((part) => {
+    const word = part.trim().split(/[\s,(]/)[0]!;
+    if (word === '`X-Loadtest-Token`') return 'loadtest';
+    if (word === 'refresh') return 'cookie';
+    return word;
+  });
+}
+
+/** Each documented route with the auth its row states (one of them, for `user / owner`). */
+export function documentedRouteRows(page: string): Array<{ route: string; auth: string[] }> {
+  const found: Array<{ route: string; auth: string[] }> = [];
   const lines = page.split('\n');
   lines.forEach((line, i) => {
     if (!/^\| route \| auth \| does \|/.test(line)) return;
@@ -24,7 +39,7 @@ export function documentedRoutes(page: string): string[] {
         const path = METHODS.includes(first!) ? second : first;
         if (!path?.startsWith('/') || !method) continue;
         const braces = /\{([^}]+)\}/.exec(path);
-        for (const variant of braces ? braces[1]!.split(',').map((v) => path.replace(braces[0], v)) : [path]) found.push(`${method} ${variant}`);
+        for (const variant of braces ? braces[1]!.split(',').map((v) => path.replace(braces[0], v)) : [path]) found.push({ route: `${method} ${variant}`, auth: authOf(row[1]!) });
       }
     }
   });

@@ -5,7 +5,7 @@ import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { ROUTES } from '../../../shared/api/routes.ts';
 import { readDoc } from './doc-tables.ts';
-import { documentedRoutes, missingFrom, tableRoutes } from './api-route-table.ts';
+import { documentedRouteRows, documentedRoutes, missingFrom, tableRoutes } from './api-route-table.ts';
 
 const documented = documentedRoutes(readDoc('server/http/API.md'));
 
@@ -21,6 +21,15 @@ test('every route of the table is unique', () => {
 test('every route in API.md is in the route table, and every route of the table in API.md', () => {
   assert.equal(missingFrom(documented, tableRoutes()), [], 'in API.md, not in shared/api/routes.ts');
   assert.equal(missingFrom(tableRoutes(), documented), [], 'in shared/api/routes.ts, not in API.md');
+});
+
+test('the auth column of API.md is the route table\'s', () => {
+  const problems: string[] = [];
+  for (const { route, auth } of documentedRouteRows(readDoc('server/http/API.md'))) {
+    const spec = ROUTES.find((r) => `${r.method} ${r.path}` === route);
+    if (spec && !auth.includes(spec.auth)) problems.push(`${route}: API.md says ${auth.join(' / ')}, the table ${spec.auth}`);
+  }
+  assert.equal(problems, []);
 });
 
 test('every route documents a success and the statuses every route can answer', () => {
