@@ -29,8 +29,9 @@ export interface RouteSpec {
   statuses: readonly number[];
 }
 
-// What any route may answer besides its own: over a limit, a bug, the database away.
-const ANY = [429, 500, 503] as const;
+/** What any route may answer besides its own: over a limit, a bug, the database away. */
+export const ANY_ROUTE_STATUSES = [429, 500, 503] as const;
+const ANY = ANY_ROUTE_STATUSES;
 // A route that reads a body: not JSON (400), too large, not application/json.
 const BODY = [400, 413, 415] as const;
 const SIGNED_IN = [401] as const;
@@ -87,7 +88,7 @@ export const API_ROUTES: readonly RouteSpec[] = [
   route('GET', '/api/analytics/bests', 'user', [200, 400], { query: analytics.historyQuery, response: analytics.bestsAnswer }),
   // Export and import
   ...exportRoutes,
-  route('POST', '/api/import', 'account', [200, 201, 400], { body: transfer.importChunkBody, response: transfer.importChunkAnswer }),
+  route('POST', '/api/import', 'user', [200, 201, 400], { body: transfer.importChunkBody, response: transfer.importChunkAnswer }),
   route('POST', '/api/import/files', 'user', [200, 400, 422], { body: transfer.importFilesBody, response: transfer.importFilesAnswer }),
   // Load tests (404 unless LOADTEST_TOKEN is set)
   route('POST', '/api/loadtest/sessions', 'loadtest', [201, 400, 403, 404], { body: loadtest.loadtestSessionsBody, response: loadtest.loadtestSessionsAnswer }),

@@ -9,7 +9,7 @@ import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { ROUTES } from '../../../shared/api/routes.ts';
 import { tableRoutes, missingFrom, mountedRoutes } from './api-route-table.ts';
-import { called, expectStatus } from './api-live-support.ts';
+import { callRoute, called, expectStatus } from './api-live-support.ts';
 import { createHttpApp } from '../../http/app.ts';
 import { API_ROUTES } from '../../http/api-routes.ts';
 import { signedInBrowser } from '../support/sidecar-fixtures.ts';
@@ -194,6 +194,28 @@ test('every route that needs a sign-in refuses a request without one; the load-t
     if (expected === undefined) continue;
     await expectStatus(stranger, { method: route.method, path: route.path, params: { id: randomUUID(), letter: 'e' } }, expected);
   }
+});
+
+test('no route that needs an account succeeds for an anonymous typist; a 403 says ACCOUNT_REQUIRED', async () => {
+  const typist = env.sidecar.browser();
+  const token = (await expectStatus(typist, { method: 'POST', path: '/api/anonymous' }, 201)).body.accessToken as string;
+  typist.accessToken = token;
+  // A valid body for each, so that only the account can be what is refused.
+  const password = 'Some-Password-42';
+  const bodies: Record<string, unknown> = {
+    '/api/sessions/claim': { anonymousAccessToken: token },
+    '/api/word-sets': { name: 'Mine', words: ['one'] },
+    '/api/import': { session: { sourceId: randomUUID(), mode: 'timed' }, events: [] },
+    '/auth/change-password': { currentPassword: password, newPassword: 'Another-Password-43' },
+    '/auth/email-change': { email: uniqueEmail('anon'), password },
+  };
+  const problems: string[] = [];
+  for (const route of ROUTES.filter((r) => r.auth === 'account')) {
+    const answer = await callRoute(typist, { method: route.method, path: route.path, json: bodies[route.path] ?? { password, code: '123456' } });
+    if (answer.status < 300) problems.push(`${route.method} ${route.path}: ${answer.status} for an anonymous typist`);
+    else if (answer.status === 403 && answer.body.error.code !== 'ACCOUNT_REQUIRED') problems.push(`${route.method} ${route.path}: 403 ${answer.body.error.code}`);
+  }
+  assert.equal(problems, []);
 });
 
 test('every route of the table was called, and the sidecar mounts exactly those', () => {

@@ -6,6 +6,7 @@ import * as assert from 'uvu/assert';
 import { ROUTES } from '../../../shared/api/routes.ts';
 import { readDoc } from './doc-tables.ts';
 import { documentedRouteRows, documentedRoutes, missingFrom, tableRoutes } from './api-route-table.ts';
+import { renderStatusTable, statusTableInDoc } from './api-status-table.ts';
 
 const documented = documentedRoutes(readDoc('server/http/API.md'));
 
@@ -30,6 +31,10 @@ test('the auth column of API.md is the route table\'s', () => {
     if (spec && !auth.includes(spec.auth)) problems.push(`${route}: API.md says ${auth.join(' / ')}, the table ${spec.auth}`);
   }
   assert.equal(problems, []);
+});
+
+test('API.md\'s statuses per route are the route table\'s (regenerate with api-status-table.ts --write)', () => {
+  assert.fixture(statusTableInDoc(readDoc('server/http/API.md')) ?? '(no statuses section)', renderStatusTable());
 });
 
 test('every route documents a success and the statuses every route can answer', () => {
