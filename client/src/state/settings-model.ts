@@ -9,7 +9,8 @@ export { DEFAULT_SETTINGS };
 
 const oneOf = <T extends string>(list: readonly T[]) => (v: unknown): v is T => typeof v === 'string' && (list as readonly string[]).includes(v);
 const intIn = (range: { min: number; max: number }) => (v: unknown): v is number => Number.isInteger(v) && (v as number) >= range.min && (v as number) <= range.max;
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+// An RFC 9562 UUID, nil and max included: what the server's z.uuid() takes (settings-agreement.test.ts).
+const UUID = /^([0-9a-f]{8}-[0-9a-f]{4}-[1-8][0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}|00000000-0000-0000-0000-000000000000|ffffffff-ffff-ffff-ffff-ffffffffffff)$/i;
 
 const CHECKS: { [K in Exclude<SettingKey, 'sound'>]: (v: unknown) => boolean } = {
   theme: oneOf(THEMES), mode: oneOf(TYPING_MODES), duration: intIn(DURATION_SECONDS), wordCount: intIn(WORD_COUNT),
