@@ -68,3 +68,10 @@ export const keyProgressPoint = z.strictObject({ sessionId: z.uuid(), startedAt:
 export type KeyProgressPoint = z.infer<typeof keyProgressPoint>;
 export const keyProgressAnswer = z.strictObject({ letter: z.string(), points: z.array(keyProgressPoint) });
 export const letterParam = z.object({ letter: z.string().min(1).max(4) });
+
+export type SessionAnalyticsAnswer = z.infer<typeof sessionAnalyticsAnswer>;
+export type RangeAnalyticsAnswer = z.infer<typeof rangeAnalyticsAnswer>;
+export type TrendAnswer = z.infer<typeof trendAnswer>;
+export type KeyModelAnswer = z.infer<typeof keyModelAnswer>;
+export type BestsAnswer = z.infer<typeof bestsAnswer>;
+export type KeyProgressAnswer = z.infer<typeof keyProgressAnswer>;

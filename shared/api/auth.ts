@@ -104,6 +104,10 @@ export const emailRestoredAnswer = z.strictObject({ restored: z.literal(true), e
 export const authorizationUrlAnswer = z.strictObject({ authorizationUrl: z.url() });
 
 export type RegisterAnswer = z.infer<typeof registerAnswer>;
+export type UserAnswer = z.infer<typeof userAnswer>;
+export type DevicesAnswer = z.infer<typeof devicesAnswer>;
+export type VerifiedAnswer = z.infer<typeof verifiedAnswer>;
+export type ResetAnswer = z.infer<typeof resetAnswer>;
 export type PasswordChangedAnswer = z.infer<typeof passwordChangedAnswer>;
 export type TwoFactorSetupAnswer = z.infer<typeof twoFactorSetupAnswer>;
 export type TwoFactorEnabledAnswer = z.infer<typeof twoFactorEnabledAnswer>;

@@ -46,4 +46,6 @@ export const wordSet = wordSetSummary.extend({ words: z.array(z.string()) });
 export type WordSet = z.infer<typeof wordSet>;
 
 export const wordSetList = z.strictObject({ wordSets: z.array(wordSetSummary) });
+export type WordSetList = z.infer<typeof wordSetList>;
 export const wordSetAnswer = z.strictObject({ wordSet });
+export type WordSetAnswer = z.infer<typeof wordSetAnswer>;

@@ -1,7 +1,8 @@
 import type {
-  AuthorizationUrlAnswer, ChangePasswordBody, CodeAndPasswordBody, Device, EmailBody, EmailChangeBody, EmailChangedAnswer, EmailChangePendingAnswer,
-  EmailRestoredAnswer, GoogleLinkBody, LinkTokenBody, LoginAnswer, LoginBody, LoginSecondStepBody, PasswordBody, PasswordChangedAnswer, ProfilePatch,
-  PublicUser, RegisterAnswer, RegisterBody, ResetPasswordBody, SignInAnswer, TwoFactorEnabledAnswer, TwoFactorSetupAnswer,
+  AuthorizationUrlAnswer, ChangePasswordBody, CodeAndPasswordBody, Device, DevicesAnswer, EmailBody, EmailChangeBody, EmailChangedAnswer,
+  EmailChangePendingAnswer, EmailRestoredAnswer, GoogleLinkBody, LinkTokenBody, LoginAnswer, LoginBody, LoginSecondStepBody, PasswordBody,
+  PasswordChangedAnswer, ProfilePatch, PublicUser, RegisterAnswer, RegisterBody, ResetAnswer, ResetPasswordBody, SignInAnswer,
+  TwoFactorEnabledAnswer, TwoFactorSetupAnswer, UserAnswer, VerifiedAnswer,
 } from '../../../shared/api/auth.ts';
 import type { Auth } from './auth.ts';
 import { requestJson } from './http.ts';
@@ -16,7 +17,7 @@ export type { Device, LoginAnswer, PublicUser };
 /** Always "check your mail": the answer does not say whether the address had an account. */
 export const register = (email: string, password: string, displayName?: string) =>
   requestJson<RegisterAnswer>('/auth/register', { method: 'POST', body: { email, password, ...(displayName ? { displayName } : {}) } satisfies RegisterBody });
-export const verifyEmail = (token: string) => requestJson<{ verified: true }>('/auth/verify', { method: 'POST', body: { token } satisfies LinkTokenBody });
+export const verifyEmail = (token: string) => requestJson<VerifiedAnswer>('/auth/verify', { method: 'POST', body: { token } satisfies LinkTokenBody });
 export const resendVerification = (email: string) => requestJson('/auth/resend-verification', { method: 'POST', body: { email } satisfies EmailBody });
 export const login = (email: string, password: string) => requestJson<LoginAnswer>('/auth/login', { method: 'POST', body: { email, password } satisfies LoginBody });
 /** Without a token, the server reads it from the cookie a Google sign-in left (never from the URL). */
@@ -26,11 +27,11 @@ export const confirmEmailChange = (token: string) => requestJson<EmailChangedAns
 export const undoEmailChange = (token: string) => requestJson<EmailRestoredAnswer>('/auth/email-change/undo', { method: 'POST', body: { token } satisfies LinkTokenBody });
 export const forgotPassword = (email: string) => requestJson('/auth/forgot-password', { method: 'POST', body: { email } satisfies EmailBody });
 export const resetPassword = (token: string, password: string, code?: string) =>
-  requestJson<{ reset: true }>('/auth/reset-password', { method: 'POST', body: { token, password, ...(code ? { code } : {}) } satisfies ResetPasswordBody });
+  requestJson<ResetAnswer>('/auth/reset-password', { method: 'POST', body: { token, password, ...(code ? { code } : {}) } satisfies ResetPasswordBody });
 
-export const me = async (auth: Auth) => (await auth.request<{ user: PublicUser }>('/auth/me')).user;
+export const me = async (auth: Auth) => (await auth.request<UserAnswer>('/auth/me')).user;
 export const updateProfile = async (auth: Auth, patch: ProfilePatch) =>
-  (await auth.request<{ user: PublicUser }>('/auth/me', { method: 'PATCH', body: patch })).user;
+  (await auth.request<UserAnswer>('/auth/me', { method: 'PATCH', body: patch satisfies ProfilePatch })).user;
 /**
  * Re-authentication for a sensitive change: the password, and the code when 2FA is on. An
  * account made through Google has no password and sends none: a Google sign-in of the last
@@ -47,7 +48,7 @@ export const changePassword = (auth: Auth, currentPassword: string, newPassword:
   auth.request<PasswordChangedAnswer>('/auth/change-password', { method: 'POST', body: { currentPassword, newPassword, ...(code ? { code } : {}) } satisfies ChangePasswordBody });
 export const linkGoogle = (auth: Auth, reauth: Reauth | null) =>
   auth.request<AuthorizationUrlAnswer>('/auth/google/link', { method: 'POST', body: (reauth ? withCode(reauth) : {}) satisfies GoogleLinkBody });
-export const listDevices = async (auth: Auth) => (await auth.request<{ devices: Device[] }>('/auth/devices')).devices;
+export const listDevices = async (auth: Auth) => (await auth.request<DevicesAnswer>('/auth/devices')).devices;
 export const revokeDevice = (auth: Auth, id: string) => auth.request(`/auth/devices/${encodeURIComponent(id)}`, { method: 'DELETE' });
 export const startTwoFactor = (auth: Auth, password: string) => auth.request<TwoFactorSetupAnswer>('/auth/2fa/setup', { method: 'POST', body: { password } satisfies PasswordBody });
 export const enableTwoFactor = (auth: Auth, code: string, password: string) => auth.request<TwoFactorEnabledAnswer>('/auth/2fa/enable', { method: 'POST', body: { code, password } satisfies CodeAndPasswordBody });

@@ -1,6 +1,6 @@
 import type { KeyModel, RangeAnalytics, SessionAnalytics, TrendPoint } from '../../../shared/metrics/analytics-types.ts';
-import type { KeyProgressPoint } from '../../../shared/api/analytics.ts';
-import type { IngestTicket, SessionDetail, SessionPage, SessionSummary } from '../../../shared/api/sessions.ts';
+import type { KeyModelAnswer, KeyProgressAnswer, KeyProgressPoint, RangeAnalyticsAnswer, SessionAnalyticsAnswer, TrendAnswer } from '../../../shared/api/analytics.ts';
+import type { IngestTicket, SessionAnswer, SessionDetail, SessionPage, SessionSummary } from '../../../shared/api/sessions.ts';
 import type { ExportedEvent } from '../../../shared/api/transfer.ts';
 import type { Auth } from './auth.ts';
 
@@ -25,7 +25,7 @@ export class HistoryApi {
   }
 
   async session(id: string): Promise<SessionDetail> {
-    return (await this.auth.request<{ session: SessionDetail }>(`/api/sessions/${encodeURIComponent(id)}`)).session;
+    return (await this.auth.request<SessionAnswer>(`/api/sessions/${encodeURIComponent(id)}`)).session;
   }
 
   remove(id: string): Promise<unknown> {
@@ -34,7 +34,7 @@ export class HistoryApi {
 
   async analytics(id: string, fatigueWindowSec?: number): Promise<SessionAnalytics> {
     const query = fatigueWindowSec ? `?fatigueWindowSec=${fatigueWindowSec}` : '';
-    return (await this.auth.request<{ analytics: SessionAnalytics }>(`/api/sessions/${encodeURIComponent(id)}/analytics${query}`)).analytics;
+    return (await this.auth.request<SessionAnalyticsAnswer>(`/api/sessions/${encodeURIComponent(id)}/analytics${query}`)).analytics;
   }
 
   /** Raw events of one session, from the JSON export, in the order the analytics use. */
@@ -47,20 +47,20 @@ export class HistoryApi {
     const query = new URLSearchParams();
     if (from) query.set('from', from);
     if (to) query.set('to', to);
-    return (await this.auth.request<{ analytics: RangeAnalytics }>(`/api/analytics?${query}`)).analytics;
+    return (await this.auth.request<RangeAnalyticsAnswer>(`/api/analytics?${query}`)).analytics;
   }
 
   async trend(): Promise<TrendPoint[]> {
-    return (await this.auth.request<{ trend: TrendPoint[] }>('/api/analytics/trend')).trend;
+    return (await this.auth.request<TrendAnswer>('/api/analytics/trend')).trend;
   }
 
   async keyModel(): Promise<KeyModel> {
-    return (await this.auth.request<{ model: KeyModel }>('/api/analytics/keys')).model;
+    return (await this.auth.request<KeyModelAnswer>('/api/analytics/keys')).model;
   }
 
   /** One letter's figures per session, oldest first (GET /api/analytics/keys/:letter). */
   async keyProgress(letter: string): Promise<KeyProgressPoint[]> {
-    return (await this.auth.request<{ points: KeyProgressPoint[] }>(`/api/analytics/keys/${encodeURIComponent(letter)}`)).points;
+    return (await this.auth.request<KeyProgressAnswer>(`/api/analytics/keys/${encodeURIComponent(letter)}`)).points;
   }
 
   watchTicket(id: string): Promise<IngestTicket> {

@@ -1,5 +1,5 @@
 import type { PublicConfig } from '../../../shared/api/system.ts';
-import type { WordSet, WordSetSummary } from '../../../shared/api/word-sets.ts';
+import type { WordSetAnswer, WordSetList, WordSetSummary } from '../../../shared/api/word-sets.ts';
 import type { Auth } from './auth.ts';
 import { requestJson } from './http.ts';
 
@@ -11,9 +11,9 @@ export function fetchConfig(): Promise<PublicConfig> {
 }
 
 export async function listWordSets(auth: Auth): Promise<WordSetSummary[]> {
-  return (await auth.request<{ wordSets: WordSetSummary[] }>('/api/word-sets')).wordSets;
+  return (await auth.request<WordSetList>('/api/word-sets')).wordSets;
 }
 
 export async function wordSetWords(auth: Auth, id: string): Promise<string[]> {
-  return (await auth.request<{ wordSet: WordSet }>(`/api/word-sets/${id}`)).wordSet.words;
+  return (await auth.request<WordSetAnswer>(`/api/word-sets/${id}`)).wordSet.words;
 }

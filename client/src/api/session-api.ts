@@ -1,5 +1,6 @@
 import type { PersonalBest, SessionAnalytics } from '../../../shared/metrics/analytics-types.ts';
 import type { IngestTicket, SessionAnswer, SessionCreated } from '../../../shared/api/sessions.ts';
+import type { BestsAnswer } from '../../../shared/api/analytics.ts';
 import type { SessionCreateBody } from '../transport/outbox-types.ts';
 import { StreamRefusal, type StreamApi } from '../transport/stream-api.ts';
 import type { Auth } from './auth.ts';
@@ -60,7 +61,7 @@ export class SessionApi implements StreamApi {
 
   /** GET /api/analytics/bests: personal bests per mode and length (tests stopped early only when asked). */
   async bests(includeIncomplete = false): Promise<PersonalBest[]> {
-    const { bests } = await this.auth.request<{ bests: PersonalBest[] }>(`/api/analytics/bests?includeIncomplete=${includeIncomplete}`);
+    const { bests } = await this.auth.request<BestsAnswer>(`/api/analytics/bests?includeIncomplete=${includeIncomplete}`);
     return bests;
   }
 }
