@@ -12,6 +12,7 @@ import { createPool } from '../db/pool.ts';
 import { seedTypist } from './analytics-seed.ts';
 import { startBenchCluster } from './bench-cluster.ts';
 import { timed } from './analytics-timing.ts';
+import { clearAnalyticsCache, onceMs, perRowLayout } from './analytics-rows.ts';
 
 const { values: args } = parseArgs({
   options: {
@@ -45,14 +46,28 @@ try {
   const trend = await timed(() => service.trend(seeded.userId), runs);
   const keys = await timed(() => service.keyModel(seeded.userId), runs);
 
+  say('the same from a per-row (v1) copy of the events, for the packed / per-row ratios');
+  const rowsPool = await perRowLayout(pool, url);
+  const computeRows = await timed(() => computeSessionAnalytics(rowsPool, seeded.sessionId, { fatigueWindowSec: 60 }), runs);
+  await clearAnalyticsCache(pool);
+  const rangeFirstRows = await onceMs(() => new AnalyticsService(rowsPool).range(seeded.userId));
+  await clearAnalyticsCache(pool);
+  const rangeFirstPacked = await onceMs(() => service.range(seeded.userId));
+  await rowsPool.end();
+  const ratio = (a: number, b: number) => Math.round((a / b) * 100) / 100;
+
   const result = {
     sessionMs: session.medianMs,
     rangeMs: range.medianMs,
     events: seeded.rangeEvents,
+    // Packed over per-row, same events, same run (target <= 1.2): raw session, range cache build.
+    sessionComputeVsRows: ratio(compute.medianMs, computeRows.medianMs),
+    rangeFirstVsRows: ratio(rangeFirstPacked, rangeFirstRows),
     details: {
       sessionEvents: seeded.sessionEvents, sessions: seeded.sessions, runs,
       sessionFirstMs: session.firstMs, sessionComputeMs: compute.medianMs, windowMs: window.medianMs,
       rangeFirstMs: range.firstMs, trendMs: trend.medianMs, keyModelMs: keys.medianMs,
+      perRow: { sessionComputeMs: computeRows.medianMs, rangeFirstMs: rangeFirstRows }, packedRangeFirstMs: rangeFirstPacked,
       samples: { session: session.samplesMs, compute: compute.samplesMs, range: range.samplesMs },
     },
   };
@@ -65,6 +80,8 @@ try {
     ['range, first request incl. building the cache (ms)', String(range.firstMs)],
     ['trend, one point per session (ms, median)', String(trend.medianMs)],
     ['per-key model (ms, median)', String(keys.medianMs)],
+    ['session from raw events, packed / per-row', `${compute.medianMs} / ${computeRows.medianMs} ms = ${result.sessionComputeVsRows} (target <= 1.2)`],
+    ['range cache build, packed / per-row', `${rangeFirstPacked} / ${rangeFirstRows} ms = ${result.rangeFirstVsRows} (target <= 1.2)`],
     ['events: session / range / sessions', `${seeded.sessionEvents} / ${seeded.rangeEvents} / ${seeded.sessions}`],
   ];
   const width = Math.max(...rows.map(([k]) => k.length));

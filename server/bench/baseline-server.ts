@@ -1,9 +1,10 @@
 // The yardstick: the original FingerFlow's ingestion, rebuilt only for the benchmark. Each
 // batch arrives as an HTTP POST of JSON and is written with one multi-row INSERT, answered
-// after it commits. Usage: node --import tsx server/bench/baseline-server.ts DATABASE_URL PORT
+// after it commits, one row per event (row-copy.ts). Usage: node --import tsx server/bench/baseline-server.ts DATABASE_URL PORT
 import http from 'node:http';
 import pg from 'pg';
 import { fingerOf } from '../../shared/metrics/fingers.ts';
+import { ROW_COLUMNS, ROW_TABLE } from './row-copy.ts';
 
 const [databaseUrl, port] = process.argv.slice(2);
 if (!databaseUrl || !port) {
@@ -26,7 +27,7 @@ async function insert(batch: Batch): Promise<void> {
     return `(${Array.from({ length: 11 }, (_, k) => `$${base + k + 1}`).join(',')})`;
   });
   await pool.query(
-    `INSERT INTO keystrokes (session_id, batch_seq, batch_idx, offset_us, event_type, key_code, key_value, text_pos, finger, is_error, flags) VALUES ${rows.join(',')}`,
+    `INSERT INTO ${ROW_TABLE} (${ROW_COLUMNS}) VALUES ${rows.join(',')}`,
     values,
   );
 }

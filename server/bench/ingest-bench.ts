@@ -1,7 +1,9 @@
 // `npm run bench:ingest -- [--json FILE] [--clients 200] [--batch 64] [--window 4] [--seconds 8] [--rows 1000000]`
-// Measures in one run on this machine: (a) the raw COPY ceiling into the keystroke table, and
-// (b) the full path, N WebSocket clients -> ingest process -> COPY -> COMMIT -> ack, at full
-// speed and at half of it; then checks that nothing acknowledged was lost or stored twice.
+// Measures in one run on this machine: (a) the raw COPY ceilings, per-row into a v1-shaped
+// table (the old ceiling) and packed into keystroke_batches (the new one), (b) the full path,
+// N WebSocket clients -> ingest process -> COPY -> COMMIT -> ack, at full speed and at half of
+// it; then checks that nothing acknowledged was lost or stored twice, and what a stored event
+// costs on disk (table + indexes + TOAST over events).
 import fs from 'node:fs';
 import { parseArgs } from 'node:util';
 import { busyWarning, otherWorkCores } from './machine-busy.ts';
@@ -10,7 +12,8 @@ import { startBenchCluster } from './bench-cluster.ts';
 import { freePort } from '../test/support/test-postgres.ts';
 import { spawnTs } from '../test/support/processes.ts';
 import { makeEvents, signer, TEST_SECRET } from '../test/support/ingest-fixtures.ts';
-import { measureCopyCeiling } from './copy-ceiling.ts';
+import { measureCopyCeiling, PACKED_TARGET, ROW_TARGET } from './copy-ceiling.ts';
+import { CREATE_ROW_TABLE, ROW_TABLE } from './row-copy.ts';
 import { runLoad, type BenchSession } from './load-clients.ts';
 import { percentiles } from './latency.ts';
 import { verifyStored } from './verify.ts';
@@ -37,14 +40,20 @@ await db.connect();
 
 let child: ReturnType<typeof spawnTs> | undefined;
 try {
+  await db.query(CREATE_ROW_TABLE);
   const ceilings: Record<string, number> = {};
-  for (const connections of [1, 2, 3]) {
-    say(`raw COPY ceiling: ${args.rows} rows of ${clients} interleaved sessions, 10k rows per COPY, ${connections} connection(s)`);
-    ceilings[`copy_${connections}conn`] = await measureCopyCeiling(url, { rows: Number(args.rows), rowsPerCopy: 10_000, connections, sessions: clients, events });
-    say(`  ${Math.round(ceilings[`copy_${connections}conn`]!).toLocaleString('en')} rows/s`);
-    await db.query('TRUNCATE keystrokes');
+  for (const [name, target] of [['row', ROW_TARGET], ['batch', PACKED_TARGET]] as const) {
+    for (const connections of [1, 2, 3]) {
+      say(`${name} COPY ceiling: ${args.rows} events of ${clients} interleaved sessions, 10k events per COPY, ${connections} connection(s)`);
+      ceilings[`${name}_${connections}conn`] = await measureCopyCeiling(url, { rows: Number(args.rows), rowsPerCopy: 10_000, connections, sessions: clients, events, target });
+      say(`  ${Math.round(ceilings[`${name}_${connections}conn`]!).toLocaleString('en')} events/s`);
+      await db.query(`TRUNCATE ${target.table}`);
+    }
   }
-  const copyRowsPerSec = Math.max(...Object.values(ceilings));
+  const best = (name: string) => Math.max(...Object.entries(ceilings).filter(([k]) => k.startsWith(`${name}_`)).map(([, v]) => v));
+  const rowCopyEventsPerSec = best('row');
+  const batchCopyEventsPerSec = best('batch');
+  await db.query(`DROP TABLE ${ROW_TABLE}`);
   await db.query('CHECKPOINT');
 
   const port = await freePort();
@@ -82,11 +91,17 @@ try {
   child.child.kill('SIGTERM');
   await child.exited(15_000);
   const check = await verifyStored(db, [...fullSessions, ...halfSessions].map((s) => s.sessionId), new Map([...full.acked, ...half.acked]), events.length);
+  await db.query('VACUUM ANALYZE keystroke_batches'); // the visibility map and free space, as a settled table has
+  const size = (await db.query<{ bytes: string }>("SELECT pg_total_relation_size('keystroke_batches')::text AS bytes")).rows[0]!.bytes;
+  const bytesPerEvent = check.stored > 0 ? Math.round((Number(size) / check.stored) * 10) / 10 : 0;
 
   const result = {
-    copyRowsPerSec: Math.round(copyRowsPerSec),
+    rowCopyEventsPerSec: Math.round(rowCopyEventsPerSec),
+    batchCopyEventsPerSec: Math.round(batchCopyEventsPerSec),
     ingestEventsPerSec: Math.round(ingestEventsPerSec),
-    ratio: Math.round((ingestEventsPerSec / copyRowsPerSec) * 1000) / 1000,
+    ingestVsRowCopy: Math.round((ingestEventsPerSec / rowCopyEventsPerSec) * 1000) / 1000,
+    ingestVsBatchCopy: Math.round((ingestEventsPerSec / batchCopyEventsPerSec) * 1000) / 1000,
+    bytesPerEvent,
     ackP50Ms: halfLatency.p50,
     ackP99Ms: halfLatency.p99,
     lost: check.lost,
@@ -102,9 +117,12 @@ try {
     },
   };
   const rows: Array<[string, string]> = [
-    ['raw COPY ceiling (rows/s)', result.copyRowsPerSec.toLocaleString('en')],
+    ['per-row COPY ceiling, v1 table (events/s)', result.rowCopyEventsPerSec.toLocaleString('en')],
+    ['packed COPY ceiling, keystroke_batches (events/s)', result.batchCopyEventsPerSec.toLocaleString('en')],
     ['full path, durable-acked (events/s)', result.ingestEventsPerSec.toLocaleString('en')],
-    ['ratio full path / ceiling', `${result.ratio} (target >= 0.5)`],
+    ['full path / per-row ceiling', `${result.ingestVsRowCopy} (target >= 1.5)`],
+    ['full path / packed ceiling', `${result.ingestVsBatchCopy} (target >= 0.7)`],
+    ['bytes per stored event (table + indexes + TOAST)', `${result.bytesPerEvent} (target <= 40)`],
     ['ack p50 at half speed (ms)', String(result.ackP50Ms)],
     ['ack p99 at half speed (ms)', `${result.ackP99Ms} (target <= 100)`],
     ['ack p99 at full speed (ms)', String(fullLatency.p99)],

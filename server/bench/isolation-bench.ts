@@ -56,9 +56,8 @@ try {
     const user = (await db.query<{ id: string }>("INSERT INTO users (email, email_verified_at) VALUES ($1, now()) RETURNING id", [`heavy${i}@example.com`])).rows[0]!.id;
     const session = (await db.query<{ id: string }>("INSERT INTO typing_sessions (user_id, mode, committed_seq, event_count) VALUES ($1, 'zen', 1, 4) RETURNING id", [user])).rows[0]!.id;
     await db.query(
-      `INSERT INTO keystrokes (session_id, batch_seq, batch_idx, offset_us, event_type, key_code, key_value, text_pos, finger, is_error, flags)
-       VALUES ($1, 1, 0, 0, 0, 'KeyA', 'a', 0, 0, false, 0), ($1, 1, 1, 50000, 1, 'KeyA', 'a', 0, 0, false, 0),
-              ($1, 1, 2, 1000000000000, 0, 'KeyS', 's', 1, 1, false, 0), ($1, 1, 3, 1000000050000, 1, 'KeyS', 's', 1, 1, false, 0)`,
+      `INSERT INTO keystroke_batches (session_id, batch_seq, offset_us, event_type, key_code, key_value, text_pos, finger, is_error, flags)
+       VALUES ($1, 1, '{0,50000,1000000000000,1000000050000}', '{0,1,0,1}', '{KeyA,KeyA,KeyS,KeyS}', '{a,a,s,s}', '{0,0,1,1}', '{0,0,1,1}', '{f,f,f,f}', '{0,0,0,0}')`,
       [session],
     );
     // An access token names a live sign-in (a refresh-token family), as every real one does.

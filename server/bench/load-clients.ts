@@ -27,6 +27,15 @@ export interface LoadResult {
 }
 
 
+/**
+ * The batch `seq` of a session: the same events, later on the session clock, since offsets
+ * may never go backwards (PROTOCOL.md §3; the server refuses such a batch and acks nothing).
+ */
+function shifted(events: KeyEvent[], seq: number): KeyEvent[] {
+  const span = (events[events.length - 1]?.offsetUs ?? 0) + 1;
+  return seq === 1 ? events : events.map((e) => ({ ...e, offsetUs: e.offsetUs + (seq - 1) * span }));
+}
+
 function contiguous(acks: Set<number>, from: number): number {
   let upTo = from;
   while (acks.has(upTo + 1)) upTo++;
@@ -81,7 +90,7 @@ export async function runLoad(options: LoadOptions): Promise<LoadResult> {
         budget -= 1;
         seq++;
         sentAt.set(seq, performance.now());
-        link.sendBatch(seq, options.events);
+        link.sendBatch(seq, shifted(options.events, seq));
       }
       if (stopping && ackedSeq >= seq) drainedResolve();
     };

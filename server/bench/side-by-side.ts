@@ -1,8 +1,9 @@
 // `npm run bench -- [--json FILE] [--clients 200] [--seconds 8] [--update-docs]`: one run on
-// this machine, side by side: (a) the raw COPY ceiling, (b) our ingest through ws, (c) through
-// Socket.IO, (d) the original design's HTTP POST of JSON batches of 50 events with multi-row
-// INSERT. Prints the ratios and writes them as JSON; BENCHMARKS.md changes only with
-// --update-docs (one run is not a release figure). Warns when the machine is busy.
+// this machine, side by side: (a) the raw COPY ceiling (packed batch rows, as ingest writes
+// them), (b) our ingest through ws, (c) through Socket.IO, (d) the original design's HTTP
+// POST of JSON batches of 50 events with multi-row INSERT, one row per event. Prints the
+// ratios and writes them as JSON; BENCHMARKS.md changes only with --update-docs (one run is
+// not a release figure). Warns when the machine is busy.
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -17,6 +18,7 @@ import { runLoad, type BenchSession } from './load-clients.ts';
 import type { LinkKind } from './links.ts';
 import { percentiles } from './latency.ts';
 import { verifyStored } from './verify.ts';
+import { CREATE_ROW_TABLE, ROW_TABLE } from './row-copy.ts';
 import { writeBenchmarksSection } from './benchmarks-md.ts';
 import { busyWarning, ceilingWarning, otherWorkCores, recordedCopyCeiling } from './machine-busy.ts';
 
@@ -32,6 +34,7 @@ if (busy) warnings.push(busy);
 const { cluster, url } = await startBenchCluster(say);
 const db = new pg.Client({ connectionString: url });
 await db.connect();
+await db.query(CREATE_ROW_TABLE); // the baseline writes rows, as the original did
 const user = (await db.query<{ id: string }>("INSERT INTO users (email) VALUES ('bench@example.com') RETURNING id")).rows[0]!.id;
 const sessionsFor = async (n: number): Promise<BenchSession[]> => {
   const { rows } = await db.query<{ id: string }>("INSERT INTO typing_sessions (user_id, mode) SELECT $1, 'timed' FROM generate_series(1, $2) RETURNING id", [user, n]);
@@ -45,7 +48,7 @@ try {
   let copyRowsPerSec = 0;
   for (const connections of [1, 2]) {
     copyRowsPerSec = Math.max(copyRowsPerSec, await measureCopyCeiling(url, { rows: Number(args.rows), rowsPerCopy: 10_000, connections, sessions: clients, events }));
-    await db.query('TRUNCATE keystrokes');
+    await db.query(`TRUNCATE keystroke_batches, ${ROW_TABLE}`);
   }
   say(`  ${Math.round(copyRowsPerSec).toLocaleString('en')} rows/s`);
   const benchmarksMd = path.join(REPO_ROOT, 'BENCHMARKS.md');
@@ -56,11 +59,11 @@ try {
     await db.query('CHECKPOINT');
     const sessions = await sessionsFor(clients);
     const run = await runLoad({ kind, url: target, sessions, events, window: 4, durationMs });
-    const check = await verifyStored(db, sessions.map((s) => s.sessionId), run.acked, events.length);
+    const check = await verifyStored(db, sessions.map((s) => s.sessionId), run.acked, events.length, kind === 'http' ? 'rows' : 'packed');
     const latency = percentiles(run.latenciesMs);
     results[kind] = { eventsPerSec: Math.round(run.ackedEvents / run.seconds), p50: latency.p50, p99: latency.p99, lost: check.lost, duplicates: kind === 'http' ? 0 : check.duplicates };
     say(`  ${results[kind]!.eventsPerSec.toLocaleString('en')} events/s, ack p50 ${latency.p50} ms, p99 ${latency.p99} ms, lost ${check.lost}`);
-    await db.query('TRUNCATE keystrokes');
+    await db.query(`TRUNCATE keystroke_batches, ${ROW_TABLE}`);
   };
 
   const ingestPort = await freePort();

@@ -2,7 +2,7 @@
 // required, migrations applied under the advisory lock, /ws and /socket.io/ on INGEST_PORT.
 // SIGTERM drains: buffered batches are committed and acknowledged, sockets closed with 4000.
 import { createRegistry } from '../obs/metrics.ts';
-import { startIngestServer } from '../ingest/server.ts';
+import { startIngestServer } from './ingest-wiring.ts';
 import { bootService } from './service-boot.ts';
 
 await bootService('fingerflow-ingest', async ({ config, databaseUrl, log, shutdown, pool }) => {

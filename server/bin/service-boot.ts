@@ -26,7 +26,7 @@ export async function bootService(service: string, run: (booted: BootedService) 
   } catch (error) {
     failStart(error, service);
   }
-  const databaseUrl = config.databaseUrl!;
+  const databaseUrl = config.databaseUrl;
   const log = createLogger({ level: config.logLevel, service });
   log.info({ event: 'config_loaded', config: redactedSummary(config) }, 'configuration loaded');
   const shutdown = new Shutdown(log, config.shutdownTimeoutMs);

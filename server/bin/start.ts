@@ -15,7 +15,7 @@ import { EmbeddedSupervisor } from '../db/embedded/supervisor.ts';
 import { createPool } from '../db/pool.ts';
 import { migrate } from '../db/migrations.ts';
 import { DatabaseHealthMonitor } from '../db/health-monitor.ts';
-import { startIngestServer } from '../ingest/server.ts';
+import { startIngestServer } from './ingest-wiring.ts';
 import { createHttpApp } from '../http/app.ts';
 import { buildSidecarDeps } from '../http/build-sidecar.ts';
 import { API_ROUTES } from '../http/api-routes.ts';

@@ -2,6 +2,7 @@ import type pg from 'pg';
 import { fingerOf } from '../../shared/metrics/fingers.ts';
 import type { ImportedEvent } from './import-sessions.ts';
 import { inTransaction } from './transaction.ts';
+import { mergeKeystrokeRows, SESSION_STORED_TOTALS } from './keystroke-batch-merge.ts';
 
 /** A row of the sessions export (JSON). `originId` is absent in exports made before it existed. */
 export interface ImportedSessionRow {
@@ -39,7 +40,7 @@ const EVENTS_PER_INSERT = 5_000;
  * Identity: a session is known by its origin, the id it was first typed under (its own id,
  * or `config.importedFrom` for an imported one). A session whose origin the account already
  * has is "already present" and never created twice, so importing your own export, or the
- * same files twice, adds nothing. Its events still go in with ON CONFLICT DO NOTHING when it
+ * same files twice, adds nothing. Its missing events are still merged into its batches when it
  * is an imported session (a sessions-only import completed later by its events file); a
  * session typed in this account is never written to by an import.
  *
@@ -97,7 +98,7 @@ export async function importFiles(pool: pg.Pool, userId: string, input: ImportFi
       if (added > 0) {
         await client.query(
           `UPDATE typing_sessions t SET event_count = k.n, committed_seq = k.seq, config = t.config - 'noKeystrokes', updated_at = now()
-           FROM (SELECT count(*) AS n, coalesce(max(batch_seq), 0) AS seq FROM keystrokes WHERE session_id = $1) k WHERE t.id = $1`,
+           FROM (${SESSION_STORED_TOTALS}) k WHERE t.id = $1`,
           [known.id],
         );
       }
@@ -124,14 +125,7 @@ async function insertEvents(client: pg.PoolClient, sessionId: string, events: re
   let added = 0;
   for (let at = 0; at < events.length; at += EVENTS_PER_INSERT) {
     const part = events.slice(at, at + EVENTS_PER_INSERT);
-    const result = await client.query(
-      `INSERT INTO keystrokes (session_id, batch_seq, batch_idx, offset_us, event_type, key_code, key_value, text_pos, finger, is_error, flags)
-       SELECT $1, * FROM unnest($2::int[], $3::smallint[], $4::bigint[], $5::smallint[], $6::text[], $7::text[], $8::int[], $9::smallint[], $10::bool[], $11::smallint[])
-       ON CONFLICT DO NOTHING`,
-      [sessionId, part.map((e) => e.batchSeq), part.map((e) => e.batchIdx), part.map((e) => e.offsetUs), part.map((e) => e.type), part.map((e) => e.code),
-        part.map((e) => e.key), part.map((e) => e.textPos), part.map((e) => fingerOf(e.code)), part.map((e) => e.isError), part.map((e) => e.flags)],
-    );
-    added += result.rowCount ?? 0;
+    added += await mergeKeystrokeRows(client, part.map((e) => ({ ...e, sessionId, finger: fingerOf(e.code) })));
   }
   return added;
 }

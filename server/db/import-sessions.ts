@@ -2,6 +2,7 @@ import type { StoredKeystroke } from '../../shared/metrics/keystroke.ts';
 import type pg from 'pg';
 import { fingerOf } from '../../shared/metrics/fingers.ts';
 import { inTransaction } from './transaction.ts';
+import { mergeKeystrokeRows, SESSION_STORED_TOTALS } from './keystroke-batch-merge.ts';
 
 export interface ImportedSessionMeta {
   /** The session's id in the account it was exported from: the dedupe key. */
@@ -14,15 +15,14 @@ export interface ImportedSessionMeta {
 /** An event of an export: a stored keystroke; the finger is assigned again on import. */
 export type ImportedEvent = Omit<StoredKeystroke, 'finger'>;
 
-const COLUMNS = 10;
-
 /**
  * One chunk of an imported session. The session is found by the exported id kept in
  * config->>'importedFrom' (created on the first chunk), under an advisory lock so two
- * uploads of the same file cannot both create it. Events go in with one multi-row INSERT
- * ON CONFLICT DO NOTHING on the keystrokes primary key, so a chunk sent twice (a second
- * import, a retried request) adds nothing. committed_seq and event_count are set from the
- * table afterwards: they stamp the analytics cache, which then rebuilds the session.
+ * uploads of the same file cannot both create it. Events are merged into their batches,
+ * skipping any (batch, index) already stored, so a chunk sent twice (a second import, a
+ * retried request) adds nothing, and a batch split across chunks is completed.
+ * committed_seq and event_count are set from the table afterwards: they stamp the
+ * analytics cache, which then rebuilds the session.
  * Fingers are assigned here from the key code, as the ingest server does, never trusted
  * from the file.
  */
@@ -45,25 +45,11 @@ export async function importSessionChunk(pool: pg.Pool, userId: string, meta: Im
       );
       sessionId = inserted.rows[0]!.id;
     }
-    let added = 0;
-    if (events.length > 0) {
-      const values: unknown[] = [];
-      const rows = events.map((e, i) => {
-        values.push(sessionId, e.batchSeq, e.batchIdx, e.offsetUs, e.type, e.code, e.key, e.textPos, fingerOf(e.code), e.isError);
-        const base = i * COLUMNS;
-        return `(${Array.from({ length: COLUMNS }, (_, c) => `$${base + c + 1}`).join(', ')}, ${e.flags | 0})`;
-      });
-      const result = await client.query(
-        `INSERT INTO keystrokes (session_id, batch_seq, batch_idx, offset_us, event_type, key_code, key_value, text_pos, finger, is_error, flags)
-         VALUES ${rows.join(', ')} ON CONFLICT DO NOTHING`,
-        values,
-      );
-      added = result.rowCount ?? 0;
-    }
+    const added = await mergeKeystrokeRows(client, events.map((e) => ({ ...e, sessionId, finger: fingerOf(e.code), flags: e.flags | 0 })));
     if (added > 0) {
       await client.query(
         `UPDATE typing_sessions t SET event_count = k.n, committed_seq = k.seq, updated_at = now()
-         FROM (SELECT count(*) AS n, coalesce(max(batch_seq), 0) AS seq FROM keystrokes WHERE session_id = $1) k WHERE t.id = $1`,
+         FROM (${SESSION_STORED_TOTALS}) k WHERE t.id = $1`,
         [sessionId],
       );
     }

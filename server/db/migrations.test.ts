@@ -62,7 +62,7 @@ test('a fresh database gets every table, once', async () => {
   const second = await withClient(url, (c) => migrate(c));
   assert.is(second.applied.length, 0);
   const tables = await withClient(url, async (c) => (await c.query<{ t: string }>("SELECT tablename AS t FROM pg_tables WHERE schemaname = 'public' ORDER BY 1")).rows.map((r) => r.t));
-  for (const table of ['users', 'oauth_identities', 'refresh_tokens', 'one_time_tokens', 'totp_secrets', 'totp_backup_codes', 'user_settings', 'word_sets', 'typing_sessions', 'keystrokes', 'fingers', 'schema_migrations']) {
+  for (const table of ['users', 'oauth_identities', 'refresh_tokens', 'one_time_tokens', 'totp_secrets', 'totp_backup_codes', 'user_settings', 'word_sets', 'typing_sessions', 'keystroke_batches', 'fingers', 'schema_migrations']) {
     assert.ok(tables.includes(table), `missing table ${table}`);
   }
 });
@@ -133,7 +133,7 @@ test('a keystroke can be stored only once, and leaves with its session', async (
     const user = (await c.query("INSERT INTO users (email) VALUES ('a@example.com') RETURNING id")).rows[0].id;
     const session = randomUUID();
     await c.query("INSERT INTO typing_sessions (id, user_id, mode) VALUES ($1, $2, 'timed')", [session, user]);
-    const insert = "INSERT INTO keystrokes (session_id, batch_seq, batch_idx, offset_us, event_type, key_code, key_value, finger) VALUES ($1, 1, 0, 0, 0, 'KeyA', 'a', 0)";
+    const insert = "INSERT INTO keystroke_batches (session_id, batch_seq, offset_us, event_type, key_code, key_value, text_pos, finger, is_error, flags) VALUES ($1, 1, '{0}', '{0}', '{KeyA}', '{a}', '{-1}', '{0}', '{f}', '{0}')";
     await c.query(insert, [session]);
     try {
       await c.query(insert, [session]);

@@ -9,7 +9,7 @@ import { startTestIngest } from './support/ingest-fixtures.ts';
 import { startTestSidecar, type TestSidecar } from './support/sidecar-fixtures.ts';
 import { connectRaw, helloRaw, keyPairs, pack, T, UpgradeRefused } from './support/raw-protocol-client.ts';
 import { pollUntil } from './support/processes.ts';
-import type { IngestServer } from '../ingest/server.ts';
+import type { IngestServer } from '../bin/ingest-wiring.ts';
 
 const SIX_HOURS_US = 6 * 3600 * 1_000_000;
 

@@ -7,7 +7,7 @@ import { MessageType } from '../../shared/protocol/messages.ts';
 import { PROTOCOL_VERSION } from '../../shared/protocol/version.ts';
 import { freshDatabase, type TestDatabase } from './support/database.ts';
 import { createSession, makeEvents, startTestIngest, storedCount, ticketFor } from './support/ingest-fixtures.ts';
-import type { IngestServer } from '../ingest/server.ts';
+import type { IngestServer } from '../bin/ingest-wiring.ts';
 
 let db: TestDatabase;
 let ingest: { server: IngestServer; url: string };

@@ -8,7 +8,7 @@ import { freshDatabase, type TestDatabase } from './support/database.ts';
 import { createSession, makeEvents, startTestIngest, storedCount, ticketFor } from './support/ingest-fixtures.ts';
 import { openSocket, type TestSocket } from './support/ws-client.ts';
 import { pollUntil } from './support/processes.ts';
-import type { IngestServer } from '../ingest/server.ts';
+import type { IngestServer } from '../bin/ingest-wiring.ts';
 
 let db: TestDatabase;
 let ingest: { server: IngestServer; url: string };

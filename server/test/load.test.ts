@@ -18,7 +18,7 @@ import { parseReplayLog } from '../load/replay/replay-log.ts';
 import { LoadtestApi } from '../load/sidecar-api.ts';
 import { verifyThroughApi } from '../load/verify-remote.ts';
 import { verifyStored } from '../load/verify-stored.ts';
-import type { IngestServer } from '../ingest/server.ts';
+import type { IngestServer } from '../bin/ingest-wiring.ts';
 import { REPO_ROOT, spawnTs } from './support/processes.ts';
 
 const TOKEN = 'load-test-token-'.padEnd(40, 'z');
@@ -72,12 +72,12 @@ test('the load-test route and the database both count a lost batch and a duplica
   assert.is(report.lost, 0);
   const victim = clients[0]!;
   const lostBatch = victim.batches.get(1)!;
-  await db.pool.query('DELETE FROM keystrokes WHERE session_id = $1 AND batch_seq = 1', [victim.sessionId]);
+  await db.pool.query('DELETE FROM keystroke_batches WHERE session_id = $1 AND batch_seq = 1', [victim.sessionId]);
   const donor = clients[1]!;
   const copied = donor.batches.get(2)!;
   await db.pool.query(
-    `INSERT INTO keystrokes (session_id, batch_seq, batch_idx, offset_us, event_type, key_code, key_value, text_pos, finger, is_error, flags)
-     SELECT session_id, 9999, batch_idx, offset_us, event_type, key_code, key_value, text_pos, finger, is_error, flags FROM keystrokes WHERE session_id = $1 AND batch_seq = 2`,
+    `INSERT INTO keystroke_batches (session_id, batch_seq, offset_us, event_type, key_code, key_value, text_pos, finger, is_error, flags, batch_idx)
+     SELECT session_id, 9999, offset_us, event_type, key_code, key_value, text_pos, finger, is_error, flags, batch_idx FROM keystroke_batches WHERE session_id = $1 AND batch_seq = 2`,
     [donor.sessionId],
   );
   for (const check of [await verifyStored(db.url, clients), await verifyThroughApi(new LoadtestApi(sidecar.base, TOKEN), clients)]) {
@@ -122,7 +122,7 @@ test('an arrival rate starts sessions at its pace whatever is running, each a sh
 test('load-test typists past their retention are deleted, keystrokes and all, when the next load test starts', async () => {
   const api = new LoadtestApi(sidecar.base, TOKEN, 'old-run');
   const [old] = await api.createSessions(1);
-  await db.pool.query("INSERT INTO keystrokes (session_id, batch_seq, batch_idx, offset_us, event_type, key_code, key_value, finger) VALUES ($1, 1, 0, 0, 0, 'KeyA', 'a', 1)", [old!.sessionId]);
+  await db.pool.query("INSERT INTO keystroke_batches (session_id, batch_seq, offset_us, event_type, key_code, key_value, text_pos, finger, is_error, flags) VALUES ($1, 1, '{0}', '{0}', '{KeyA}', '{a}', '{-1}', '{1}', '{f}', '{0}')", [old!.sessionId]);
   const real = await db.pool.query<{ id: string }>("INSERT INTO users (is_anonymous, display_name) VALUES (true, 'a real anonymous typist') RETURNING id");
   await db.pool.query("UPDATE users SET loadtest_expires_at = now() - interval '1 hour' WHERE loadtest_run = 'old-run'");
   await new LoadtestApi(sidecar.base, TOKEN, 'new-run').createSessions(1);

@@ -6,37 +6,13 @@ import { MAX_MESSAGES_BEFORE_WELCOME } from '../../../shared/protocol/pacing.ts'
 import { backoffDelayMs, pause, type Pause } from './backoff.ts';
 import { Heartbeat } from './heartbeat.ts';
 import { SendPacer } from './send-pacer.ts';
-import type { OutboxBatch, OutboxSession, OutboxStore } from './outbox-types.ts';
-import { SOCKET_OPEN, type OpenSocket, type SocketLike } from './socket-like.ts';
-import { isPermanentRefusal, type StreamApi } from './stream-api.ts';
+import type { OutboxBatch, OutboxSession } from './outbox-types.ts';
+import { SOCKET_OPEN, type SocketLike } from './socket-like.ts';
+import { isPermanentRefusal } from './stream-api.ts';
+import type { StreamDeps, StreamPhase } from './stream-status.ts';
 import { UnackedBatches } from './unacked-batches.ts';
 
-export type StreamPhase = 'starting' | 'connecting' | 'streaming' | 'waiting' | 'ended' | 'failed' | 'stopped';
-
-export interface StreamStatus {
-  localId: string;
-  phase: StreamPhase;
-  /** Batches cut but not acknowledged. */
-  unackedBatches: number;
-  unackedEvents: number;
-  /** performance.now() of the next attempt while waiting. */
-  retryAtMs: number | null;
-  /** Close code or refusal that caused the wait or the failure. */
-  reason: string | null;
-}
-
-export interface StreamDeps {
-  store: OutboxStore;
-  api: StreamApi;
-  openSocket: OpenSocket;
-  onStatus(status: StreamStatus): void;
-  random?: () => number;
-  /** Close and reconnect when sent batches see no ack for this long (a half-open connection). */
-  ackTimeoutMs?: number;
-  clientName?: string;
-  /** Ping a silent server and give the connection up after 5 s of silence (default on). */
-  heartbeat?: boolean;
-}
+export type { StreamDeps, StreamPhase, StreamStatus } from './stream-status.ts';
 
 type Outcome = { kind: 'ended' } | { kind: 'closed'; code: number; reason: string };
 

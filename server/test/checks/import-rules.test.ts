@@ -1,9 +1,10 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import fs from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { checkFile, envReaders, importsOf, sourceFiles } from './import-rules.ts';
+import { checkFile, envReaders, importCycles, importsOf, sourceFiles } from './import-rules.ts';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..', '..');
 
@@ -12,6 +13,25 @@ test('the repository keeps every import rule', () => {
   assert.ok(files.length > 20, `found only ${files.length} source files`);
   const violations = files.flatMap((f) => checkFile(root, f, fs.readFileSync(path.join(root, f), 'utf8')));
   assert.equal(violations.map((v) => `${v.file} imports ${v.specifier}: ${v.why}`), []);
+});
+
+test('no import cycle anywhere', () => {
+  assert.equal(importCycles(root, sourceFiles(root)).map((c) => c.join(' -> ')), []);
+});
+
+test('the cycle check finds a cycle of two files and of three, and nothing in a chain', () => {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'cycles-'));
+  const write = (name: string, ...imports: string[]) => fs.writeFileSync(path.join(dir, name), imports.map((i) => `import type { X } from './${i}';\n`).join(''));
+  write('a.ts', 'b.ts');
+  write('b.ts', 'a.ts');
+  write('c.ts', 'd.ts');
+  write('d.ts', 'e.ts');
+  write('e.ts', 'c.ts');
+  write('f.ts', 'g.ts');
+  write('g.ts');
+  const cycles = importCycles(dir, ['a.ts', 'b.ts', 'c.ts', 'd.ts', 'e.ts', 'f.ts', 'g.ts']);
+  fs.rmSync(dir, { recursive: true });
+  assert.equal(cycles, [['a.ts', 'b.ts', 'a.ts'], ['c.ts', 'd.ts', 'e.ts', 'c.ts']]);
 });
 
 test('only server/config/ reads process.env', () => {
@@ -26,9 +46,15 @@ test('the checker catches each kind of forbidden import', () => {
   assert.equal(checkFile(root, 'shared/protocol/x.ts', "import fs from 'node:fs';").length, 1);
   assert.equal(checkFile(root, 'shared/protocol/x.test.ts', "import fs from 'node:fs';").length, 0);
   assert.equal(checkFile(root, 'client/src/x.ts', "const m = await import('../../server/db/pool.ts');").length, 1);
-  assert.equal(checkFile(root, 'server/session/x.ts', "import pg from 'pg';").length, 1);
-  assert.equal(checkFile(root, 'server/session/x.ts', "import { a } from '../../shared/protocol/codec.ts';").length, 0);
+  assert.equal(checkFile(root, 'server/ingest/core/x.ts', "import pg from 'pg';").length, 1);
+  assert.equal(checkFile(root, 'server/ingest/core/x.ts', "import { a } from '../../shared/protocol/codec.ts';").length, 0);
   assert.equal(checkFile(root, 'server/http/x.ts', "import Router from '@koa/router';").length, 0);
+  assert.equal(checkFile(root, 'server/ingest/core/x.ts', "import { w } from '../store/keystroke-writer.ts';").length, 1);
+  assert.equal(checkFile(root, 'server/ingest/core/x.ts', "import { t } from '../transport/ws-route.ts';").length, 1);
+  assert.equal(checkFile(root, 'server/ingest/store/x.ts', "import { t } from '../transport/ws-route.ts';").length, 1);
+  assert.equal(checkFile(root, 'server/ingest/transport/x.ts', "import { w } from '../store/keystroke-writer.ts';").length, 1);
+  assert.equal(checkFile(root, 'server/ingest/store/x.ts', "import type { P } from '../core/ports.ts';").length, 0);
+  assert.equal(checkFile(root, 'server/ingest/transport/x.ts', "import { H } from '../core/hub.ts';").length, 0);
   assert.equal(checkFile(root, 'server/http/x.ts', "import { a } from '../analytics/index.ts';").length, 0);
   assert.equal(checkFile(root, 'server/http/x.ts', "import { a } from '../analytics/sql/session-sql.ts';").length, 1);
   assert.equal(checkFile(root, 'server/test/x.test.ts', "import { a } from '../analytics/cache/refresh.ts';").length, 1);

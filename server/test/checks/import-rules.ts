@@ -21,7 +21,11 @@ export const IMPORT_RULES: ImportRule[] = [
   { from: 'server/ingest/', forbidPaths: ['server/http/'], forbidPackages: ['koa', '@koa/', 'koa-helmet'], why: 'the ingest server never imports koa' },
   { from: 'server/http/', forbidPaths: ['server/ingest/'], forbidPackages: ['uWebSockets.js'], why: 'the sidecar never imports uWebSockets.js' },
   { from: 'server/auth/', forbidPaths: ['server/http/'], forbidPackages: ['koa', '@koa/', 'koa-helmet'], why: 'auth\'s use cases take plain inputs; the routes speak HTTP' },
-  { from: 'server/session/', forbidPackages: ['uWebSockets.js', 'pg', 'pg-copy-streams', 'koa', '@koa/', 'node:'], why: 'the per-connection core is pure, behind ports' },
+  { from: 'server/ingest/core/', forbidPackages: ['uWebSockets.js', 'socket.io', 'pg', 'pg-copy-streams', 'koa', '@koa/', 'node:'], why: 'the per-connection core is pure, behind ports' },
+  // Ingest flows one way: transport -> core <- store, connected only in server/bin.
+  { from: 'server/ingest/core/', forbidPaths: ['server/ingest/store/', 'server/ingest/transport/', 'server/db/', 'server/bin/'], why: 'the ingest core knows its ports, not what implements them' },
+  { from: 'server/ingest/store/', forbidPaths: ['server/ingest/transport/', 'server/bin/'], forbidPackages: ['uWebSockets.js', 'socket.io'], why: 'the ingest store implements core ports and never sees a socket' },
+  { from: 'server/ingest/transport/', forbidPaths: ['server/ingest/store/', 'server/bin/'], forbidPackages: ['pg', 'pg-copy-streams'], why: 'the ingest transports reach the database only through the core' },
 ];
 
 /**
@@ -103,4 +107,38 @@ export function sourceFiles(root: string): string[] {
 const ENV_READ = new RegExp(['process', 'env'].join('\\.') + '\\b');
 export function envReaders(root: string, files: string[]): string[] {
   return files.filter((f) => !f.startsWith('server/config/') && !f.endsWith('.test.ts') && ENV_READ.test(fs.readFileSync(path.join(root, f), 'utf8')));
+}
+
+/**
+ * Import cycles among the given files (relative imports only), each as the list of files
+ * around it, first file repeated at the end. Type-only imports count too: a cycle of types
+ * still means two files that cannot be understood, or moved, one without the other.
+ */
+export function importCycles(root: string, files: string[]): string[][] {
+  const known = new Set(files);
+  const edges = new Map<string, string[]>();
+  for (const file of files) {
+    const targets: string[] = [];
+    for (const specifier of importsOf(fs.readFileSync(path.join(root, file), 'utf8'))) {
+      if (!specifier.startsWith('.')) continue;
+      const target = path.relative(root, path.resolve(root, path.dirname(file), specifier)).split(path.sep).join('/');
+      if (known.has(target)) targets.push(target);
+    }
+    edges.set(file, targets);
+  }
+  const cycles: string[][] = [];
+  const state = new Map<string, 'open' | 'done'>();
+  const stack: string[] = [];
+  const visit = (file: string): void => {
+    state.set(file, 'open');
+    stack.push(file);
+    for (const next of edges.get(file) ?? []) {
+      if (state.get(next) === 'open') cycles.push([...stack.slice(stack.indexOf(next)), next]);
+      else if (!state.has(next)) visit(next);
+    }
+    stack.pop();
+    state.set(file, 'done');
+  };
+  for (const file of [...files].sort()) if (!state.has(file)) visit(file);
+  return cycles;
 }

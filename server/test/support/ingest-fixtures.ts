@@ -4,7 +4,7 @@ import { loadConfig, type Config } from '../../config/index.ts';
 import { createLogger, type Logger } from '../../obs/logger.ts';
 import { createRegistry } from '../../obs/metrics.ts';
 import type { Pool } from '../../db/pool.ts';
-import { startIngestServer, type IngestServer } from '../../ingest/server.ts';
+import { startIngestServer, type IngestServer } from '../../bin/ingest-wiring.ts';
 import { TicketSigner, type TicketAudience } from '../../auth/tickets.ts';
 import type { KeyEvent } from '../../../shared/protocol/key-event.ts';
 import { freePort } from './test-postgres.ts';

@@ -2,6 +2,9 @@ import { SeededRandom } from '../../protocol/testing/seeded-random.ts';
 import { fingerOf } from '../fingers.ts';
 import type { StoredKeystroke } from '../keystroke.ts';
 import { capturedKeys, codeFor, type Captured } from './typing-keys.ts';
+import type { StreamProfile } from './stream-profile.ts';
+
+export type { StreamProfile } from './stream-profile.ts';
 
 /**
  * Random typing sessions, deterministic per seed, with every awkward case the analytics
@@ -9,26 +12,6 @@ import { capturedKeys, codeFor, type Captured } from './typing-keys.ts';
  * AltGr chords, shortcuts, IME composition, lost keyups, keyups without keydowns, ties in
  * time, batches stored out of time order, text positions past the text, empty sessions.
  */
-export interface StreamProfile {
-  characters: number;
-  /**
-   * 'text': positions in the practice text; 'zen': no text, textPos -1; 'overrun': typing past
-   * a short text; 'words': the word-aligned client (skipped, extra, transposed letters, auto-repeat).
-   */
-  textMode: 'text' | 'zen' | 'overrun' | 'words';
-  meanIntervalMs: number;
-  meanDwellMs: number;
-  errorRate: number;
-  correctionRate: number;
-  repeatRate: number;
-  lostKeyupRate: number;
-  orphanKeyupRate: number;
-  reorderRate: number;
-  extraKeyRate: number;
-  /** Timer resolution in microseconds; browsers coarsen timestamps, which makes ties. */
-  quantumUs: number;
-  maxBatch: number;
-}
 
 export const REALISTIC: StreamProfile = {
   characters: 400, textMode: 'text', meanIntervalMs: 200, meanDwellMs: 100, errorRate: 0.04, correctionRate: 0.8,

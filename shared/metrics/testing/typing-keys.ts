@@ -1,5 +1,5 @@
 import type { SeededRandom } from '../../protocol/testing/seeded-random.ts';
-import type { StreamProfile } from './keystroke-streams.ts';
+import type { StreamProfile } from './stream-profile.ts';
 import { wordActions } from './word-typist.ts';
 
 /** A key event as the simulated typist produces it: time in microseconds, capture order n. */

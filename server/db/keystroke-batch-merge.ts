@@ -1,0 +1,67 @@
+import type pg from 'pg';
+
+/** One stored event as the `keystrokes` view shows it (finger already assigned). */
+export interface KeystrokeRow {
+  sessionId: string;
+  batchSeq: number;
+  batchIdx: number;
+  offsetUs: number;
+  type: number;
+  code: string;
+  key: string;
+  textPos: number;
+  finger: number;
+  isError: boolean;
+  flags: number;
+}
+
+// Events are kept one per (session, batch, index), as the v1 table's primary key did: an
+// event already stored wins, and so does the first of two equal ones in the input. Each
+// batch touched is rewritten whole with its old and new events in index order; a batch
+// whose indexes are 0..n-1 stores batch_idx NULL, as ingest does.
+const MERGE = `
+WITH incoming AS (
+  SELECT * FROM unnest($1::uuid[], $2::int[], $3::smallint[], $4::bigint[], $5::smallint[], $6::text[], $7::text[], $8::int[], $9::smallint[], $10::bool[], $11::smallint[])
+    WITH ORDINALITY AS i(session_id, batch_seq, batch_idx, offset_us, event_type, key_code, key_value, text_pos, finger, is_error, flags, ord)
+), touched AS (
+  SELECT DISTINCT session_id, batch_seq FROM incoming
+), existing AS (
+  SELECT k.session_id, k.batch_seq, k.batch_idx, k.offset_us, k.event_type, k.key_code, k.key_value, k.text_pos, k.finger, k.is_error, k.flags, 0::bigint AS ord, true AS old
+    FROM touched t JOIN keystrokes k ON k.session_id = t.session_id AND k.batch_seq = t.batch_seq
+), merged AS (
+  SELECT DISTINCT ON (session_id, batch_seq, batch_idx) *
+    FROM (SELECT *, false AS old FROM incoming UNION ALL SELECT * FROM existing) u
+   ORDER BY session_id, batch_seq, batch_idx, old DESC, ord
+), stored AS (
+  INSERT INTO keystroke_batches (session_id, batch_seq, offset_us, event_type, key_code, key_value, text_pos, finger, is_error, flags, batch_idx)
+  SELECT session_id, batch_seq,
+         array_agg(offset_us ORDER BY batch_idx), array_agg(event_type ORDER BY batch_idx),
+         array_agg(key_code ORDER BY batch_idx), array_agg(key_value ORDER BY batch_idx),
+         array_agg(text_pos ORDER BY batch_idx), array_agg(finger ORDER BY batch_idx),
+         array_agg(is_error ORDER BY batch_idx), array_agg(flags ORDER BY batch_idx),
+         CASE WHEN min(batch_idx) = 0 AND max(batch_idx) = count(*) - 1 THEN NULL ELSE array_agg(batch_idx ORDER BY batch_idx) END
+    FROM merged GROUP BY session_id, batch_seq HAVING NOT bool_and(old)
+  ON CONFLICT (session_id, batch_seq) DO UPDATE SET
+    offset_us = EXCLUDED.offset_us, event_type = EXCLUDED.event_type, key_code = EXCLUDED.key_code, key_value = EXCLUDED.key_value,
+    text_pos = EXCLUDED.text_pos, finger = EXCLUDED.finger, is_error = EXCLUDED.is_error, flags = EXCLUDED.flags, batch_idx = EXCLUDED.batch_idx
+)
+SELECT count(*) FILTER (WHERE NOT old)::int AS added FROM merged`;
+
+/**
+ * Adds events to the packed table outside the ingest path (imports, fixtures), skipping
+ * those already stored; returns how many were new. An import arrives in chunks that may
+ * split a batch, so a batch is merged with what it holds rather than refused. The caller
+ * serialises writers of the same session (imports hold a per-user advisory lock).
+ */
+export async function mergeKeystrokeRows(client: pg.ClientBase, rows: readonly KeystrokeRow[]): Promise<number> {
+  if (rows.length === 0) return 0;
+  const column = <T>(pick: (r: KeystrokeRow) => T): T[] => rows.map(pick);
+  const { rows: result } = await client.query<{ added: number }>(MERGE, [
+    column((r) => r.sessionId), column((r) => r.batchSeq), column((r) => r.batchIdx), column((r) => r.offsetUs), column((r) => r.type),
+    column((r) => r.code), column((r) => r.key), column((r) => r.textPos), column((r) => r.finger), column((r) => r.isError), column((r) => r.flags),
+  ]);
+  return result[0]!.added;
+}
+
+/** A session's stored event count and highest batch, from the batch rows (no unnesting). */
+export const SESSION_STORED_TOTALS = 'SELECT coalesce(sum(cardinality(offset_us)), 0) AS n, coalesce(max(batch_seq), 0) AS seq FROM keystroke_batches WHERE session_id = $1';
