@@ -1,8 +1,6 @@
 import { z } from 'zod';
 import { caretStyle, durationSeconds, keyboardLayout, practiceView, theme, typingMode, wordCount } from './fields.ts';
-import { DEFAULT_SETTINGS } from './settings-defaults.ts';
-
-export { DEFAULT_SETTINGS };
+import { DEFAULT_SETTINGS as DEFAULTS } from './settings-defaults.ts';
 
 /** Saved settings as stored (jsonb): anything, checked key by key on read. */
 type StoredSettings = Record<string, unknown>;
@@ -27,6 +25,8 @@ const fields = {
 /** The settings of an account (GET/PATCH /api/settings); the one definition, client and server. */
 export type Settings = { [K in keyof typeof fields]: z.infer<(typeof fields)[K]> };
 export type SettingKey = keyof Settings;
+
+export const DEFAULT_SETTINGS: Settings = DEFAULTS;
 
 /** A PATCH: any known setting, `sound` in part; an unknown key is refused, not stored. */
 export const settingsPatch = z

@@ -2,10 +2,10 @@ import { CARET_STYLES, DURATION_SECONDS, KEYBOARD_LAYOUTS, PRACTICE_VIEWS, THEME
 // The settings and their defaults are the API's (shared/api): types only from the schema
 // file, so zod stays out of the page's bundle; the defaults are plain data.
 import type { SettingKey, Settings } from '../../../shared/api/settings.ts';
-import { DEFAULT_SETTINGS } from '../../../shared/api/settings-defaults.ts';
+import { DEFAULT_SETTINGS as DEFAULTS } from '../../../shared/api/settings-defaults.ts';
 
 export type { SettingKey, Settings };
-export { DEFAULT_SETTINGS };
+export const DEFAULT_SETTINGS: Settings = DEFAULTS;
 
 const oneOf = <T extends string>(list: readonly T[]) => (v: unknown): v is T => typeof v === 'string' && (list as readonly string[]).includes(v);
 const intIn = (range: { min: number; max: number }) => (v: unknown): v is number => Number.isInteger(v) && (v as number) >= range.min && (v as number) <= range.max;

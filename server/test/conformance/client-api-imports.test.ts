@@ -34,7 +34,8 @@ function loadsZod(file: string, seen = new Set<string>()): boolean {
 
 test('the scan sees through type-only imports (a sanity check on the scan itself)', () => {
   assert.ok(loadsZod('shared/api/settings.ts'));
-  assert.not.ok(loadsZod('shared/api/settings-defaults.ts'), 'settings-defaults imports only the type of the schema');
+  assert.not.ok(loadsZod('shared/api/settings-defaults.ts'), 'settings-defaults is plain data');
+  assert.not.ok(loadsZod('client/src/api/http.ts'), 'http.ts takes the error types only');
   assert.equal(runtimeImports("import type { A } from './a.ts';\nimport { B } from './b.ts';\nexport type { C } from './c.ts';"), ['./b.ts']);
 });
 
