@@ -33,6 +33,7 @@ WORKDIR /app
 COPY --from=deps /app/node_modules ./node_modules
 COPY package.json tsconfig.json ./
 COPY shared ./shared
+# server/ alone: tools/ (load, chaos, bench) is for a checkout, and no server file imports it.
 COPY server ./server
 COPY sql ./sql
 COPY ops/docker/http-probe.mjs ./ops/docker/http-probe.mjs

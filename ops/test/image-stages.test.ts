@@ -113,7 +113,7 @@ test('the build context: what every COPY needs is there, what must stay out is o
   for (const needed of ['package.json', 'package-lock.json', '.npmrc', 'tsconfig.json', 'client/postinstall.mjs', 'client/tsconfig.json', 'server/bin/ingest.ts', 'sql', 'ops/docker/nginx.conf']) {
     assert.ok(fs.existsSync(path.join(context, needed)), `${needed} is not in the build context`);
   }
-  for (const out of ['node_modules', 'client/dist', '.env', 'server/test', 'ops/test', 'DEPLOY.md']) assert.not.ok(fs.existsSync(path.join(context, out)), `${out} is in the build context`);
+  for (const out of ['node_modules', 'client/dist', '.env', 'server/test', 'tools', 'ops/test', 'DEPLOY.md']) assert.not.ok(fs.existsSync(path.join(context, out)), `${out} is in the build context`);
   assert.not.ok(fs.readdirSync(path.join(context, 'server', 'http')).some((f) => f.endsWith('.test.ts')), 'test files in the context');
 });
 

@@ -22,7 +22,7 @@ export function discoverTestFiles(root: string, filters: string[]): string[] {
       else if (entry.name.endsWith('.test.ts')) found.push(rel);
     }
   };
-  for (const top of ['shared', 'server', 'client', 'ops', 'tests']) if (fs.existsSync(path.join(root, top))) walk(top);
+  for (const top of ['shared', 'server', 'tools', 'client', 'ops', 'tests']) if (fs.existsSync(path.join(root, top))) walk(top);
   return found.filter((f) => filters.length === 0 || filters.some((w) => f.includes(w))).sort();
 }
 

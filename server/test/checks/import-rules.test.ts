@@ -49,6 +49,9 @@ test('the checker catches each kind of forbidden import', () => {
   assert.equal(checkFile(root, 'server/ingest/core/x.ts', "import pg from 'pg';").length, 1);
   assert.equal(checkFile(root, 'server/ingest/core/x.ts', "import { a } from '../../shared/protocol/codec.ts';").length, 0);
   assert.equal(checkFile(root, 'server/http/x.ts', "import Router from '@koa/router';").length, 0);
+  assert.equal(checkFile(root, 'server/test/x.test.ts', "import { l } from '../../tools/load/run-load.ts';").length, 1);
+  assert.equal(checkFile(root, 'tools/load/x.ts', "import { p } from '../../server/db/pool.ts';").length, 0);
+  assert.equal(checkFile(root, 'tools/load/x.ts', "import { c } from '../../shared/protocol/codec.ts';").length, 0);
   assert.equal(checkFile(root, 'server/ingest/core/x.ts', "import { w } from '../store/keystroke-writer.ts';").length, 1);
   assert.equal(checkFile(root, 'server/ingest/core/x.ts', "import { t } from '../transport/ws-route.ts';").length, 1);
   assert.equal(checkFile(root, 'server/ingest/store/x.ts', "import { t } from '../transport/ws-route.ts';").length, 1);
@@ -59,8 +62,8 @@ test('the checker catches each kind of forbidden import', () => {
   assert.equal(checkFile(root, 'server/http/x.ts', "import { a } from '../analytics/sql/session-sql.ts';").length, 1);
   assert.equal(checkFile(root, 'server/test/x.test.ts', "import { a } from '../analytics/cache/refresh.ts';").length, 1);
   assert.equal(checkFile(root, 'server/analytics/sql/x.test.ts', "import { a } from '../cache/refresh.ts';").length, 0);
-  assert.equal(checkFile(root, 'server/bench/analytics-bench.ts', "import { a } from '../analytics/queries/session-query.ts';").length, 0);
-  assert.equal(checkFile(root, 'server/bench/analytics-bench.ts', "import { a } from '../analytics/cache/refresh.ts';").length, 1);
+  assert.equal(checkFile(root, 'tools/bench/analytics-bench.ts', "import { a } from '../../server/analytics/queries/session-query.ts';").length, 0);
+  assert.equal(checkFile(root, 'tools/bench/analytics-bench.ts', "import { a } from '../../server/analytics/cache/refresh.ts';").length, 1);
 });
 
 test('auth\'s use cases never speak HTTP', () => {

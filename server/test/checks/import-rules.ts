@@ -14,10 +14,13 @@ export interface ImportRule {
 }
 
 export const IMPORT_RULES: ImportRule[] = [
-  { from: 'shared/', forbidPaths: ['server/', 'client/'], forbidPackages: ['node:'], why: 'shared/ runs in the browser and in Node' },
-  { from: 'client/', forbidPaths: ['server/'], why: 'the client talks to the server over HTTP and WebSocket only' },
+  { from: 'shared/', forbidPaths: ['server/', 'client/', 'tools/'], forbidPackages: ['node:'], why: 'shared/ runs in the browser and in Node' },
+  { from: 'client/', forbidPaths: ['server/', 'tools/'], why: 'the client talks to the server over HTTP and WebSocket only' },
   { from: 'client/', forbidPackages: ['zod'], why: 'the page takes the API\'s types from shared/api, not its schemas (conformance/client-api-imports.test.ts)' },
   { from: 'server/', forbidPaths: ['client/'], why: 'the server does not build on client code' },
+  // The images ship server/ without tools/ (.dockerignore, the Dockerfiles' COPY lines).
+  { from: 'server/', forbidPaths: ['tools/'], why: 'the product never needs the load, chaos and bench tools' },
+  { from: 'tools/', forbidPaths: ['client/'], why: 'the tools drive the server the way clients do, over the network' },
   { from: 'server/ingest/', forbidPaths: ['server/http/'], forbidPackages: ['koa', '@koa/', 'koa-helmet'], why: 'the ingest server never imports koa' },
   { from: 'server/http/', forbidPaths: ['server/ingest/'], forbidPackages: ['uWebSockets.js'], why: 'the sidecar never imports uWebSockets.js' },
   { from: 'server/auth/', forbidPaths: ['server/http/'], forbidPackages: ['koa', '@koa/', 'koa-helmet'], why: 'auth\'s use cases take plain inputs; the routes speak HTTP' },
@@ -99,7 +102,7 @@ export function sourceFiles(root: string): string[] {
       else if (/\.(ts|svelte|js)$/.test(entry.name)) out.push(rel);
     }
   };
-  for (const top of ['shared', 'server', 'client']) if (fs.existsSync(path.join(root, top))) walk(top);
+  for (const top of ['shared', 'server', 'tools', 'client']) if (fs.existsSync(path.join(root, top))) walk(top);
   return out;
 }
 

@@ -14,9 +14,9 @@ import { AUTH_ERROR_STATUS } from '../../http/auth-errors.ts';
 
 // All of the product's server code, wherever a module moves (the ingest server's codes are
 // PROTOCOL.md's); shared/protocol too: the import route answers the ingest time rules' codes
-// (offset-rules.ts). The tools (load, chaos, bench) and the tests answer nobody.
+// (offset-rules.ts). The tests (and the tools, in tools/) answer nobody.
 const SOURCE_DIRS = ['server', 'shared/protocol'];
-const NOT_PRODUCT = ['server/test', 'server/load', 'server/bench', 'server/chaos'];
+const NOT_PRODUCT = ['server/test'];
 
 function sourceFiles(): string[] {
   const files: string[] = [];

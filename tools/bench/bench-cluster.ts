@@ -1,0 +1,22 @@
+import pg from 'pg';
+import { migrate } from '../../server/db/migrations.ts';
+import { startTestPostgres, type TestPostgres } from '../../server/test/support/test-postgres.ts';
+
+/**
+ * A throwaway PostgreSQL with durable settings (fsync and synchronous commit on, as in
+ * production) and a migrated `ff_bench` database: every benchmark measures against one.
+ */
+export async function startBenchCluster(say: (line: string) => void): Promise<{ cluster: TestPostgres; url: string }> {
+  say('starting PostgreSQL (durable settings: fsync on, synchronous_commit on)');
+  const cluster = await startTestPostgres({ durable: true });
+  const admin = new pg.Client({ connectionString: cluster.server.url() });
+  await admin.connect();
+  await admin.query('CREATE DATABASE ff_bench');
+  await admin.end();
+  const url = cluster.server.url('ff_bench');
+  const migrator = new pg.Client({ connectionString: url });
+  await migrator.connect();
+  await migrate(migrator);
+  await migrator.end();
+  return { cluster, url };
+}
