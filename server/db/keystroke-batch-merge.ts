@@ -1,18 +1,11 @@
 import type pg from 'pg';
+import type { StoredKeystroke } from '../../shared/metrics/keystroke.ts';
 
-/** One stored event as the `keystrokes` view shows it (finger already assigned). */
-export interface KeystrokeRow {
+/** One stored event as the `keystrokes` view shows it, with its session (finger already assigned). */
+export interface KeystrokeRow extends Omit<StoredKeystroke, 'type'> {
   sessionId: string;
-  batchSeq: number;
-  batchIdx: number;
-  offsetUs: number;
+  /** 0 keydown, 1 keyup, as the import read it (typed wider than StoredKeystroke's 0 | 1). */
   type: number;
-  code: string;
-  key: string;
-  textPos: number;
-  finger: number;
-  isError: boolean;
-  flags: number;
 }
 
 // Events are kept one per (session, batch, index), as the v1 table's primary key did: an

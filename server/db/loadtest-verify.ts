@@ -1,24 +1,5 @@
 import type pg from 'pg';
-
-/** What one load-test session holds: enough for the load tool to check it without the database. */
-export interface StoredSessionSummary {
-  sessionId: string;
-  committedSeq: number;
-  ended: boolean;
-  /** Keystroke rows stored. */
-  events: number;
-  /** Distinct batch sequence numbers among them. */
-  batches: number;
-  /** Sum of offset_us over the rows (decimal text: it outgrows 2^53 in long runs). */
-  offsetSum: string;
-}
-
-export interface StoredBatch {
-  sessionId: string;
-  batchSeq: number;
-  events: number;
-  offsetSum: string;
-}
+import type { StoredBatch, StoredSessionSummary } from '../../shared/api/loadtest.ts';
 
 /**
  * Per session: committed seq and a digest of what is stored (row count, batch count, sum of

@@ -1,7 +1,6 @@
 import Router from '@koa/router';
 import { AnalyticsService } from '../analytics/index.ts';
-import { z } from 'zod';
-import { historyQuery, keyModelQuery, noQuery, rangeQuery, sessionAnalyticsQuery } from './analytics-input.ts';
+import { historyQuery, keyModelQuery, letterParam, noQuery, rangeQuery, sessionAnalyticsQuery } from '../../shared/api/analytics.ts';
 import { requireUser, userIdOf } from './authenticate.ts';
 import { sessionIdOf, sessionNotFound } from './session-params.ts';
 import type { SidecarDeps } from './sidecar-deps.ts';
@@ -55,7 +54,7 @@ export function analyticsRoutes(deps: SidecarDeps): Router {
   // One letter over time: the per-key progress chart (a letter as the per-key model names it).
   router.get('/analytics/keys/:letter', signedIn, async (ctx) => {
     parseInput(noQuery, ctx.query);
-    const { letter } = parseInput(z.object({ letter: z.string().min(1).max(4) }), ctx.params);
+    const { letter } = parseInput(letterParam, ctx.params);
     const userId = userIdOf(ctx);
     ctx.body = { letter, points: await gate.run(userId, 'key-progress', () => service.keyProgress(userId, letter)) };
   });

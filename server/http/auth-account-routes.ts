@@ -1,10 +1,7 @@
 import Router from '@koa/router';
-import { z } from 'zod';
-import { PASSWORD_MAX } from '../auth/passwords.ts';
 import { register, resendVerification, verifyEmail } from '../auth/use-cases/register.ts';
 import { changePassword, forgotPassword, resetPassword } from '../auth/use-cases/password.ts';
 import { profileOf, updateProfile } from '../auth/use-cases/profile.ts';
-import { reauthFields } from './reauth-fields.ts';
 import { addressGroup, clientIp } from './client-ip.ts';
 import { AUTH_RULES, rateLimit } from './rate-limit.ts';
 import { requireUser, userIdOf } from './authenticate.ts';
@@ -12,11 +9,9 @@ import { translateAuthErrors } from './auth-errors.ts';
 import { requester } from './requester.ts';
 import { publicUser } from './public-user.ts';
 import { parseInput } from './validation.ts';
+import { changePasswordBody, emailBody, linkTokenBody, profilePatch, registerBody, resetPasswordBody } from '../../shared/api/auth.ts';
 import { bodyOf } from './body.ts';
 import type { SidecarDeps } from './sidecar-deps.ts';
-
-const email = z.email().max(320).transform((e) => e.trim());
-const token = z.string().min(20).max(200);
 
 /** Accounts: register, verify, forgot/reset and change password, profile. */
 export function authAccountRoutes(deps: SidecarDeps): Router {
@@ -28,42 +23,42 @@ export function authAccountRoutes(deps: SidecarDeps): Router {
 
   // The same answer whether or not the address has an account (see register).
   router.post('/register', rateLimit(deps.limiter, AUTH_RULES.register, log, ip, limits), async (ctx) => {
-    const input = parseInput(z.object({ email, password: z.string().max(PASSWORD_MAX * 4), displayName: z.string().trim().max(100).optional() }), bodyOf(ctx));
+    const input = parseInput(registerBody, bodyOf(ctx));
     await register(deps, input, requester(ctx, deps));
     ctx.status = 202;
     ctx.body = { verificationSent: true, message: 'check your mail to finish signing up' };
   });
 
   router.post('/verify', async (ctx) => {
-    const input = parseInput(z.object({ token }), bodyOf(ctx));
+    const input = parseInput(linkTokenBody, bodyOf(ctx));
     await verifyEmail(deps, input.token);
     ctx.body = { verified: true };
   });
 
   // The same answer whether or not the email has an account, so it reveals none.
   router.post('/resend-verification', rateLimit(deps.limiter, AUTH_RULES.passwordReset, log, ip, limits), async (ctx) => {
-    const input = parseInput(z.object({ email }), bodyOf(ctx));
+    const input = parseInput(emailBody, bodyOf(ctx));
     await resendVerification(deps, input.email);
     ctx.status = 202;
     ctx.body = { message: 'if the account exists and is not verified yet, a new link is on its way' };
   });
 
   router.post('/forgot-password', rateLimit(deps.limiter, AUTH_RULES.passwordReset, log, ip, limits), async (ctx) => {
-    const input = parseInput(z.object({ email }), bodyOf(ctx));
+    const input = parseInput(emailBody, bodyOf(ctx));
     await forgotPassword(deps, input.email, requester(ctx, deps));
     ctx.status = 202;
     ctx.body = { message: 'if an account exists for this email, a reset link is on its way' };
   });
 
   router.post('/reset-password', rateLimit(deps.limiter, AUTH_RULES.passwordReset, log, ip, limits), async (ctx) => {
-    const input = parseInput(z.object({ token, password: z.string().max(PASSWORD_MAX * 4), code: z.string().trim().max(20).optional() }), bodyOf(ctx));
+    const input = parseInput(resetPasswordBody, bodyOf(ctx));
     await resetPassword(deps, input, requester(ctx, deps));
     ctx.body = { reset: true };
   });
 
   router.post('/change-password', requireUser(deps.tokens), async (ctx) => {
     const userId = userIdOf(ctx);
-    const input = parseInput(z.object({ currentPassword: reauthFields.password, code: reauthFields.code, newPassword: z.string().max(PASSWORD_MAX * 4) }), bodyOf(ctx));
+    const input = parseInput(changePasswordBody, bodyOf(ctx));
     const others = await changePassword(deps, userId, input, requester(ctx, deps));
     ctx.body = { changed: true, otherDevicesSignedOut: others };
   });
@@ -74,7 +69,7 @@ export function authAccountRoutes(deps: SidecarDeps): Router {
 
   router.patch('/me', requireUser(deps.tokens), async (ctx) => {
     const userId = userIdOf(ctx);
-    const input = parseInput(z.object({ displayName: z.string().trim().max(100).optional(), email: email.optional() }).strict(), bodyOf(ctx));
+    const input = parseInput(profilePatch, bodyOf(ctx));
     ctx.body = { user: publicUser(await updateProfile(deps, userId, input)) };
   });
 

@@ -1,14 +1,16 @@
 import type { Context, Next } from 'koa';
-import { AuthError, type AuthErrorKind } from '../auth/errors.ts';
+import { AuthError, type AuthErrorCode, type AuthErrorKind } from '../auth/errors.ts';
+import type { ErrorStatus } from '../../shared/api/errors.ts';
 import { HttpError } from './errors.ts';
 
-const STATUS: Record<AuthErrorKind, number> = { invalid: 400, unauthenticated: 401, forbidden: 403, not_found: 404, conflict: 409, locked: 423 };
+/** The status of each kind (the api-doc conformance test holds each code thrown with a kind to the catalogue). */
+export const AUTH_ERROR_STATUS: Record<AuthErrorKind, ErrorStatus<AuthErrorCode>> = { invalid: 400, unauthenticated: 401, forbidden: 403, not_found: 404, conflict: 409, locked: 423 };
 
 /** An auth use case's refusal as the client sees it: a status for its kind, with a Retry-After when it says to wait. */
 export function authHttpError(ctx: Context, error: AuthError): HttpError {
   const wait = error.details?.retryAfterSeconds;
   if (wait !== undefined) ctx.set('Retry-After', String(wait));
-  return new HttpError(STATUS[error.kind], error.code, error.message, error.details ? { ...error.details } : undefined);
+  return new HttpError(AUTH_ERROR_STATUS[error.kind], error.code, error.message, error.details ? { ...error.details } : undefined);
 }
 
 /**

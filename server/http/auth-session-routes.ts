@@ -1,5 +1,4 @@
 import Router from '@koa/router';
-import { z } from 'zod';
 import { AuthError } from '../auth/errors.ts';
 import { logIn } from '../auth/use-cases/login.ts';
 import { refreshSignIn } from '../auth/use-cases/refresh.ts';
@@ -11,11 +10,10 @@ import { translateAuthErrors } from './auth-errors.ts';
 import { requester } from './requester.ts';
 import { answerSignIn, clearSignInCookies, issueCookies } from './sign-in.ts';
 import { parseInput } from './validation.ts';
+import { deviceIdParam, loginBody } from '../../shared/api/auth.ts';
 import { bodyOf } from './body.ts';
 import type { SidecarDeps } from './sidecar-deps.ts';
 import { describeDevice } from '../auth/device-label.ts';
-
-const loginInput = z.object({ email: z.string().trim().min(3).max(320), password: z.string().min(1).max(1024) });
 
 /** Signing in and out: login (step one of two with 2FA), refresh rotation, logout, devices. */
 export function authSessionRoutes(deps: SidecarDeps): Router {
@@ -27,7 +25,7 @@ export function authSessionRoutes(deps: SidecarDeps): Router {
 
   // Translated inside the limiter too: it counts the refusals (401, 423) it sees.
   router.post('/login', rateLimit(deps.limiter, AUTH_RULES.login, log, ip, limits), translateAuthErrors, async (ctx) => {
-    const input = parseInput(loginInput, bodyOf(ctx));
+    const input = parseInput(loginBody, bodyOf(ctx));
     const outcome = await logIn(deps, input, requester(ctx, deps));
     if (outcome.kind === 'two_factor') ctx.body = { twoFactorRequired: true, twoFactorToken: outcome.stepToken, expiresIn: outcome.expiresIn };
     else answerSignIn(ctx, deps, outcome.signIn);
@@ -69,7 +67,7 @@ export function authSessionRoutes(deps: SidecarDeps): Router {
   });
 
   router.delete('/devices/:id', requireUser(deps.tokens), async (ctx) => {
-    const id = parseInput(z.object({ id: z.uuid() }), ctx.params).id;
+    const id = parseInput(deviceIdParam, ctx.params).id;
     await revokeDevice(deps, userIdOf(ctx), id);
     ctx.status = 204;
   });

@@ -11,8 +11,8 @@ export function jsonBody(deferred: readonly string[] = []) {
   const parse = parserWithNulCheck('64kb');
   const skip = new Set(deferred);
   return async function parseJson(ctx: Context, next: Next): Promise<void> {
-    if (skip.has(ctx.path)) return next();
-    await parse(ctx, next);
+    if (skip.has(ctx.path)) await next();
+    else await parse(ctx, next);
   };
 }
 

@@ -1,19 +1,16 @@
 import Router from '@koa/router';
-import { z } from 'zod';
 import { confirmEmailChange, requestEmailChange, undoEmailChange } from '../auth/use-cases/email-change.ts';
 import { requireUser, userIdOf } from './authenticate.ts';
 import { translateAuthErrors } from './auth-errors.ts';
 import { bodyOf } from './body.ts';
 import { rateLimit, type RateRule } from './rate-limit.ts';
-import { reauthFields } from './reauth-fields.ts';
 import { requester } from './requester.ts';
 import { parseInput } from './validation.ts';
+import { emailChangeBody, linkTokenBody } from '../../shared/api/auth.ts';
 import type { SidecarDeps } from './sidecar-deps.ts';
 
 // Each request mails two addresses: few per account, so it cannot be used to bomb a mailbox.
 const EMAIL_CHANGE_RULE: RateRule = { name: 'email_change', limit: 5, windowMs: 60 * 60_000, shared: true };
-const email = z.email().max(320).transform((e) => e.trim());
-const token = z.string().min(20).max(200);
 
 /**
  * Changing an account's email (auth/use-cases/email-change.ts): POST /auth/email-change
@@ -29,19 +26,19 @@ export function emailChangeRoutes(deps: SidecarDeps): Router {
     const userId = userIdOf(ctx);
     // The password is optional here: an account made through Google confirms with a fresh
     // Google sign-in instead (reauthenticate says which it needs).
-    const input = parseInput(z.object({ email, password: reauthFields.password.optional(), code: reauthFields.code }).strict(), bodyOf(ctx));
+    const input = parseInput(emailChangeBody, bodyOf(ctx));
     await requestEmailChange(deps, userId, input, requester(ctx, deps));
     ctx.status = 202;
     ctx.body = { pending: true, message: `open the link we sent to ${input.email} to finish the change` };
   });
 
   router.post('/confirm', async (ctx) => {
-    const input = parseInput(z.object({ token }), bodyOf(ctx));
+    const input = parseInput(linkTokenBody, bodyOf(ctx));
     ctx.body = { changed: true, email: await confirmEmailChange(deps, input.token, requester(ctx, deps)) };
   });
 
   router.post('/undo', async (ctx) => {
-    const input = parseInput(z.object({ token }), bodyOf(ctx));
+    const input = parseInput(linkTokenBody, bodyOf(ctx));
     const restored = await undoEmailChange(deps, input.token, requester(ctx, deps));
     ctx.body = { restored: true, email: restored.email, devicesSignedOut: restored.devicesSignedOut };
   });

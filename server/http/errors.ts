@@ -1,16 +1,18 @@
 import type { Context, Next } from 'koa';
 import type { Logger } from '../obs/logger.ts';
 import { isConnectionError } from '../db/pg-errors.ts';
+import { isErrorCode, type ErrorCode, type ErrorStatus } from '../../shared/api/errors.ts';
 
 /**
- * An error meant for the client: a status, a stable uppercase code from the catalogue and
- * a message safe to show. Anything else that reaches the error handler is a bug, logged
+ * An error meant for the client: a status, a stable uppercase code from the catalogue
+ * (shared/api/errors.ts: a code not there, or a status it does not list, does not compile)
+ * and a message safe to show. Anything else that reaches the error handler is a bug, logged
  * with its stack and answered with INTERNAL_ERROR and no detail.
  */
-export class HttpError extends Error {
+export class HttpError<C extends ErrorCode = ErrorCode> extends Error {
   constructor(
-    readonly status: number,
-    readonly code: string,
+    readonly status: ErrorStatus<C>,
+    readonly code: C,
     message: string,
     readonly details?: Record<string, unknown>,
   ) {
@@ -30,7 +32,7 @@ export function errorHandler(log: Logger) {
       const known = toHttpError(error);
       if (known) {
         ctx.status = known.status;
-        ctx.body = { error: { code: known.code, message: known.message, ...(known.details ? { details: known.details } : {}) } };
+        ctx.body = errorAnswer(known.code, known.message, known.details);
         return;
       }
       // The database unreachable or saturated: a temporary refusal the client may retry, not a bug.
@@ -38,7 +40,7 @@ export function errorHandler(log: Logger) {
         log.warn({ event: 'http_database_unavailable', requestId: ctx.state.requestId, method: ctx.method, path: ctx.path, err: error }, 'database unavailable');
         ctx.status = 503;
         ctx.set('Retry-After', '2');
-        ctx.body = { error: { code: 'DATABASE_UNAVAILABLE', message: 'the database cannot be reached right now; try again shortly' } };
+        ctx.body = errorAnswer('DATABASE_UNAVAILABLE', 'the database cannot be reached right now; try again shortly');
         return;
       }
       // statement_timeout fired (SQLSTATE 57014): the work was too heavy for now, not a bug.
@@ -46,7 +48,7 @@ export function errorHandler(log: Logger) {
         log.warn({ event: 'http_statement_timeout', method: ctx.method, path: ctx.path, err: error }, 'a statement ran past its timeout');
         ctx.status = 503;
         ctx.set('Retry-After', '5');
-        ctx.body = { error: { code: 'DATABASE_TIMEOUT', message: 'this request took too long to answer; try again shortly' } };
+        ctx.body = errorAnswer('DATABASE_TIMEOUT', 'this request took too long to answer; try again shortly');
         return;
       }
       // A PostgreSQL data exception (class 22: bad text, out of range...) comes from input a
@@ -54,12 +56,12 @@ export function errorHandler(log: Logger) {
       if (isDataException(error)) {
         log.warn({ event: 'http_input_reached_database', requestId: ctx.state.requestId, method: ctx.method, path: ctx.path, err: error }, 'input the route should have refused reached PostgreSQL');
         ctx.status = 400;
-        ctx.body = { error: { code: 'BAD_REQUEST', message: 'some input could not be stored as given' } };
+        ctx.body = errorAnswer('BAD_REQUEST', 'some input could not be stored as given');
         return;
       }
       log.error({ event: 'http_unhandled_error', requestId: ctx.state.requestId, method: ctx.method, path: ctx.path, err: error }, 'unhandled error');
       ctx.status = 500;
-      ctx.body = { error: { code: 'INTERNAL_ERROR', message: 'something went wrong on our side' } };
+      ctx.body = errorAnswer('INTERNAL_ERROR', 'something went wrong on our side');
     }
   };
 }
@@ -71,9 +73,10 @@ function toHttpError(error: unknown): HttpError | undefined {
   const e = error as { status?: unknown; expose?: unknown; message?: unknown; code?: unknown };
   // (the JSON parser's SyntaxError carries status 400 without `expose`: still the client's fault)
   if (typeof e?.status === 'number' && e.status >= 400 && e.status < 500) {
-    const code = typeof e.code === 'string' && /^[A-Z_]+$/.test(e.code) ? e.code : codeForStatus(e.status);
-    const message = e.expose === true ? String(e.message ?? 'bad request') : e.status === 400 ? 'the request body could not be parsed as JSON' : 'the request was refused';
-    return new HttpError(e.status, code, message);
+    // A code of ours only: a library's own code (ECONNRESET, ...) is not part of the API.
+    const code = isErrorCode(e.code) ? e.code : codeForStatus(e.status);
+    const message = e.expose === true && typeof e.message === 'string' ? e.message : e.status === 400 ? 'the request body could not be parsed as JSON' : 'the request was refused';
+    return new HttpError(e.status as ErrorStatus, code, message);
   }
   return undefined;
 }
@@ -83,7 +86,12 @@ function isDataException(error: unknown): boolean {
   return typeof code === 'string' && /^22[0-9A-Z]{3}$/.test(code);
 }
 
-function codeForStatus(status: number): string {
+/** The error body every refusal has (API.md, Conventions). */
+export function errorAnswer(code: ErrorCode, message: string, details?: Record<string, unknown>) {
+  return { error: { code, message, ...(details ? { details } : {}) } };
+}
+
+function codeForStatus(status: number): ErrorCode {
   switch (status) {
     case 400: return 'BAD_REQUEST';
     case 401: return 'UNAUTHENTICATED';

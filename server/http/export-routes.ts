@@ -2,7 +2,7 @@ import Router from '@koa/router';
 import type { Context } from 'koa';
 import type { Readable } from 'node:stream';
 import { AnalyticsExports, type ExportFormat } from '../analytics/index.ts';
-import { noQuery } from './analytics-input.ts';
+import { noQuery } from '../../shared/api/analytics.ts';
 import { requireUser, userIdOf } from './authenticate.ts';
 import { sessionIdOf, sessionNotFound } from './session-params.ts';
 import type { SidecarDeps } from './sidecar-deps.ts';

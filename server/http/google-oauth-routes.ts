@@ -3,14 +3,13 @@ import type { Context } from 'koa';
 import { GoogleOAuth } from '../auth/oauth-google.ts';
 import { OAuthFailure } from '../auth/oauth-failure.ts';
 import { beginGoogleFlow, finishGoogleFlow, startGoogleLink, PROVIDER, STATE_MINUTES, type FlowStart } from '../auth/use-cases/google-sign-in.ts';
-import { z } from 'zod';
 import { requireUser, userIdOf } from './authenticate.ts';
 import { translateAuthErrors } from './auth-errors.ts';
 import { bodyOf } from './body.ts';
-import { reauthFields } from './reauth-fields.ts';
 import { requester } from './requester.ts';
 import { STEP_COOKIE } from './two-factor-routes.ts';
 import { parseInput } from './validation.ts';
+import { googleLinkBody } from '../../shared/api/auth.ts';
 import { readCookie, setCookie } from './cookies.ts';
 import { HttpError } from './errors.ts';
 import { answerRedirectSignIn } from './redirect-sign-in.ts';
@@ -64,7 +63,7 @@ export function googleOAuthRoutes(deps: SidecarDeps): Router {
   router.post('/link', requireUser(deps.tokens), async (ctx) => {
     const client = configured();
     const userId = userIdOf(ctx);
-    const input = parseInput(z.object({ password: reauthFields.password.optional(), code: reauthFields.code }), bodyOf(ctx));
+    const input = parseInput(googleLinkBody, bodyOf(ctx));
     ctx.body = { authorizationUrl: bind(ctx, await startGoogleLink(deps, client, userId, input, readCookie(ctx, BINDING_COOKIE), requester(ctx, deps))) };
   });
 

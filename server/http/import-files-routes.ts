@@ -1,32 +1,16 @@
 import Router from '@koa/router';
-import { z } from 'zod';
-import { IMPORT_MAX_BYTES, IMPORT_MAX_EVENTS, IMPORT_MAX_SESSIONS } from '../../shared/api/import-limits.ts';
+import { IMPORT_MAX_BYTES } from '../../shared/api/import-limits.ts';
+import { importFilesBody } from '../../shared/api/transfer.ts';
 import { importFiles } from '../db/import-files.ts';
 import type { ImportedEvent } from '../db/import-sessions.ts';
 import { requireUser, userIdOf } from './authenticate.ts';
 import { bodyOf, largeJsonBody } from './body.ts';
 import { HttpError } from './errors.ts';
-import { exportedEvent } from './import-routes.ts';
 import type { SidecarDeps } from './sidecar-deps.ts';
 import { parseInput } from './validation.ts';
 
 /** The route whose body may be larger than the API's usual 64 KB; it parses its own (see body.ts). */
 export const IMPORT_FILES_PATH = '/api/import/files';
-
-const sessionRow = z.object({
-  sessionId: z.uuid(),
-  originId: z.uuid().optional(),
-  mode: z.enum(['timed', 'words', 'quote', 'custom', 'zen']),
-  startedAt: z.iso.datetime({ offset: true }),
-  endedAt: z.iso.datetime({ offset: true }).nullable(),
-  eventCount: z.number().int().min(0).max(Number.MAX_SAFE_INTEGER),
-}).strict();
-
-const importFilesInput = z.object({
-  sessions: z.array(sessionRow).max(IMPORT_MAX_SESSIONS),
-  events: z.array(exportedEvent.extend({ sessionId: z.uuid() })).max(IMPORT_MAX_EVENTS),
-  withoutKeystrokes: z.boolean().optional(),
-}).strict();
 
 /**
  * POST /api/import/files: the sessions and events files of a JSON export, whole, imported
@@ -39,7 +23,7 @@ export function importFilesRoutes(deps: SidecarDeps): Router {
   // Signed in first, then the body: a stranger's 32 MB is refused unread.
   router.post(IMPORT_FILES_PATH, requireUser(deps.tokens), largeJsonBody(IMPORT_MAX_BYTES), async (ctx) => {
     const userId = userIdOf(ctx);
-    const input = parseInput(importFilesInput, bodyOf(ctx));
+    const input = parseInput(importFilesBody, bodyOf(ctx));
     const events = new Map<string, ImportedEvent[]>();
     for (const { sessionId, finger: _, ...event } of input.events) {
       const list = events.get(sessionId);

@@ -1,5 +1,4 @@
 import Router from '@koa/router';
-import { z } from 'zod';
 import { createLoadtestSessions, deleteLoadtestUsers, loadtestSessionOwners } from '../db/loadtest-sessions.ts';
 import { storedBatches, storedSessionSummaries } from '../db/loadtest-verify.ts';
 import { APP_VERSION } from './app-version.ts';
@@ -7,9 +6,7 @@ import { bodyOf } from './body.ts';
 import { loadtestGuard } from './loadtest-guard.ts';
 import { parseInput } from './validation.ts';
 import type { SidecarDeps } from './sidecar-deps.ts';
-
-const MAX_PER_REQUEST = 1000;
-const RUN_TAG = z.string().regex(/^[A-Za-z0-9_.-]{1,64}$/, 'letters, digits, dot, dash and underscore, at most 64');
+import { loadtestCleanupBody, loadtestSessionsBody, loadtestTicketsBody, loadtestVerifyBody } from '../../shared/api/loadtest.ts';
 
 /**
  * Bulk sessions, tickets, verification and cleanup for load tests, behind the load-test
@@ -20,11 +17,7 @@ export function loadtestRoutes(deps: SidecarDeps): Router {
   router.use(loadtestGuard(deps));
 
   router.post('/sessions', async (ctx) => {
-    const input = parseInput(z.object({
-      count: z.int().min(1).max(MAX_PER_REQUEST),
-      mode: z.enum(['timed', 'words', 'quote', 'custom', 'zen']).default('timed'),
-      run: RUN_TAG.default('untagged'),
-    }), bodyOf(ctx));
+    const input = parseInput(loadtestSessionsBody, bodyOf(ctx));
     // Retention: whatever earlier runs left behind past its time goes before new rows come.
     const expired = await deleteLoadtestUsers(deps.pool, { expiredBefore: new Date() });
     if (expired.users) deps.log.info({ event: 'loadtest_expired_removed', ...expired }, 'expired load-test typists removed');
@@ -35,21 +28,21 @@ export function loadtestRoutes(deps: SidecarDeps): Router {
   });
 
   router.post('/tickets', async (ctx) => {
-    const input = parseInput(z.object({ sessionIds: z.array(z.uuid()).min(1).max(MAX_PER_REQUEST) }), bodyOf(ctx));
+    const input = parseInput(loadtestTicketsBody, bodyOf(ctx));
     const owners = await loadtestSessionOwners(deps.pool, input.sessionIds);
     ctx.body = { tickets: owners.map((s) => ({ sessionId: s.sessionId, ticket: deps.tickets.sign({ ...s, audience: 'ingest', ttlSeconds: 3600 }) })) };
   });
 
   // What is stored, so a load test can prove exactly-once delivery without database access.
   router.post('/verify', async (ctx) => {
-    const input = parseInput(z.object({ sessionIds: z.array(z.uuid()).min(1).max(MAX_PER_REQUEST), detail: z.boolean().default(false) }), bodyOf(ctx));
+    const input = parseInput(loadtestVerifyBody, bodyOf(ctx));
     ctx.body = input.detail
       ? { batches: await storedBatches(deps.pool, input.sessionIds) }
       : { sessions: await storedSessionSummaries(deps.pool, input.sessionIds) };
   });
 
   router.post('/cleanup', async (ctx) => {
-    const input = parseInput(z.object({ run: RUN_TAG }), bodyOf(ctx));
+    const input = parseInput(loadtestCleanupBody, bodyOf(ctx));
     const removed = await deleteLoadtestUsers(deps.pool, { run: input.run });
     deps.log.info({ event: 'loadtest_run_removed', run: input.run, ...removed }, 'load-test run removed');
     ctx.body = { removed };

@@ -1,13 +1,11 @@
 import Router from '@koa/router';
-import { z } from 'zod';
 import { claimAnonymousSessions } from '../auth/use-cases/anonymous.ts';
 import { requireUser, userIdOf } from './authenticate.ts';
 import { translateAuthErrors } from './auth-errors.ts';
 import { bodyOf } from './body.ts';
 import { parseInput } from './validation.ts';
+import { claimBody } from '../../shared/api/sessions.ts';
 import type { SidecarDeps } from './sidecar-deps.ts';
-
-const claimInput = z.object({ anonymousAccessToken: z.string().min(1).max(4096) }).strict();
 
 /**
  * POST /api/sessions/claim: after signing up or in, the browser hands over the access token
@@ -21,7 +19,7 @@ export function sessionClaimRoutes(deps: SidecarDeps): Router {
 
   router.post('/claim', requireUser(deps.tokens), async (ctx) => {
     const accountId = userIdOf(ctx);
-    const input = parseInput(claimInput, bodyOf(ctx));
+    const input = parseInput(claimBody, bodyOf(ctx));
     ctx.body = { movedSessions: await claimAnonymousSessions(deps, accountId, input.anonymousAccessToken) };
   });
 

@@ -5,7 +5,7 @@ import { foreignKeyViolation } from '../db/constraint-errors.ts';
 import { requireUser, userIdOf } from './authenticate.ts';
 import { bodyOf } from './body.ts';
 import { HttpError } from './errors.ts';
-import { effectiveSettings, settingsPatch } from './settings-schema.ts';
+import { effectiveSettings, settingsPatch } from '../../shared/api/settings.ts';
 import { parseInput } from './validation.ts';
 import type { SidecarDeps } from './sidecar-deps.ts';
 

@@ -4,7 +4,7 @@ import { findUserById } from '../auth/store/users.ts';
 import { requireUser, userIdOf } from './authenticate.ts';
 import { bodyOf } from './body.ts';
 import { HttpError } from './errors.ts';
-import { createWordSetInput, updateWordSetInput, wordSetIdParam } from './word-set-input.ts';
+import { createWordSetInput, updateWordSetInput, wordSetIdParam } from '../../shared/api/word-sets.ts';
 import { wordSetJson, wordSetSummaryJson } from './word-set-json.ts';
 import { slugForName } from './word-set-slug.ts';
 import { parseInput } from './validation.ts';

@@ -116,7 +116,10 @@ function runJob(job: Job): Promise<FileResult> {
       }
       // A file whose tests all passed but that exits non-zero (a crash after the summary) still fails.
       const failed = summary.total - summary.passed + (code !== 0 && summary.total === summary.passed ? 1 : 0);
-      resolve({ name: job.name, passed: summary.passed, failed, skipped: summary.skipped, ms, output });
+      // uvu counts every test of a file as failed when its before hook throws, and prints no
+      // reason: say where to look instead of leaving a bare "0 / N".
+      const unexplained = failed > 0 && !/\bFAIL\b/.test(output) ? '\n[runner] tests failed without a reason: a before or after hook probably threw; run the file alone: node --import tsx ' + job.name : '';
+      resolve({ name: job.name, passed: summary.passed, failed, skipped: summary.skipped, ms, output: output + unexplained });
     });
   });
 }

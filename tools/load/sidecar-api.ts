@@ -6,21 +6,9 @@ export class ApiError extends Error {
   }
 }
 
-export interface StoredSessionSummary {
-  sessionId: string;
-  committedSeq: number;
-  ended: boolean;
-  events: number;
-  batches: number;
-  offsetSum: string;
-}
+import type { StoredBatch, StoredSessionSummary } from '../../shared/api/loadtest.ts';
 
-export interface StoredBatch {
-  sessionId: string;
-  batchSeq: number;
-  events: number;
-  offsetSum: string;
-}
+export type { StoredBatch, StoredSessionSummary };
 
 const TIMEOUT_MS = 15_000;
 const CHUNK = 1000;

@@ -1,28 +1,13 @@
-import type { Auth, TokenAnswer } from './auth.ts';
+import type {
+  AuthorizationUrlAnswer, ChangePasswordBody, CodeAndPasswordBody, Device, DevicesAnswer, EmailBody, EmailChangeBody, EmailChangedAnswer,
+  EmailChangePendingAnswer, EmailRestoredAnswer, GoogleLinkBody, LinkTokenBody, LoginAnswer, LoginBody, LoginSecondStepBody, PasswordBody,
+  PasswordChangedAnswer, ProfilePatch, PublicUser, RegisterAnswer, RegisterBody, ResetAnswer, ResetPasswordBody, SignInAnswer,
+  TwoFactorEnabledAnswer, TwoFactorSetupAnswer, UserAnswer, VerifiedAnswer,
+} from '../../../shared/api/auth.ts';
+import type { Auth } from './auth.ts';
 import { requestJson } from './http.ts';
 
-export interface PublicUser {
-  id: string;
-  email: string | null;
-  displayName: string | null;
-  emailVerified: boolean;
-  twoFactorEnabled: boolean;
-  isAnonymous: boolean;
-  createdAt: string;
-}
-
-export interface Device {
-  id: string;
-  userAgent: string | null;
-  /** Parsed by the server (server/auth/device-label.ts). */
-  device: { browser: string | null; os: string | null; type: string };
-  ip: string | null;
-  signedInAt: string;
-  lastUsedAt: string;
-  current: boolean;
-}
-
-export type LoginAnswer = (TokenAnswer & { user: PublicUser }) | { twoFactorRequired: true; twoFactorToken: string; expiresIn: number };
+export type { Device, LoginAnswer, PublicUser };
 
 /*
  * The /auth routes. The public ones (register, login, verify, forgot, reset) go through
@@ -31,22 +16,22 @@ export type LoginAnswer = (TokenAnswer & { user: PublicUser }) | { twoFactorRequ
  */
 /** Always "check your mail": the answer does not say whether the address had an account. */
 export const register = (email: string, password: string, displayName?: string) =>
-  requestJson<{ verificationSent: true; message: string }>('/auth/register', { method: 'POST', body: { email, password, ...(displayName ? { displayName } : {}) } });
-export const verifyEmail = (token: string) => requestJson<{ verified: true }>('/auth/verify', { method: 'POST', body: { token } });
-export const resendVerification = (email: string) => requestJson('/auth/resend-verification', { method: 'POST', body: { email } });
-export const login = (email: string, password: string) => requestJson<LoginAnswer>('/auth/login', { method: 'POST', body: { email, password } });
+  requestJson<RegisterAnswer>('/auth/register', { method: 'POST', body: { email, password, ...(displayName ? { displayName } : {}) } satisfies RegisterBody });
+export const verifyEmail = (token: string) => requestJson<VerifiedAnswer>('/auth/verify', { method: 'POST', body: { token } satisfies LinkTokenBody });
+export const resendVerification = (email: string) => requestJson('/auth/resend-verification', { method: 'POST', body: { email } satisfies EmailBody });
+export const login = (email: string, password: string) => requestJson<LoginAnswer>('/auth/login', { method: 'POST', body: { email, password } satisfies LoginBody });
 /** Without a token, the server reads it from the cookie a Google sign-in left (never from the URL). */
 export const loginSecondStep = (twoFactorToken: string | null, code: string) =>
-  requestJson<TokenAnswer & { user: PublicUser }>('/auth/login/2fa', { method: 'POST', body: { ...(twoFactorToken ? { twoFactorToken } : {}), code } });
-export const confirmEmailChange = (token: string) => requestJson<{ changed: true; email: string }>('/auth/email-change/confirm', { method: 'POST', body: { token } });
-export const undoEmailChange = (token: string) => requestJson<{ restored: true; email: string }>('/auth/email-change/undo', { method: 'POST', body: { token } });
-export const forgotPassword = (email: string) => requestJson('/auth/forgot-password', { method: 'POST', body: { email } });
+  requestJson<SignInAnswer>('/auth/login/2fa', { method: 'POST', body: { ...(twoFactorToken ? { twoFactorToken } : {}), code } satisfies LoginSecondStepBody });
+export const confirmEmailChange = (token: string) => requestJson<EmailChangedAnswer>('/auth/email-change/confirm', { method: 'POST', body: { token } satisfies LinkTokenBody });
+export const undoEmailChange = (token: string) => requestJson<EmailRestoredAnswer>('/auth/email-change/undo', { method: 'POST', body: { token } satisfies LinkTokenBody });
+export const forgotPassword = (email: string) => requestJson('/auth/forgot-password', { method: 'POST', body: { email } satisfies EmailBody });
 export const resetPassword = (token: string, password: string, code?: string) =>
-  requestJson<{ reset: true }>('/auth/reset-password', { method: 'POST', body: { token, password, ...(code ? { code } : {}) } });
+  requestJson<ResetAnswer>('/auth/reset-password', { method: 'POST', body: { token, password, ...(code ? { code } : {}) } satisfies ResetPasswordBody });
 
-export const me = async (auth: Auth) => (await auth.request<{ user: PublicUser }>('/auth/me')).user;
-export const updateProfile = async (auth: Auth, patch: { displayName?: string }) =>
-  (await auth.request<{ user: PublicUser }>('/auth/me', { method: 'PATCH', body: patch })).user;
+export const me = async (auth: Auth) => (await auth.request<UserAnswer>('/auth/me')).user;
+export const updateProfile = async (auth: Auth, patch: ProfilePatch) =>
+  (await auth.request<UserAnswer>('/auth/me', { method: 'PATCH', body: patch satisfies ProfilePatch })).user;
 /**
  * Re-authentication for a sensitive change: the password, and the code when 2FA is on. An
  * account made through Google has no password and sends none: a Google sign-in of the last
@@ -58,13 +43,13 @@ export interface Reauth {
 }
 const withCode = (reauth: Reauth) => ({ ...(reauth.password ? { password: reauth.password } : {}), ...(reauth.code ? { code: reauth.code } : {}) });
 export const requestEmailChange = (auth: Auth, email: string, reauth: Reauth) =>
-  auth.request<{ pending: true; message: string }>('/auth/email-change', { method: 'POST', body: { email, ...withCode(reauth) } });
+  auth.request<EmailChangePendingAnswer>('/auth/email-change', { method: 'POST', body: { email, ...withCode(reauth) } satisfies EmailChangeBody });
 export const changePassword = (auth: Auth, currentPassword: string, newPassword: string, code?: string) =>
-  auth.request<{ changed: true; otherDevicesSignedOut: number }>('/auth/change-password', { method: 'POST', body: { currentPassword, newPassword, ...(code ? { code } : {}) } });
+  auth.request<PasswordChangedAnswer>('/auth/change-password', { method: 'POST', body: { currentPassword, newPassword, ...(code ? { code } : {}) } satisfies ChangePasswordBody });
 export const linkGoogle = (auth: Auth, reauth: Reauth | null) =>
-  auth.request<{ authorizationUrl: string }>('/auth/google/link', { method: 'POST', body: reauth ? withCode(reauth) : {} });
-export const listDevices = async (auth: Auth) => (await auth.request<{ devices: Device[] }>('/auth/devices')).devices;
+  auth.request<AuthorizationUrlAnswer>('/auth/google/link', { method: 'POST', body: (reauth ? withCode(reauth) : {}) satisfies GoogleLinkBody });
+export const listDevices = async (auth: Auth) => (await auth.request<DevicesAnswer>('/auth/devices')).devices;
 export const revokeDevice = (auth: Auth, id: string) => auth.request(`/auth/devices/${encodeURIComponent(id)}`, { method: 'DELETE' });
-export const startTwoFactor = (auth: Auth, password: string) => auth.request<{ secret: string; otpauthUri: string }>('/auth/2fa/setup', { method: 'POST', body: { password } });
-export const enableTwoFactor = (auth: Auth, code: string, password: string) => auth.request<{ enabled: true; backupCodes: string[] }>('/auth/2fa/enable', { method: 'POST', body: { code, password } });
-export const disableTwoFactor = (auth: Auth, password: string, code: string) => auth.request('/auth/2fa/disable', { method: 'POST', body: { password, code } });
+export const startTwoFactor = (auth: Auth, password: string) => auth.request<TwoFactorSetupAnswer>('/auth/2fa/setup', { method: 'POST', body: { password } satisfies PasswordBody });
+export const enableTwoFactor = (auth: Auth, code: string, password: string) => auth.request<TwoFactorEnabledAnswer>('/auth/2fa/enable', { method: 'POST', body: { code, password } satisfies CodeAndPasswordBody });
+export const disableTwoFactor = (auth: Auth, password: string, code: string) => auth.request('/auth/2fa/disable', { method: 'POST', body: { password, code } satisfies CodeAndPasswordBody });

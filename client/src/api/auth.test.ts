@@ -12,7 +12,7 @@ const json = (status: number, body?: unknown) => new Response(body === undefined
 function sidecar(refresh: Response[]) {
   const calls = { anonymous: 0 };
   globalThis.fetch = (async (input: RequestInfo | URL) => {
-    const path = String(input);
+    const path = typeof input === 'string' ? input : input instanceof URL ? input.href : input.url;
     if (path === '/auth/refresh') return refresh.shift() ?? json(204);
     if (path === '/api/anonymous') return calls.anonymous++, json(200, { accessToken: jwt('anon'), expiresIn: 900 });
     throw new Error(`unexpected ${path}`);

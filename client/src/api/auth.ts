@@ -1,9 +1,8 @@
+import type { TokenAnswer } from '../../../shared/api/auth.ts';
+import type { ClaimBody } from '../../../shared/api/sessions.ts';
 import { ApiError, requestJson, type RequestOptions } from './http.ts';
 
-export interface TokenAnswer {
-  accessToken: string;
-  expiresIn: number;
-}
+export type { TokenAnswer };
 
 const CSRF_COOKIE = 'ff_csrf';
 const RENEW_MARGIN_MS = 30_000;
@@ -81,7 +80,7 @@ export class Auth {
     this.signIns++;
     this.accept(answer);
     if (anonymousToken) {
-      await this.request('/api/sessions/claim', { method: 'POST', body: { anonymousAccessToken: anonymousToken } }).catch((error) => {
+      await this.request('/api/sessions/claim', { method: 'POST', body: { anonymousAccessToken: anonymousToken } satisfies ClaimBody }).catch((error) => {
         // Not anonymous after all, or already claimed: the sign-in itself stands.
         if (!(error instanceof ApiError)) throw error;
       });

@@ -1,4 +1,5 @@
 import type { Auth } from './auth.ts';
+import type { ErrorBody } from '../../../shared/api/errors.ts';
 import { ApiError, NetworkError } from './http.ts';
 
 /**
@@ -56,9 +57,9 @@ export async function uploadImport<T>(auth: Auth, path: string, body: unknown, p
     await auth.renew();
     answer = await send();
   }
-  let parsed: { error?: { code?: string; message?: string } } | undefined;
+  let parsed: Partial<ErrorBody> | undefined;
   try {
-    parsed = answer.text ? JSON.parse(answer.text) : undefined;
+    parsed = answer.text ? (JSON.parse(answer.text) as Partial<ErrorBody>) : undefined;
   } catch {
     throw new ApiError(502, 'BAD_GATEWAY', `the answer was not JSON (${answer.status})`);
   }

@@ -1,24 +1,12 @@
-import type { StoredKeystroke } from '../../../shared/metrics/keystroke.ts';
 import type { KeyModel, RangeAnalytics, SessionAnalytics, TrendPoint } from '../../../shared/metrics/analytics-types.ts';
+import type { KeyModelAnswer, KeyProgressAnswer, KeyProgressPoint, RangeAnalyticsAnswer, SessionAnalyticsAnswer, TrendAnswer } from '../../../shared/api/analytics.ts';
+import type { IngestTicket, SessionAnswer, SessionDetail, SessionPage, SessionSummary } from '../../../shared/api/sessions.ts';
+import type { ExportedEvent } from '../../../shared/api/transfer.ts';
 import type { Auth } from './auth.ts';
 
-export interface SessionListItem {
-  id: string;
-  mode: string;
-  startedAt: string;
-  endedAt: string | null;
-  eventCount: number;
-  durationMs: number | null;
-  wpm: number | null;
-  rawWpm: number | null;
-  accuracy: number | null;
-  practiceTextLength: number;
-}
-
-export interface SessionDetail extends SessionListItem {
-  practiceText: string;
-  keyboardLayout: string;
-}
+/** A row of the history (GET /api/sessions): the session without its practice text. */
+export type SessionListItem = SessionSummary;
+export type { ExportedEvent, KeyProgressPoint, SessionDetail };
 
 export interface HistoryFilter {
   from?: string;
@@ -30,14 +18,14 @@ export interface HistoryFilter {
 export class HistoryApi {
   constructor(private readonly auth: Auth) {}
 
-  async list(filter: HistoryFilter, limit: number, offset: number): Promise<{ sessions: SessionListItem[]; total: number }> {
+  async list(filter: HistoryFilter, limit: number, offset: number): Promise<SessionPage> {
     const query = new URLSearchParams({ limit: String(limit), offset: String(offset) });
-    for (const [key, value] of Object.entries(filter)) if (value) query.set(key, value);
+    for (const [key, value] of Object.entries(filter) as Array<[string, string | undefined]>) if (value) query.set(key, value);
     return this.auth.request(`/api/sessions?${query}`);
   }
 
   async session(id: string): Promise<SessionDetail> {
-    return (await this.auth.request<{ session: SessionDetail }>(`/api/sessions/${encodeURIComponent(id)}`)).session;
+    return (await this.auth.request<SessionAnswer>(`/api/sessions/${encodeURIComponent(id)}`)).session;
   }
 
   remove(id: string): Promise<unknown> {
@@ -46,7 +34,7 @@ export class HistoryApi {
 
   async analytics(id: string, fatigueWindowSec?: number): Promise<SessionAnalytics> {
     const query = fatigueWindowSec ? `?fatigueWindowSec=${fatigueWindowSec}` : '';
-    return (await this.auth.request<{ analytics: SessionAnalytics }>(`/api/sessions/${encodeURIComponent(id)}/analytics${query}`)).analytics;
+    return (await this.auth.request<SessionAnalyticsAnswer>(`/api/sessions/${encodeURIComponent(id)}/analytics${query}`)).analytics;
   }
 
   /** Raw events of one session, from the JSON export, in the order the analytics use. */
@@ -59,35 +47,23 @@ export class HistoryApi {
     const query = new URLSearchParams();
     if (from) query.set('from', from);
     if (to) query.set('to', to);
-    return (await this.auth.request<{ analytics: RangeAnalytics }>(`/api/analytics?${query}`)).analytics;
+    return (await this.auth.request<RangeAnalyticsAnswer>(`/api/analytics?${query}`)).analytics;
   }
 
   async trend(): Promise<TrendPoint[]> {
-    return (await this.auth.request<{ trend: TrendPoint[] }>('/api/analytics/trend')).trend;
+    return (await this.auth.request<TrendAnswer>('/api/analytics/trend')).trend;
   }
 
   async keyModel(): Promise<KeyModel> {
-    return (await this.auth.request<{ model: KeyModel }>('/api/analytics/keys')).model;
+    return (await this.auth.request<KeyModelAnswer>('/api/analytics/keys')).model;
   }
 
   /** One letter's figures per session, oldest first (GET /api/analytics/keys/:letter). */
   async keyProgress(letter: string): Promise<KeyProgressPoint[]> {
-    return (await this.auth.request<{ points: KeyProgressPoint[] }>(`/api/analytics/keys/${encodeURIComponent(letter)}`)).points;
+    return (await this.auth.request<KeyProgressAnswer>(`/api/analytics/keys/${encodeURIComponent(letter)}`)).points;
   }
 
-  watchTicket(id: string): Promise<{ ticket: string; ingestUrl: string }> {
+  watchTicket(id: string): Promise<IngestTicket> {
     return this.auth.request(`/api/sessions/${encodeURIComponent(id)}/watch-ticket`, { method: 'POST' });
   }
 }
-
-/** One row of the events export (export-sql.ts): a stored keystroke with its session. */
-export interface KeyProgressPoint {
-  sessionId: string;
-  startedAt: string;
-  hits: number;
-  misses: number;
-  /** Mean transition time of the letter's hits, ms. */
-  meanMs: number | null;
-}
-
-export type ExportedEvent = StoredKeystroke & { sessionId: string };

@@ -1,6 +1,14 @@
+import type { ErrorBody, ErrorCode } from '../../../shared/api/errors.ts';
+
+/**
+ * The code of a refusal: one of the API's (shared/api/errors.ts), or the page's own for an
+ * answer that carried none (a proxy's error page, a file download's status).
+ */
+export type ApiErrorCode = ErrorCode | `HTTP_${number}` | 'BAD_GATEWAY';
+
 /** An answer of the sidecar other than 2xx, with its stable error code. */
 export class ApiError extends Error {
-  constructor(readonly status: number, readonly code: string, message: string) {
+  constructor(readonly status: number, readonly code: ApiErrorCode, message: string) {
     super(message);
     this.name = 'ApiError';
   }
@@ -37,7 +45,7 @@ export async function requestJson<T>(path: string, options: RequestOptions = {})
   const text = await response.text();
   const body = text ? parseJson(text) : undefined;
   if (!response.ok) {
-    const error = (body as { error?: { code?: string; message?: string } } | undefined)?.error;
+    const error = (body as Partial<ErrorBody> | undefined)?.error;
     throw new ApiError(response.status, error?.code ?? `HTTP_${response.status}`, error?.message ?? response.statusText);
   }
   return body as T;

@@ -1,18 +1,9 @@
+import type { PublicConfig } from '../../../shared/api/system.ts';
+import type { WordSetAnswer, WordSetList, WordSetSummary } from '../../../shared/api/word-sets.ts';
 import type { Auth } from './auth.ts';
 import { requestJson } from './http.ts';
 
-export interface PublicConfig {
-  ingestUrl: string;
-  version: string;
-  googleOAuth?: boolean;
-}
-
-export interface WordSetSummary {
-  id: string;
-  name: string;
-  wordCount: number;
-  builtIn: boolean;
-}
+export type { PublicConfig, WordSetSummary };
 
 /** GET /api/config: public, no sign-in needed. */
 export function fetchConfig(): Promise<PublicConfig> {
@@ -20,9 +11,9 @@ export function fetchConfig(): Promise<PublicConfig> {
 }
 
 export async function listWordSets(auth: Auth): Promise<WordSetSummary[]> {
-  return (await auth.request<{ wordSets: WordSetSummary[] }>('/api/word-sets')).wordSets;
+  return (await auth.request<WordSetList>('/api/word-sets')).wordSets;
 }
 
 export async function wordSetWords(auth: Auth, id: string): Promise<string[]> {
-  return (await auth.request<{ wordSet: { words: string[] } }>(`/api/word-sets/${id}`)).wordSet.words;
+  return (await auth.request<WordSetAnswer>(`/api/word-sets/${id}`)).wordSet.words;
 }

@@ -1,18 +1,10 @@
 import type { PersonalBest, SessionAnalytics } from '../../../shared/metrics/analytics-types.ts';
+import type { IngestTicket, SessionAnswer, SessionCreated } from '../../../shared/api/sessions.ts';
+import type { BestsAnswer } from '../../../shared/api/analytics.ts';
 import type { SessionCreateBody } from '../transport/outbox-types.ts';
 import { StreamRefusal, type StreamApi } from '../transport/stream-api.ts';
 import type { Auth } from './auth.ts';
 import { ApiError } from './http.ts';
-
-interface IngestTicket {
-  ticket: string;
-  expiresIn: number;
-  ingestUrl: string;
-}
-
-interface SessionAnswer {
-  session: { id: string; committedSeq: number; endedAt: string | null };
-}
 
 // Refusals that trying again cannot change. 401 is not among them: a sign-in can come back.
 const PERMANENT = new Set([400, 403, 404, 409, 413, 415]);
@@ -27,7 +19,7 @@ export class SessionApi implements StreamApi {
 
   async createSession(body: SessionCreateBody): Promise<{ serverId: string; ticket: string; ingestUrl: string }> {
     try {
-      const answer = await this.auth.request<SessionAnswer & { ingest: IngestTicket }>('/api/sessions', { method: 'POST', body });
+      const answer = await this.auth.request<SessionCreated>('/api/sessions', { method: 'POST', body });
       return { serverId: answer.session.id, ticket: answer.ingest.ticket, ingestUrl: answer.ingest.ingestUrl };
     } catch (error) {
       throw refusalOf(error);
@@ -69,7 +61,7 @@ export class SessionApi implements StreamApi {
 
   /** GET /api/analytics/bests: personal bests per mode and length (tests stopped early only when asked). */
   async bests(includeIncomplete = false): Promise<PersonalBest[]> {
-    const { bests } = await this.auth.request<{ bests: PersonalBest[] }>(`/api/analytics/bests?includeIncomplete=${includeIncomplete}`);
+    const { bests } = await this.auth.request<BestsAnswer>(`/api/analytics/bests?includeIncomplete=${includeIncomplete}`);
     return bests;
   }
 }

@@ -1,32 +1,16 @@
-import {
-  CARET_STYLES, DURATION_SECONDS, KEYBOARD_LAYOUTS, PRACTICE_VIEWS, THEMES, TYPING_MODES, WORD_COUNT,
-  type CaretStyle, type KeyboardLayout, type PracticeView, type Theme, type TypingMode,
-} from '../../../shared/practice/options.ts';
+import { CARET_STYLES, DURATION_SECONDS, KEYBOARD_LAYOUTS, PRACTICE_VIEWS, THEMES, TYPING_MODES, WORD_COUNT } from '../../../shared/practice/options.ts';
+// The settings and their defaults are the API's (shared/api): types only from the schema
+// file, so zod stays out of the page's bundle; the defaults are plain data.
+import type { SettingKey, Settings } from '../../../shared/api/settings.ts';
+import { DEFAULT_SETTINGS as DEFAULTS } from '../../../shared/api/settings-defaults.ts';
 
-/** The account settings (GET/PATCH /api/settings), same keys and values as the API. */
-export interface Settings {
-  theme: Theme;
-  mode: TypingMode;
-  duration: number;
-  wordCount: number;
-  view: PracticeView;
-  wordSetId: string | null;
-  keyboardLayout: KeyboardLayout;
-  sound: { enabled: boolean; volume: number };
-  stopOnError: boolean;
-  caretStyle: CaretStyle;
-}
-
-export type SettingKey = keyof Settings;
-
-export const DEFAULT_SETTINGS: Settings = {
-  theme: 'default', mode: 'timed', duration: 30, wordCount: 25, view: 'ticker', wordSetId: null,
-  keyboardLayout: 'qwerty-us', sound: { enabled: false, volume: 0.5 }, stopOnError: false, caretStyle: 'line',
-};
+export type { SettingKey, Settings };
+export const DEFAULT_SETTINGS: Settings = DEFAULTS;
 
 const oneOf = <T extends string>(list: readonly T[]) => (v: unknown): v is T => typeof v === 'string' && (list as readonly string[]).includes(v);
 const intIn = (range: { min: number; max: number }) => (v: unknown): v is number => Number.isInteger(v) && (v as number) >= range.min && (v as number) <= range.max;
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+// An RFC 9562 UUID, nil and max included: what the server's z.uuid() takes (settings-agreement.test.ts).
+const UUID = /^([0-9a-f]{8}-[0-9a-f]{4}-[1-8][0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}|00000000-0000-0000-0000-000000000000|ffffffff-ffff-ffff-ffff-ffffffffffff)$/i;
 
 const CHECKS: { [K in Exclude<SettingKey, 'sound'>]: (v: unknown) => boolean } = {
   theme: oneOf(THEMES), mode: oneOf(TYPING_MODES), duration: intIn(DURATION_SECONDS), wordCount: intIn(WORD_COUNT),

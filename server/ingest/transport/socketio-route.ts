@@ -3,25 +3,12 @@ import { Server, type Socket } from 'socket.io';
 import msgpackParser from 'socket.io-msgpack-parser';
 import { MessageType, type ServerMessage } from '../../../shared/protocol/messages.ts';
 import { IngestConnection } from '../core/ingest-connection.ts';
-import type { IngestHub } from '../core/hub.ts';
-import type { ConnectionIdentity, ConnectionPorts } from '../core/ports.ts';
-import type { IngestMetrics } from '../../obs/ingest-metrics.ts';
-import type { UpgradeGate } from './upgrade-gate.ts';
-import type { IngestLimits } from './limits.ts';
-import { countOutgoing } from './ws-route.ts';
-import { clientAddress, type ConnectionCaps } from './connection-caps.ts';
-import type net from 'node:net';
+import type { ConnectionIdentity } from '../core/ports.ts';
+import { countOutgoing, type WsRouteDeps } from './ws-route.ts';
+import { clientAddress } from './connection-caps.ts';
 
-export interface SocketIoRouteDeps {
-  hub: IngestHub;
-  gate: UpgradeGate;
-  limits: IngestLimits;
-  metrics: IngestMetrics;
-  portsFor: (identity: ConnectionIdentity) => Omit<ConnectionPorts, 'send' | 'close'>;
-  caps: ConnectionCaps;
-  trustedProxies: net.BlockList | undefined;
-  capRefused: (cap: string) => void;
-}
+/** Socket.IO needs what the raw WebSocket route needs. */
+export type SocketIoRouteDeps = WsRouteDeps;
 
 type Reply = (message: ServerMessage | null) => void;
 const TRANSPORT = 'socketio';

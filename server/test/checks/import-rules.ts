@@ -16,6 +16,7 @@ export interface ImportRule {
 export const IMPORT_RULES: ImportRule[] = [
   { from: 'shared/', forbidPaths: ['server/', 'client/', 'tools/'], forbidPackages: ['node:'], why: 'shared/ runs in the browser and in Node' },
   { from: 'client/', forbidPaths: ['server/', 'tools/'], why: 'the client talks to the server over HTTP and WebSocket only' },
+  { from: 'client/', forbidPackages: ['zod'], why: 'the page takes the API\'s types from shared/api, not its schemas (conformance/client-api-imports.test.ts)' },
   { from: 'server/', forbidPaths: ['client/'], why: 'the server does not build on client code' },
   // The images ship server/ without tools/ (.dockerignore, the Dockerfiles' COPY lines).
   { from: 'server/', forbidPaths: ['tools/'], why: 'the product never needs the load, chaos and bench tools' },

@@ -1,6 +1,9 @@
 import { z } from 'zod';
-import type { StoredSettings } from '../db/user-settings.ts';
-import { caretStyle, durationSeconds, keyboardLayout, practiceView, theme, typingMode, wordCount } from './practice-fields.ts';
+import { caretStyle, durationSeconds, keyboardLayout, practiceView, theme, typingMode, wordCount } from './fields.ts';
+import { DEFAULT_SETTINGS as DEFAULTS } from './settings-defaults.ts';
+
+/** Saved settings as stored (jsonb): anything, checked key by key on read. */
+type StoredSettings = Record<string, unknown>;
 
 const sound = z.object({ enabled: z.boolean(), volume: z.number().min(0).max(1) });
 
@@ -19,20 +22,11 @@ const fields = {
   caretStyle,
 };
 
+/** The settings of an account (GET/PATCH /api/settings); the one definition, client and server. */
 export type Settings = { [K in keyof typeof fields]: z.infer<(typeof fields)[K]> };
+export type SettingKey = keyof Settings;
 
-export const DEFAULT_SETTINGS: Settings = {
-  theme: 'default',
-  mode: 'timed',
-  duration: 30,
-  wordCount: 25,
-  view: 'ticker',
-  wordSetId: null,
-  keyboardLayout: 'qwerty-us',
-  sound: { enabled: false, volume: 0.5 },
-  stopOnError: false,
-  caretStyle: 'line',
-};
+export const DEFAULT_SETTINGS: Settings = DEFAULTS;
 
 /** A PATCH: any known setting, `sound` in part; an unknown key is refused, not stored. */
 export const settingsPatch = z
@@ -49,6 +43,10 @@ export const settingsPatch = z
     caretStyle: fields.caretStyle.optional(),
   })
   .strict();
+export type SettingsPatch = z.input<typeof settingsPatch>;
+
+/** The answer of GET and PATCH /api/settings. */
+export const settingsAnswer = z.strictObject({ settings: z.strictObject({ ...fields, sound: sound.strict() }) });
 
 /**
  * The defaults with what the user stored on top, key by key. A stored value that is no

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { CARET_STYLES, DURATION_SECONDS, KEYBOARD_LAYOUTS, PRACTICE_VIEWS, THEMES, TYPING_MODES, WORD_COUNT } from '../../shared/practice/options.ts';
+import { CARET_STYLES, DURATION_SECONDS, KEYBOARD_LAYOUTS, PRACTICE_VIEWS, THEMES, TYPING_MODES, WORD_COUNT } from '../practice/options.ts';
 
 // The zod pieces that sessions, settings and word sets share, built from the lists in
 // shared/practice so the browser's menus and the API accept the same values.
@@ -24,3 +24,11 @@ export function storableText(max: number) {
 export function displayName(max: number) {
   return z.string().trim().min(1).max(max).refine((s) => !/\p{Cc}/u.test(s), 'must not contain control characters');
 }
+
+/** A query-string whole number: "20", not "20.5", "", "1e2" or a repeated parameter. */
+export function queryInt(min: number, max: number) {
+  return z.string().regex(/^\d{1,9}$/, 'must be a whole number').transform(Number).pipe(z.int().min(min).max(max));
+}
+
+/** An instant in a query string; a bare date means its midnight UTC. */
+export const instant = z.union([z.iso.datetime({ offset: true }), z.iso.date()], { error: 'must be an ISO date or date-time' }).transform((s) => new Date(s));

@@ -1,6 +1,6 @@
 import { z } from 'zod';
-import { WORD_SET_LIMITS } from '../../shared/practice/options.ts';
-import { displayName, storableText } from './practice-fields.ts';
+import { WORD_SET_LIMITS } from '../practice/options.ts';
+import { displayName, storableText } from './fields.ts';
 
 /** One word: trimmed, 1..40 characters, no space or control character inside. */
 const word = z.string().trim().min(1).max(WORD_SET_LIMITS.wordMax).regex(/^[^\s\p{Cc}]+$/u, 'must be one word, without spaces');
@@ -23,3 +23,29 @@ export const updateWordSetInput = z
   .refine((input) => Object.values(input).some((v) => v !== undefined), { message: 'change at least one of name, words, description, language' });
 
 export const wordSetIdParam = z.object({ id: z.uuid() });
+
+export type CreateWordSetBody = z.input<typeof createWordSetInput>;
+export type UpdateWordSetBody = z.input<typeof updateWordSetInput>;
+
+const isoTime = z.iso.datetime({ offset: true });
+
+/** A word set as listed: without its words, which can number 10,000. */
+export const wordSetSummary = z.strictObject({
+  id: z.uuid(),
+  name: z.string(),
+  slug: z.string(),
+  description: z.string(),
+  language: z.string(),
+  wordCount: z.int().min(0),
+  builtIn: z.boolean(),
+  createdAt: isoTime,
+  updatedAt: isoTime,
+});
+export type WordSetSummary = z.infer<typeof wordSetSummary>;
+export const wordSet = wordSetSummary.extend({ words: z.array(z.string()) });
+export type WordSet = z.infer<typeof wordSet>;
+
+export const wordSetList = z.strictObject({ wordSets: z.array(wordSetSummary) });
+export type WordSetList = z.infer<typeof wordSetList>;
+export const wordSetAnswer = z.strictObject({ wordSet });
+export type WordSetAnswer = z.infer<typeof wordSetAnswer>;
