@@ -14,6 +14,12 @@ import { KeyFlags } from '../../../shared/protocol/key-event.ts';
 const quote = (s: string) => `'${s.replaceAll("'", "''")}'`;
 const MODIFIERS = MODIFIER_CODES.map(quote).join(', ');
 const STREAM_ORDER = 'offset_us, batch_seq, batch_idx';
+// "Every later event" as a frame that grows from the partition's start, in reverse order:
+// PostgreSQL recomputes min() over a frame whose start moves (1 FOLLOWING ... UNBOUNDED
+// FOLLOWING) for every row, quadratic in the session's events (43 s at 20,000); a frame that
+// starts at UNBOUNDED PRECEDING is aggregated once, row by row. The order is total, so the
+// reverse order's preceding rows are exactly the forward order's following ones.
+const STREAM_ORDER_DESC = 'offset_us DESC, batch_seq DESC, batch_idx DESC';
 // The flag bits as numbers in the SQL text, taken from the one definition (key-event.ts), as
 // key-classes.ts uses them: a shortcut is Ctrl or Meta without Alt.
 const { REPEAT, COMPOSING, ALT } = KeyFlags;
@@ -54,7 +60,9 @@ export function deriveFactsCtes(sessionIds: (column: string) => string): string 
                AND ((p.flags & ${SHORTCUT}) = 0 OR (p.flags & ${ALT}) <> 0)) AS types_char
       FROM paired p WHERE p.event_type = 0) t
   ),
-  text_len AS (
+  -- MATERIALIZED: inlined, char_length() of the (TOASTed) practice text would be worked out
+  -- again for every keystroke where len is read, decompressing and walking the whole text.
+  text_len AS MATERIALIZED (
     SELECT s.id AS session_id, char_length(s.practice_text) AS len FROM typing_sessions s WHERE ${sessionIds('s.id')}
   ),
   -- derive.ts markExtras: extra letters sit past the text's end + 1, one slot each; a later
@@ -65,7 +73,7 @@ export function deriveFactsCtes(sessionIds: (column: string) => string): string 
     SELECT d.*, tl.len AS text_len,
            d.is_char AND d.text_pos > tl.len AS is_extra,
            coalesce(d.is_char AND d.text_pos > tl.len AND d.text_pos >= min(CASE WHEN d.key_code = 'Backspace' AND d.text_pos > tl.len THEN d.text_pos END)
-             OVER (PARTITION BY d.session_id ORDER BY ${STREAM_ORDER} ROWS BETWEEN 1 FOLLOWING AND UNBOUNDED FOLLOWING), false) AS extra_erased,
+             OVER (PARTITION BY d.session_id ORDER BY ${STREAM_ORDER_DESC} ROWS BETWEEN UNBOUNDED PRECEDING AND 1 PRECEDING), false) AS extra_erased,
            d.types_char AND d.text_pos BETWEEN 0 AND tl.len AS addressing
     FROM downs d JOIN text_len tl ON tl.session_id = d.session_id
   ),
