@@ -1,4 +1,5 @@
 import { closeCodeFor, isErrorCode, shouldReconnect } from '../../../shared/protocol/codes.ts';
+import type { RunStats } from '../../load/run-stats.ts';
 import { ChaosEnv } from '../harness.ts';
 import { fromReport, type Scenario } from '../result.ts';
 
@@ -21,11 +22,13 @@ export const ingestOutage: Scenario = {
       let downAt = 0;
       let upAt = 0;
       let ackedAtUp = 0;
-      let drainedAt = 0;
+      let sentAtUp = 0;
+      let stats: RunStats | null = null;
       let restarting: Promise<void> | null = null;
       const { report } = await env.type({
         clients, seconds: outageSeconds + 10, ingestUrl: ingest.url, graceSec: 120,
-        onSecond: (stats, elapsed) => {
+        onSecond: (now, elapsed) => {
+          stats = now;
           if (elapsed === 3 && !downAt) {
             downAt = Date.now();
             ingest.process.child.kill('SIGKILL');
@@ -34,10 +37,14 @@ export const ingestOutage: Scenario = {
             restarting = ingest.process.exited(5000).then(() => env.startIngest(ingest.port)).then((next) => {
               ingest = next;
               upAt = Date.now();
-              ackedAtUp = stats.ackedEvents;
+              ackedAtUp = now.ackedEvents;
+              sentAtUp = now.sentEvents;
+              // Acks of events typed before now are the backlog's, whenever they come: the
+              // drain is timed by its last one, not by a once-a-second look at the counters
+              // (which, while typing goes on, seldom finds nothing in flight).
+              now.markBacklog(upAt);
             });
           }
-          if (upAt && !drainedAt && stats.ackedEvents >= stats.sentEvents) drainedAt = Date.now();
         },
       });
       // Set inside the progress callback, which TypeScript's narrowing does not follow.
@@ -46,6 +53,9 @@ export const ingestOutage: Scenario = {
       await ingest.process.exited(10_000);
       const permanent = Object.entries(report.errorsByCode).filter(([code]) => isErrorCode(code) && !shouldReconnect(closeCodeFor(code)));
       const deliveredAfter = report.acked - ackedAtUp;
+      // Set inside the progress callback, which TypeScript's narrowing does not follow.
+      const final = stats as RunStats | null;
+      const drainedAt = final && upAt && final.backlogDelivered >= sentAtUp - ackedAtUp ? final.lastBacklogAckAt : 0;
       return fromReport(this.name, report, drainedAt && upAt ? (drainedAt - upAt) / 1000 : null, [
         [report.completedSessions === clients, `${report.completedSessions}/${clients} sessions completed`],
         [deliveredAfter > 0, `${deliveredAfter.toLocaleString('en')} events delivered after the server came back`],
