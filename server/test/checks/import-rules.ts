@@ -99,7 +99,7 @@ export function sourceFiles(root: string): string[] {
       if (entry.name === 'node_modules' || entry.name === 'dist' || entry.name.startsWith('.')) continue;
       const rel = dir ? `${dir}/${entry.name}` : entry.name;
       if (entry.isDirectory()) walk(rel);
-      else if (/\.(ts|svelte|js)$/.test(entry.name)) out.push(rel);
+      else if (/\.(ts|svelte|js|mjs)$/.test(entry.name)) out.push(rel);
     }
   };
   for (const top of ['shared', 'server', 'tools', 'client']) if (fs.existsSync(path.join(root, top))) walk(top);
