@@ -10,7 +10,7 @@ import os from 'node:os';
 import path from 'node:path';
 import pg from 'pg';
 import { testDatabaseSettings } from '../../server/config/test-env.ts';
-import { withDatabase } from '../../server/test/support/database.ts';
+import { adminQuery, withDatabase } from '../../server/test/support/database.ts';
 import { spawnTs, type Spawned } from '../../server/test/support/processes.ts';
 import { freePort } from '../../server/test/support/test-postgres.ts';
 import { loadCompose } from './compose-model.ts';
@@ -43,23 +43,14 @@ function imageHealthcheck(dockerfile: string, containerPort: string, port: numbe
   return (JSON.parse(json) as string[]).map((arg) => arg.replace(`127.0.0.1:${containerPort}`, `127.0.0.1:${port}`));
 }
 
-async function adminQuery(sql: string): Promise<void> {
-  const client = new pg.Client({ connectionString: adminUrl });
-  await client.connect();
-  try {
-    await client.query(sql);
-  } finally {
-    await client.end();
-  }
-}
 
 test.before(async () => {
-  await adminQuery(`CREATE DATABASE ${database}`);
+  await adminQuery(adminUrl, `CREATE DATABASE ${database}`);
 });
 
 test.after(async () => {
   for (const child of running) child.child.kill('SIGKILL');
-  await adminQuery(`DROP DATABASE IF EXISTS ${database} WITH (FORCE)`);
+  await adminQuery(adminUrl, `DROP DATABASE IF EXISTS ${database} WITH (FORCE)`);
   fs.rmSync(dataDir, { recursive: true, force: true });
 });
 

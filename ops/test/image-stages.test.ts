@@ -11,9 +11,9 @@ import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
-import pg from 'pg';
 import { testDatabaseSettings } from '../../server/config/test-env.ts';
 import { freePort } from '../../server/test/support/test-postgres.ts';
+import { adminQuery } from '../../server/test/support/database.ts';
 import { pollUntil } from '../../server/test/support/processes.ts';
 import { buildAll, context, mb, removeScratch, scratch } from './image-build.ts';
 import { loadCompose } from './compose-model.ts';
@@ -29,15 +29,6 @@ const admin = new URL(adminUrl);
 const database = `ff_images_${randomBytes(5).toString('hex')}`;
 const sizes: string[] = [];
 
-async function adminQuery(sql: string): Promise<void> {
-  const client = new pg.Client({ connectionString: adminUrl });
-  await client.connect();
-  try {
-    await client.query(sql);
-  } finally {
-    await client.end();
-  }
-}
 
 
 
@@ -100,11 +91,11 @@ function healthcheck(file: string, containerPort: string, port: number): string[
 
 test.before(async () => {
   assert.is(process.getuid?.(), 0, 'this test runs the images as their users, which needs root (CI and this machine run tests as root)');
-  await adminQuery(`CREATE DATABASE ${database}`);
+  await adminQuery(adminUrl, `CREATE DATABASE ${database}`);
 });
 
 test.after(async () => {
-  await adminQuery(`DROP DATABASE IF EXISTS ${database} WITH (FORCE)`);
+  await adminQuery(adminUrl, `DROP DATABASE IF EXISTS ${database} WITH (FORCE)`);
   removeScratch();
   if (sizes.length) console.log(`image contents (besides the base image):\n  ${sizes.join('\n  ')}`);
 });
