@@ -50,7 +50,9 @@ test("a takeover drops the old connection's queued batches: only the new holder'
     [SESSION_A, b.id, 1],
   ]);
   // Another process takes SESSION_B: its queued batches here are dropped too.
+  rig.store.holders.set(SESSION_B, 'ingest-2:c7');
   rig.hub.remoteTakeover(SESSION_B, 'ingest-2:c7');
+  await settle();
   assert.equal(rig.writer.seqsOf(SESSION_B), []);
   assert.equal(rig.writer.seqsOf(SESSION_A, b.id), [1]);
   assert.equal(other.client.log, ['welcome:0', 'error:SESSION_TAKEN_OVER', 'close:4106']);
@@ -107,9 +109,39 @@ test('remoteTakeover closes a local owner with 4106; an echo of its own claim do
   assert.equal(a.client.log, ['welcome:0']);
   rig.hub.remoteTakeover(SESSION_B, 'ingest-2:c1');
   assert.equal(a.client.log, ['welcome:0']);
+  rig.store.holders.set(SESSION_A, 'ingest-2:c1');
   rig.hub.remoteTakeover(SESSION_A, 'ingest-2:c1');
+  await settle();
   assert.equal(a.client.log, ['welcome:0', 'error:SESSION_TAKEN_OVER', 'close:4106']);
   assert.is(rig.hub.connectionCount, 0);
+});
+
+test('a late takeover notice, older than the claim made here, closes nothing and drops nothing', async () => {
+  const rig = hubRig();
+  // The typist was on another process (ingest-2:c1), then came here; that process's notice
+  // of its own claim arrives only now. The database says this connection holds the session.
+  const a = await hello(rig);
+  a.conn.receive(frames.batch(1));
+  rig.hub.remoteTakeover(SESSION_A, 'ingest-2:c1');
+  await settle();
+  assert.equal(a.client.log, ['welcome:0']);
+  assert.equal(rig.writer.seqsOf(SESSION_A, a.id), [1]);
+  rig.hub.committed(SESSION_A, a.id, 1);
+  assert.equal(a.client.acks, [1]);
+});
+
+test('a takeover notice the database cannot confirm leaves the connection open; a bug in the check is logged', async () => {
+  const rig = hubRig();
+  const a = await hello(rig);
+  rig.store.holderError = connectionRefused();
+  rig.hub.remoteTakeover(SESSION_A, 'ingest-2:c1');
+  await settle();
+  assert.equal(a.client.log, ['welcome:0']);
+  rig.store.holderError = new Error('a bug');
+  rig.hub.remoteTakeover(SESSION_A, 'ingest-2:c1');
+  await settle();
+  assert.equal(a.client.log, ['welcome:0']);
+  assert.equal(rig.log.events, ['ingest_takeover_check_failed']);
 });
 
 // Batches and acknowledgements ---------------------------------------------------------

@@ -55,12 +55,13 @@ export class IngestHub implements WriteOutcomes {
   private readonly writer: BatchWriter;
   private readonly bus: LiveBus;
   private readonly clock: Clock;
+  private readonly log: FaultLog;
   private readonly spectators: Spectators;
   private readonly live: LiveStats;
   private readonly endWaiters: EndWaiters;
 
   constructor(deps: HubDeps, private readonly options: HubOptions) {
-    ({ sessions: this.sessions, writer: this.writer, bus: this.bus, clock: this.clock } = deps);
+    ({ sessions: this.sessions, writer: this.writer, bus: this.bus, clock: this.clock, log: this.log } = deps);
     this.spectators = new Spectators({
       ...deps,
       liveWindowMs: options.liveWindowMs,
@@ -188,14 +189,31 @@ export class IngestHub implements WriteOutcomes {
 
   // Other processes and the ticker ------------------------------------------------------
 
-  /** Another process took a session over: a connection here that held it is closed. */
+  /**
+   * Another process says it took a session over. A connection here that holds the session is
+   * closed only if the database agrees: the notice travels on its own connection and can
+   * arrive after a newer claim made here (a client that moved away and straight back), which
+   * it must not close. When the database cannot be asked, the connection stays: a flush of a
+   * session taken over is refused anyway, and that closes it.
+   */
   remoteTakeover(sessionId: string, connectionId: string): void {
-    this.writer.supersede(sessionId, connectionId);
     const owner = this.owners.get(sessionId);
-    if (owner && owner !== connectionId) {
-      this.owners.delete(sessionId);
-      this.abort(owner, 'SESSION_TAKEN_OVER', 'the session continued on another connection');
+    if (!owner || owner === connectionId) {
+      this.writer.supersede(sessionId, connectionId);
+      return;
     }
+    this.sessions.holder(sessionId).then(
+      (holder) => {
+        if (holder === owner || this.owners.get(sessionId) !== owner) return;
+        this.writer.supersede(sessionId, holder ?? connectionId);
+        this.owners.delete(sessionId);
+        this.abort(owner, 'SESSION_TAKEN_OVER', 'the session continued on another connection');
+      },
+      (error: unknown) => {
+        if (this.sessions.isUnavailable(error)) return;
+        this.log.error({ event: 'ingest_takeover_check_failed', sessionId, connectionId: owner, err: error }, 'a takeover notice could not be checked; the connection stays');
+      },
+    );
   }
 
   /** Live figures computed by another process, for spectators connected here. */

@@ -82,6 +82,8 @@ export interface FaultLog {
 export interface SessionStore {
   claim(sessionId: string, userId: string, connectionId: string): Promise<ClaimResult>;
   markEnded(sessionId: string, connectionId: string): Promise<'ended' | 'taken_over'>;
+  /** The connection holding the session now, by the database (null: none, or no such session). */
+  holder(sessionId: string): Promise<string | null>;
   /** Whether the session ended, and its stored events of the last `windowUs` before its last one. */
   watchState(sessionId: string, windowUs: number): Promise<{ ended: boolean; events: TimedKey[] }>;
   /**

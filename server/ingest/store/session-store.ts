@@ -57,6 +57,11 @@ export class PgSessionStore implements SessionStore {
     return 'ended';
   }
 
+  async holder(sessionId: string): Promise<string | null> {
+    const { rows } = await this.pool.query<{ ingest_owner: string | null }>('SELECT ingest_owner FROM typing_sessions WHERE id = $1', [sessionId]);
+    return rows[0]?.ingest_owner ?? null;
+  }
+
   /** For spectators: has the session ended, and its events of the last `windowUs` of typing. */
   async watchState(sessionId: string, windowUs: number): Promise<{ ended: boolean; events: TimedKey[] }> {
     const { rows } = await this.pool.query<{ ended: boolean }>('SELECT ended_at IS NOT NULL AS ended FROM typing_sessions WHERE id = $1', [sessionId]);

@@ -207,13 +207,25 @@ export class FakeSessionStore implements SessionStore {
     return (error as { code?: unknown }).code === 'ECONNREFUSED';
   }
 
+  /** Who holds each session, as the database would say: successful claims set it; a test sets a remote claim's. */
+  readonly holders = new Map<string, string>();
+  /** holder() rejects with this when set. */
+  holderError: Error | undefined;
+
   claim(sessionId: string, userId: string, connectionId: string): Promise<ClaimResult> {
     this.claims.push({ sessionId, userId, connectionId });
     const next = this.nextClaim;
     this.nextClaim = undefined;
     if (next instanceof Error) return Promise.reject(next);
-    if (next && 'promise' in next) return next.promise;
-    return Promise.resolve(next ?? { ok: true, committedSeq: this.committedSeq.get(sessionId) ?? 0 });
+    const answer: Promise<ClaimResult> = next && 'promise' in next ? next.promise : Promise.resolve(next ?? { ok: true, committedSeq: this.committedSeq.get(sessionId) ?? 0 });
+    return answer.then((result) => {
+      if (result.ok) this.holders.set(sessionId, connectionId);
+      return result;
+    });
+  }
+
+  holder(sessionId: string): Promise<string | null> {
+    return this.holderError ? Promise.reject(this.holderError) : Promise.resolve(this.holders.get(sessionId) ?? null);
   }
 
   /** Sessions watchState reports as ended, with these events. */
