@@ -116,6 +116,21 @@ test('remoteTakeover closes a local owner with 4106; an echo of its own claim do
   assert.is(rig.hub.connectionCount, 0);
 });
 
+test('other processes hear of a claim only when one of them may have held the session', async () => {
+  const rig = hubRig();
+  rig.store.nextClaim = { ok: true, committedSeq: 0, previousHolder: null };
+  await hello(rig, { sessionId: SESSION_A });
+  const here = rig.store.claims[0]!.connectionId;
+  rig.store.nextClaim = { ok: true, committedSeq: 0, previousHolder: here };
+  await hello(rig, { sessionId: SESSION_A });
+  assert.is(rig.bus.takeovers.length, 0, 'a new session, then one held on this process: no notice');
+  rig.store.nextClaim = { ok: true, committedSeq: 0, previousHolder: 'ingest-2:c4' };
+  await hello(rig, { sessionId: SESSION_B });
+  rig.store.nextClaim = { ok: true, committedSeq: 0 };
+  await hello(rig, { sessionId: SESSION_B });
+  assert.is(rig.bus.takeovers.length, 2, 'held on another process, or a store that does not say: a notice');
+});
+
 test('a late takeover notice, older than the claim made here, closes nothing and drops nothing', async () => {
   const rig = hubRig();
   // The typist was on another process (ingest-2:c1), then came here; that process's notice

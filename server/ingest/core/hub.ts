@@ -4,7 +4,7 @@ import type { ServerMessage, StatsMessage } from '../../../shared/protocol/messa
 import { EndWaiters } from './end-waiters.ts';
 import type { IngestConnection } from './ingest-connection.ts';
 import { LiveStats } from './live-stats.ts';
-import type { BatchWriter, BufferLevel, ClaimResult, Clock, EndResult, FaultLog, LiveBus, SessionStore, WriteOutcomes, WriterRejection } from './ports.ts';
+import type { BatchWriter, BufferLevel, ClaimResult, Clock, StoreClaim, EndResult, FaultLog, LiveBus, SessionStore, WriteOutcomes, WriterRejection } from './ports.ts';
 import { Spectators } from './spectators.ts';
 
 /** What the hub works with, all of it ports (connected in server/bin). */
@@ -104,7 +104,7 @@ export class IngestHub implements WriteOutcomes {
 
   async claim(sessionId: string, userId: string, connectionId: string): Promise<ClaimResult> {
     if (this.draining) return { ok: false, code: 'DATABASE_UNAVAILABLE', committedSeq: 0 };
-    let result: ClaimResult;
+    let result: StoreClaim;
     try {
       result = await this.sessions.claim(sessionId, userId, connectionId);
     } catch (error) {
@@ -118,7 +118,7 @@ export class IngestHub implements WriteOutcomes {
     this.owners.set(sessionId, connectionId);
     this.writer.supersede(sessionId, connectionId);
     if (previous && previous !== connectionId) this.abort(previous, 'SESSION_TAKEN_OVER', 'another connection said hello for this session');
-    this.bus.publishTakeover(sessionId, connectionId);
+    if (mayBeHeldElsewhere(result, connectionId)) this.bus.publishTakeover(sessionId, connectionId);
     this.committedBySession.set(sessionId, Math.max(result.committedSeq, this.committedBySession.get(sessionId) ?? 0));
     this.spectators.typistLive(sessionId);
     return result;
@@ -246,4 +246,20 @@ export class IngestHub implements WriteOutcomes {
   private abort(connectionId: string, code: ErrorCode, message: string, seq = 0): void {
     this.connections.get(connectionId)?.connection.abort(code, message, seq);
   }
+}
+
+/**
+ * Whether a connection of another process may hold the session just claimed: not when the
+ * store says nobody held it, or that a connection of this process did (connection ids are
+ * "serverId:n", upgrade-gate.ts). A new session's claim then costs no notice on the bus.
+ */
+function mayBeHeldElsewhere(claim: StoreClaim, connectionId: string): boolean {
+  if (!claim.ok || !('previousHolder' in claim) || claim.previousHolder === undefined) return true;
+  if (claim.previousHolder === null) return false;
+  return processOf(claim.previousHolder) !== processOf(connectionId);
+}
+
+function processOf(connectionId: string): string {
+  const at = connectionId.lastIndexOf(':');
+  return at < 0 ? connectionId : connectionId.slice(0, at);
 }

@@ -10,6 +10,13 @@ export type ClaimResult =
   | ({ ok: true; committedSeq: number } & StreamStart)
   | { ok: false; code: 'UNKNOWN_SESSION' | 'SESSION_FORBIDDEN' | 'SESSION_ENDED' | 'DATABASE_UNAVAILABLE'; committedSeq: number };
 
+/**
+ * A claim as the session store answers it: with, when successful, the connection that held
+ * the session before (null: none; undefined: the store does not say), so that other
+ * processes are told of a takeover only when one of them may hold it.
+ */
+export type StoreClaim = ClaimResult | ({ ok: true; committedSeq: number; previousHolder?: string | null } & StreamStart);
+
 export type EndResult = { ok: true; committedSeq: number } | { ok: false; code: 'DATABASE_UNAVAILABLE' | 'SESSION_TAKEN_OVER' | 'SERVER_SHUTDOWN'; committedSeq: number };
 
 export type BufferLevel = 'ok' | 'throttle' | 'full';
@@ -80,7 +87,7 @@ export interface FaultLog {
 
 /** The database side of sessions, as the hub needs it. */
 export interface SessionStore {
-  claim(sessionId: string, userId: string, connectionId: string): Promise<ClaimResult>;
+  claim(sessionId: string, userId: string, connectionId: string): Promise<StoreClaim>;
   markEnded(sessionId: string, connectionId: string): Promise<'ended' | 'taken_over'>;
   /** The connection holding the session now, by the database (null: none, or no such session). */
   holder(sessionId: string): Promise<string | null>;

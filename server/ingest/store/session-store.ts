@@ -1,9 +1,8 @@
 import type pg from 'pg';
 import type { TimedKey } from '../../../shared/metrics/live.ts';
-import type { ClaimResult, SessionStore } from '../core/ports.ts';
-import type { StreamStart } from '../core/stream-guard.ts';
+import type { SessionStore, StoreClaim } from '../core/ports.ts';
 import { isConnectionError } from '../../db/pg-errors.ts';
-import { inTransaction } from '../../db/transaction.ts';
+import { SessionEnds } from './session-ends.ts';
 
 /**
  * The typing_sessions side of ingest: who holds a session, and its end. Claiming takes the
@@ -11,32 +10,50 @@ import { inTransaction } from '../../db/transaction.ts';
  * that flush's committed_seq: a client told "committed up to N" can trust N.
  */
 export class PgSessionStore implements SessionStore {
+  private readonly ends: SessionEnds;
+
   /** `ended` hears of every session this store ended (the analytics refresh queue). */
   constructor(
     private readonly pool: pg.Pool,
     private readonly ended: (sessionId: string) => void = () => undefined,
     private readonly quota: { eventsPerUserPerDay?: number } = {},
-  ) {}
+  ) {
+    this.ends = new SessionEnds(pool);
+  }
 
   /** A lost connection, a shutdown or a deadlock: the client tries again later. Anything else is a bug. */
   isUnavailable(error: unknown): boolean {
     return isConnectionError(error);
   }
 
-  async claim(sessionId: string, userId: string, connectionId: string): Promise<ClaimResult> {
+  /**
+   * One statement in the common case. The CTE locks the row (waiting for a flush of the
+   * session in progress) and reads who held it; the UPDATE takes the session only when it is
+   * the user's and not ended; the row comes back as that flush left it, with where the
+   * session's clock stands and the owner's events of the day. Measured at 5,000 and 10,000
+   * typists: claims made of several round trips held pooled connections across as many turns
+   * of a busy event loop, and queued behind each other until the pool timed out
+   * (DATABASE_UNAVAILABLE, and the clients reconnected).
+   *
+   * When the claim waited for a flush, this statement's snapshot predates that flush's batch:
+   * the last offset is then read again by a second statement, which sees it.
+   */
+  async claim(sessionId: string, userId: string, connectionId: string): Promise<StoreClaim> {
     try {
-      return await inTransaction(this.pool, async (client): Promise<ClaimResult> => {
-        const { rows } = await client.query<{ user_id: string; ended_at: Date | null; committed_seq: number }>(
-          'SELECT user_id, ended_at, committed_seq FROM typing_sessions WHERE id = $1 FOR UPDATE',
-          [sessionId],
-        );
-        const row = rows[0];
-        if (!row) return { ok: false, code: 'UNKNOWN_SESSION', committedSeq: 0 };
-        if (row.user_id !== userId) return { ok: false, code: 'SESSION_FORBIDDEN', committedSeq: 0 };
-        if (row.ended_at) return { ok: false, code: 'SESSION_ENDED', committedSeq: row.committed_seq };
-        await client.query('UPDATE typing_sessions SET ingest_owner = $2, ingest_owner_since = now() WHERE id = $1', [sessionId, connectionId]);
-        return { ok: true, committedSeq: row.committed_seq, ...(await streamStart(client, sessionId, userId, row.committed_seq, this.quota.eventsPerUserPerDay)) };
-      });
+      const { rows } = await this.pool.query<ClaimRow>(CLAIM_SQL, [sessionId, userId, connectionId]);
+      const row = rows[0];
+      if (!row) return { ok: false, code: 'UNKNOWN_SESSION', committedSeq: 0 };
+      if (row.user_id !== userId) return { ok: false, code: 'SESSION_FORBIDDEN', committedSeq: 0 };
+      if (row.ended_at) return { ok: false, code: 'SESSION_ENDED', committedSeq: row.committed_seq };
+      const lastOffset = row.last_offset ?? (row.committed_seq === 0 ? 0 : await lastStoredOffset(this.pool, sessionId, row.committed_seq));
+      const eventsPerDay = this.quota.eventsPerUserPerDay;
+      return {
+        ok: true,
+        committedSeq: row.committed_seq,
+        previousHolder: row.previous_holder,
+        lastOffsetUs: Number(lastOffset),
+        eventsLeft: eventsPerDay === undefined ? undefined : Math.max(0, eventsPerDay - Number(row.today)),
+      };
     } catch (error) {
       if (isConnectionError(error)) return { ok: false, code: 'DATABASE_UNAVAILABLE', committedSeq: 0 };
       throw error;
@@ -48,11 +65,7 @@ export class PgSessionStore implements SessionStore {
    * the background, so the results screen and the history list find them ready.
    */
   async markEnded(sessionId: string, connectionId: string): Promise<'ended' | 'taken_over'> {
-    const { rowCount } = await this.pool.query(
-      'UPDATE typing_sessions SET ended_at = coalesce(ended_at, now()), updated_at = now() WHERE id = $1 AND ingest_owner = $2',
-      [sessionId, connectionId],
-    );
-    if (!rowCount) return 'taken_over';
+    if (!(await this.ends.end(sessionId, connectionId))) return 'taken_over';
     this.ended(sessionId);
     return 'ended';
   }
@@ -82,17 +95,43 @@ export class PgSessionStore implements SessionStore {
   }
 }
 
+interface ClaimRow {
+  user_id: string;
+  ended_at: Date | null;
+  committed_seq: number;
+  previous_holder: string | null;
+  /** null when the last committed batch is not visible to the statement (see claim). */
+  last_offset: string | null;
+  today: string;
+}
+
 /**
- * Where the session's clock stands (the last offset of its last committed batch, read through
- * the primary key) and how many events its owner may still store today: the sessions started
- * in the last 24 hours, by the (user_id, started_at) index.
+ * The claim: the row locked and its holder read (previous), taken when allowed (claimed),
+ * then the last offset of the last committed batch through the primary key, and the
+ * events of the owner's sessions started in the last 24 hours by the (user_id, started_at)
+ * index.
  */
-async function streamStart(client: pg.PoolClient, sessionId: string, userId: string, committedSeq: number, eventsPerDay: number | undefined): Promise<StreamStart> {
-  const { rows } = await client.query<{ last_offset: number; today: number }>(
-    `SELECT (SELECT coalesce(max(offset_us), 0) FROM keystrokes WHERE session_id = $1 AND batch_seq = $2) AS last_offset,
-            (SELECT coalesce(sum(event_count), 0) FROM typing_sessions WHERE user_id = $3 AND started_at > now() - interval '1 day') AS today`,
-    [sessionId, committedSeq, userId],
+const CLAIM_SQL = `
+  WITH previous AS (
+    SELECT id, ingest_owner FROM typing_sessions WHERE id = $1 FOR UPDATE
+  ), claimed AS (
+    UPDATE typing_sessions t
+       SET ingest_owner = CASE WHEN t.user_id = $2 AND t.ended_at IS NULL THEN $3 ELSE t.ingest_owner END,
+           ingest_owner_since = CASE WHEN t.user_id = $2 AND t.ended_at IS NULL THEN now() ELSE t.ingest_owner_since END
+      FROM previous p WHERE t.id = p.id
+    RETURNING t.user_id, t.ended_at, t.committed_seq, p.ingest_owner AS previous_holder
+  )
+  SELECT c.user_id, c.ended_at, c.committed_seq, c.previous_holder,
+         CASE WHEN c.committed_seq = 0 THEN 0
+              ELSE (SELECT max(offset_us) FROM keystrokes WHERE session_id = $1 AND batch_seq = c.committed_seq) END AS last_offset,
+         (SELECT coalesce(sum(event_count), 0) FROM typing_sessions WHERE user_id = c.user_id AND started_at > now() - interval '1 day') AS today
+    FROM claimed c`;
+
+/** The offset of the last event of a committed batch, read with a fresh snapshot. */
+async function lastStoredOffset(pool: Pick<pg.Pool, 'query'>, sessionId: string, seq: number): Promise<string> {
+  const { rows } = await pool.query<{ last_offset: string }>(
+    'SELECT coalesce(max(offset_us), 0) AS last_offset FROM keystrokes WHERE session_id = $1 AND batch_seq = $2',
+    [sessionId, seq],
   );
-  const row = rows[0]!;
-  return { lastOffsetUs: Number(row.last_offset), eventsLeft: eventsPerDay === undefined ? undefined : Math.max(0, eventsPerDay - Number(row.today)) };
+  return rows[0]!.last_offset;
 }

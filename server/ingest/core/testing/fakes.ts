@@ -11,7 +11,7 @@ import { MessageType, type HelloMessage, type ServerMessage, type StatsMessage }
 import { PROTOCOL_VERSION } from '../../../../shared/protocol/version.ts';
 import { IngestHub, type HubOptions } from '../hub.ts';
 import { IngestConnection, type ConnectionLimits } from '../ingest-connection.ts';
-import type { BatchWriter, BufferLevel, ClaimResult, ConnectionIdentity, ConnectionPorts, EndResult, LiveBus, SessionStore } from '../ports.ts';
+import type { BatchWriter, BufferLevel, ClaimResult, ConnectionIdentity, ConnectionPorts, EndResult, LiveBus, SessionStore, StoreClaim } from '../ports.ts';
 import { watchedClientView, type ClientView } from './client-view.ts';
 import { FakeClock, FakeLog } from './fake-clock.ts';
 
@@ -115,7 +115,7 @@ export class FakePorts implements ConnectionPorts {
   /** Set by the connection when the test closes its "socket". */
   onClose: (() => void) | undefined;
 
-  claim(sessionId: string, userId: string, connectionId: string): Promise<ClaimResult> {
+  claim(sessionId: string, userId: string, connectionId: string): Promise<StoreClaim> {
     this.claims.push({ sessionId, userId, connectionId });
     return 'promise' in this.claimResult ? this.claimResult.promise : Promise.resolve(this.claimResult);
   }
@@ -197,7 +197,7 @@ export class FakeSessionStore implements SessionStore {
   /** committed_seq per session; a session not listed is new (0). */
   readonly committedSeq = new Map<string, number>();
   /** Claims answer this when set (a Deferred lets the test answer later); otherwise ok. */
-  nextClaim: ClaimResult | Deferred<ClaimResult> | Error | undefined;
+  nextClaim: StoreClaim | Deferred<ClaimResult> | Error | undefined;
   markEndedResult: 'ended' | 'taken_over' | Error = 'ended';
   /** watchState rejects with this when set. */
   watchStateError: Error | undefined;
@@ -212,12 +212,12 @@ export class FakeSessionStore implements SessionStore {
   /** holder() rejects with this when set. */
   holderError: Error | undefined;
 
-  claim(sessionId: string, userId: string, connectionId: string): Promise<ClaimResult> {
+  claim(sessionId: string, userId: string, connectionId: string): Promise<StoreClaim> {
     this.claims.push({ sessionId, userId, connectionId });
     const next = this.nextClaim;
     this.nextClaim = undefined;
     if (next instanceof Error) return Promise.reject(next);
-    const answer: Promise<ClaimResult> = next && 'promise' in next ? next.promise : Promise.resolve(next ?? { ok: true, committedSeq: this.committedSeq.get(sessionId) ?? 0 });
+    const answer: Promise<StoreClaim> = next && 'promise' in next ? next.promise : Promise.resolve(next ?? { ok: true, committedSeq: this.committedSeq.get(sessionId) ?? 0 });
     return answer.then((result) => {
       if (result.ok) this.holders.set(sessionId, connectionId);
       return result;
