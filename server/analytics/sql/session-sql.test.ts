@@ -7,8 +7,9 @@ import { compareFigures } from '../../../shared/metrics/testing/compare-figures.
 import { down, stream, up } from '../../../shared/metrics/testing/events.ts';
 import { generateSession, randomProfile } from '../../../shared/metrics/testing/keystroke-streams.ts';
 import { SeededRandom } from '../../../shared/seeded-random.ts';
-import { createUser, storeSession } from '../../test/support/analytics-fixtures.ts';
-import { freshDatabase, type TestDatabase } from '../../test/support/database.ts';
+import { storeSession } from '../../test/support/analytics-fixtures.ts';
+import { type TestDatabase } from '../../test/support/database.ts';
+import { databaseWithUser } from '../../test/support/user-database.ts';
 import { computeSessionAnalytics, type SessionScope } from '../queries/session-query.ts';
 import type { StoredKeystroke } from '../../../shared/metrics/keystroke.ts';
 
@@ -16,11 +17,7 @@ const RANDOM_SESSIONS = 150;
 let db: TestDatabase;
 let userId: string;
 
-test.before(async () => {
-  db = await freshDatabase();
-  userId = await createUser(db.pool);
-});
-test.after(async () => db.drop());
+databaseWithUser((made) => ({ db, userId } = made));
 
 async function agree(practiceText: string, events: StoredKeystroke[], scope: SessionScope, label: string) {
   const sessionId = await storeSession(db.pool, { userId, practiceText, events });

@@ -5,8 +5,8 @@ import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { randomUUID } from 'node:crypto';
 import type { KeyEvent } from '../../../shared/protocol/key-event.ts';
-import { createUser } from '../../test/support/analytics-fixtures.ts';
-import { freshDatabase, type TestDatabase } from '../../test/support/database.ts';
+import { type TestDatabase } from '../../test/support/database.ts';
+import { databaseWithUser } from '../../test/support/user-database.ts';
 import { storeOnce } from './flush-transaction.ts';
 import { encodeBatchRows } from './keystroke-rows.ts';
 import type { PendingBatch, StoreOutcome } from './flush-port.ts';
@@ -14,11 +14,7 @@ import type { PendingBatch, StoreOutcome } from './flush-port.ts';
 let db: TestDatabase;
 let userId: string;
 
-test.before(async () => {
-  db = await freshDatabase();
-  userId = await createUser(db.pool);
-});
-test.after(async () => db.drop());
+databaseWithUser((made) => ({ db, userId } = made));
 
 async function session(owner: string, committedSeq = 0, ended = false): Promise<string> {
   const id = randomUUID();

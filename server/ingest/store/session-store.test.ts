@@ -6,7 +6,8 @@ import * as assert from 'uvu/assert';
 import { randomUUID } from 'node:crypto';
 import type { KeyEvent } from '../../../shared/protocol/key-event.ts';
 import { createUser } from '../../test/support/analytics-fixtures.ts';
-import { freshDatabase, type TestDatabase } from '../../test/support/database.ts';
+import { type TestDatabase } from '../../test/support/database.ts';
+import { databaseWithUser } from '../../test/support/user-database.ts';
 import { storeOnce } from './flush-transaction.ts';
 import { encodeBatchRows } from './keystroke-rows.ts';
 import { SessionEnds } from './session-ends.ts';
@@ -15,11 +16,7 @@ import { PgSessionStore } from './session-store.ts';
 let db: TestDatabase;
 let userId: string;
 
-test.before(async () => {
-  db = await freshDatabase();
-  userId = await createUser(db.pool);
-});
-test.after(async () => db.drop());
+databaseWithUser((made) => ({ db, userId } = made));
 
 async function session(options: { owner?: string; ended?: boolean; user?: string } = {}): Promise<string> {
   const id = randomUUID();
