@@ -79,6 +79,7 @@ test('PostgreSQL down: buffer bounded, throttle then overload close, recovery on
   const ingest = await startTestIngest(url, pool, { INGEST_BUFFER_CAP_MB: '1' }, lines);
   try {
     const ids = await createSession(pool);
+    const other = await createSession(pool);
     const first = await hello(ingest.url, ids);
     for (let seq = 1; seq <= 5; seq++) first.socket.send({ t: MessageType.Batch, seq, events: makeEvents(100, seq * 40_000_000) });
     await first.socket.next((m) => m.t === MessageType.Ack && m.seq === 5);
@@ -98,6 +99,14 @@ test('PostgreSQL down: buffer bounded, throttle then overload close, recovery on
     const health = await (await fetch(`http://127.0.0.1:${ingest.server.port}/ingest/health`)).json() as { databaseAvailable: boolean };
     assert.is(health.databaseAvailable, false);
     assert.ok(lines.some((l) => l.includes('"event":"ingest_database_unavailable"')));
+    // A hello now cannot be claimed: the client is told to come back (4003), and the
+    // operator's log says why, with the database's own words.
+    const refused = await openSocket(ingest.url, ticketFor(other));
+    refused.send({ t: MessageType.Hello, v: PROTOCOL_VERSION, sessionId: other.sessionId, lastAckedSeq: 0, client: 'fault-test' });
+    assert.is((await refused.closed).code, 4003);
+    const refusal = lines.find((l) => l.includes('"event":"ingest_database_refusal"'));
+    assert.ok(refusal, 'the refused claim was not logged');
+    assert.match(refusal, /"during":"claim","cause":"[^"]+"/);
 
     await cluster.server.restart();
     let resumed: { socket: TestSocket; welcome: WelcomeMessage } | undefined;

@@ -26,7 +26,7 @@ export class EndWaiters {
       const waiter: EndWaiter = { connectionId, seq, resolve: (r) => { cancel(); resolve(r); } };
       const cancel = this.clock.after(this.timeoutMs, () => {
         this.keep(sessionId, (w) => w !== waiter);
-        resolve({ ok: false, code: 'DATABASE_UNAVAILABLE', committedSeq: committedSeq() });
+        resolve({ ok: false, code: 'DATABASE_UNAVAILABLE', committedSeq: committedSeq(), cause: `batches not committed within ${this.timeoutMs} ms of end` });
       });
       const list = this.waiting.get(sessionId) ?? [];
       list.push(waiter);

@@ -103,14 +103,14 @@ export class IngestHub implements WriteOutcomes {
   }
 
   async claim(sessionId: string, userId: string, connectionId: string): Promise<ClaimResult> {
-    if (this.draining) return { ok: false, code: 'DATABASE_UNAVAILABLE', committedSeq: 0 };
+    if (this.draining) return { ok: false, code: 'DATABASE_UNAVAILABLE', committedSeq: 0, cause: 'the server is draining' };
     let result: StoreClaim;
     try {
       result = await this.sessions.claim(sessionId, userId, connectionId);
     } catch (error) {
       // An unreachable database is an answer the client retries. Anything else is a bug: it
       // goes up to the connection, which logs it and closes with INTERNAL_ERROR.
-      if (this.sessions.isUnavailable(error)) return { ok: false, code: 'DATABASE_UNAVAILABLE', committedSeq: 0 };
+      if (this.sessions.isUnavailable(error)) return { ok: false, code: 'DATABASE_UNAVAILABLE', committedSeq: 0, cause: causeOf(error) };
       throw error;
     }
     if (!result.ok || !this.connections.has(connectionId)) return result;
@@ -154,7 +154,7 @@ export class IngestHub implements WriteOutcomes {
       this.spectators.ended(sessionId);
       return committed;
     } catch (error) {
-      if (this.sessions.isUnavailable(error)) return { ok: false, code: 'DATABASE_UNAVAILABLE', committedSeq: committed.committedSeq };
+      if (this.sessions.isUnavailable(error)) return { ok: false, code: 'DATABASE_UNAVAILABLE', committedSeq: committed.committedSeq, cause: causeOf(error) };
       throw error; // a bug: logged by the connection, which closes with INTERNAL_ERROR
     }
   }
@@ -257,6 +257,10 @@ function mayBeHeldElsewhere(claim: StoreClaim, connectionId: string): boolean {
   if (!claim.ok || !('previousHolder' in claim) || claim.previousHolder === undefined) return true;
   if (claim.previousHolder === null) return false;
   return processOf(claim.previousHolder) !== processOf(connectionId);
+}
+
+function causeOf(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
 }
 
 function processOf(connectionId: string): string {

@@ -79,3 +79,25 @@ test('every refusal is reported with its code', async () => {
 });
 
 uvu.run();
+
+test('a claim or end the database could not answer is reported with its cause, which the client never sees', async () => {
+  const claimed = connection();
+  const seenClaim = reports(claimed.ports);
+  claimed.ports.claimResult = { ok: false, code: 'DATABASE_UNAVAILABLE', committedSeq: 0, cause: 'timeout exceeded when trying to connect' };
+  claimed.conn.receive(frames.hello());
+  await settle();
+  assert.equal(claimed.ports.client.log, ['error:DATABASE_UNAVAILABLE', 'close:4003']);
+  assert.equal(seenClaim.filter((r) => r.kind === 'database_unavailable'), [
+    { kind: 'database_unavailable', sessionId: claimed.conn.sessionId, during: 'claim', cause: 'timeout exceeded when trying to connect' },
+  ]);
+  assert.not.ok(JSON.stringify(claimed.ports.client.received).includes('timeout exceeded'));
+
+  const { conn, ports } = await streaming(0);
+  const seenEnd = reports(ports);
+  ports.endResult = { ok: false, code: 'DATABASE_UNAVAILABLE', committedSeq: 0, cause: 'connection terminated unexpectedly' };
+  conn.receive(frames.end(0));
+  await settle();
+  assert.equal(seenEnd.filter((r) => r.kind === 'database_unavailable'), [
+    { kind: 'database_unavailable', sessionId: conn.sessionId, during: 'end', cause: 'connection terminated unexpectedly' },
+  ]);
+});

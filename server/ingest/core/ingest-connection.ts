@@ -152,6 +152,7 @@ export class IngestConnection {
       return this.ports.close(NORMAL_CLOSE, 'session ended');
     }
     if (!claim.ok) {
+      if (claim.code === 'DATABASE_UNAVAILABLE') this.reportUnavailable('claim', claim.cause);
       const text: Record<typeof claim.code, string> = {
         UNKNOWN_SESSION: 'no such session',
         SESSION_FORBIDDEN: 'the session belongs to another user',
@@ -221,7 +222,10 @@ export class IngestConnection {
     this.state = 'ending';
     const result = await this.ports.end(this.identity.sessionId, this.identity.connectionId, message.seq);
     if (this.state !== 'ending') return;
-    if (!result.ok) return this.fail(result.code, 'the session could not be ended; reconnect and send end again', result.committedSeq);
+    if (!result.ok) {
+      if (result.code === 'DATABASE_UNAVAILABLE') this.reportUnavailable('end', result.cause);
+      return this.fail(result.code, 'the session could not be ended; reconnect and send end again', result.committedSeq);
+    }
     this.committed(result.committedSeq);
     this.ports.send({ t: MessageType.Ended, committedSeq: result.committedSeq });
     this.state = 'closed';
@@ -247,6 +251,10 @@ export class IngestConnection {
       this.ports.log.error({ event, sessionId: this.sessionId, connectionId: this.identity.connectionId, err: error }, `${event}: unexpected error; the connection is closed with INTERNAL_ERROR`);
       this.fail('INTERNAL_ERROR', 'the server failed; reconnect and resend');
     });
+  }
+
+  private reportUnavailable(during: 'claim' | 'end', cause = 'not given'): void {
+    this.ports.report?.({ kind: 'database_unavailable', sessionId: this.sessionId, during, cause });
   }
 
   private throttle(): void {

@@ -8,7 +8,7 @@ import type { StreamStart } from './stream-guard.ts';
 /** What a connection learns about its session when it says hello. */
 export type ClaimResult =
   | ({ ok: true; committedSeq: number } & StreamStart)
-  | { ok: false; code: 'UNKNOWN_SESSION' | 'SESSION_FORBIDDEN' | 'SESSION_ENDED' | 'DATABASE_UNAVAILABLE'; committedSeq: number };
+  | { ok: false; code: 'UNKNOWN_SESSION' | 'SESSION_FORBIDDEN' | 'SESSION_ENDED' | 'DATABASE_UNAVAILABLE'; committedSeq: number; cause?: string };
 
 /**
  * A claim as the session store answers it: with, when successful, the connection that held
@@ -17,7 +17,8 @@ export type ClaimResult =
  */
 export type StoreClaim = ClaimResult | ({ ok: true; committedSeq: number; previousHolder?: string | null } & StreamStart);
 
-export type EndResult = { ok: true; committedSeq: number } | { ok: false; code: 'DATABASE_UNAVAILABLE' | 'SESSION_TAKEN_OVER' | 'SERVER_SHUTDOWN'; committedSeq: number };
+/** `cause`, on a refusal the server made for its own reasons: why, for the operator's log (never sent to the client). */
+export type EndResult = { ok: true; committedSeq: number } | { ok: false; code: 'DATABASE_UNAVAILABLE' | 'SESSION_TAKEN_OVER' | 'SERVER_SHUTDOWN'; committedSeq: number; cause?: string };
 
 export type BufferLevel = 'ok' | 'throttle' | 'full';
 
@@ -47,12 +48,14 @@ export interface ConnectionPorts {
 /**
  * What the core reports besides messages: a resend whose content differs from the batch
  * first received under that seq, a hello whose lastAckedSeq is beyond what was stored
- * (acknowledged data lost, PROTOCOL.md §4), and every refusal of the client's input.
+ * (acknowledged data lost, PROTOCOL.md §4), every refusal of the client's input, and every
+ * claim or end refused because the database could not be reached in time (with why).
  */
 export type ProtocolReport =
   | { kind: 'seq_conflict'; sessionId: string; seq: number }
   | { kind: 'acked_data_lost'; sessionId: string; lastAckedSeq: number; committedSeq: number }
-  | { kind: 'violation'; sessionId: string; code: ErrorCode; message: string };
+  | { kind: 'violation'; sessionId: string; code: ErrorCode; message: string }
+  | { kind: 'database_unavailable'; sessionId: string; during: 'claim' | 'end'; cause: string };
 
 /** Who the upgrade's ticket says is connecting. */
 export interface ConnectionIdentity {

@@ -55,7 +55,7 @@ export class PgSessionStore implements SessionStore {
         eventsLeft: eventsPerDay === undefined ? undefined : Math.max(0, eventsPerDay - Number(row.today)),
       };
     } catch (error) {
-      if (isConnectionError(error)) return { ok: false, code: 'DATABASE_UNAVAILABLE', committedSeq: 0 };
+      if (isConnectionError(error)) return { ok: false, code: 'DATABASE_UNAVAILABLE', committedSeq: 0, cause: (error as Error).message };
       throw error;
     }
   }

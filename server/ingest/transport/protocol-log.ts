@@ -10,8 +10,10 @@ const WINDOW_MS = 60_000;
 /**
  * Turns the core's protocol reports into log lines and metrics. Client faults (the permanent
  * 41xx refusals) are logged with session and code, rate-limited per code: a hostile client
- * sending thousands of bad frames must not turn the log into the attack. Transient closes
- * (shutdown, overload) are the server's own decisions, logged where they are made.
+ * sending thousands of bad frames must not turn the log into the attack. Claims and ends
+ * refused because the database was not reached in time (a pool exhausted by a burst, a
+ * database down) are logged with their cause, rate-limited the same way. Other transient
+ * closes (shutdown, overload) are the server's own decisions, logged where they are made.
  */
 export class ProtocolLog {
   private windowStart = 0;
@@ -28,6 +30,11 @@ export class ProtocolLog {
       case 'acked_data_lost':
         this.metrics.ackedDataLost();
         this.log.error({ event: 'ingest_acked_data_lost', sessionId: event.sessionId, lastAckedSeq: event.lastAckedSeq, committedSeq: event.committedSeq }, 'the client saw acknowledgements beyond what is stored');
+        return;
+      case 'database_unavailable':
+        if (this.allowed('database_unavailable')) {
+          this.log.warn({ event: 'ingest_database_refusal', sessionId: event.sessionId, during: event.during, cause: event.cause }, `a ${event.during} was refused with DATABASE_UNAVAILABLE: ${event.cause}`);
+        }
         return;
       case 'violation': {
         const close = closeCodeFor(event.code);
