@@ -3,20 +3,25 @@ import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import pg from 'pg';
 import { from as copyFrom } from 'pg-copy-streams';
-import { encodeBatchRows, KEYSTROKE_COPY_COLUMNS, KEYSTROKE_COPY_TABLE } from '../../server/ingest/store/keystroke-rows.ts';
+import { encodeBatchRows, KEYSTROKE_COPY_TABLE, keystrokeCopyData, keystrokeCopySql } from '../../server/ingest/store/keystroke-rows.ts';
 import { fingerOf } from '../../shared/metrics/fingers.ts';
 import type { KeyEvent } from '../../shared/protocol/key-event.ts';
 import { encodeRowsV1, ROW_COLUMNS, ROW_TABLE } from './row-copy.ts';
 
-/** What a ceiling COPYs into: the packed table ingest writes, or the v1 per-row table. */
+/**
+ * What a ceiling COPYs into, and how: the packed table in the binary format ingest writes, or
+ * the v1 per-row table in the text format the v1 ingest wrote.
+ */
 export interface CopyTarget {
   table: string;
-  columns: string;
+  sql: string;
   encode: (sessionId: string, seq: number, events: readonly KeyEvent[], fingers: Uint8Array) => Uint8Array;
+  /** One COPY's data from its rows (the binary format adds a header and a trailer). */
+  data: (rows: Uint8Array[]) => Uint8Array;
 }
 
-export const PACKED_TARGET: CopyTarget = { table: KEYSTROKE_COPY_TABLE, columns: KEYSTROKE_COPY_COLUMNS, encode: encodeBatchRows };
-export const ROW_TARGET: CopyTarget = { table: ROW_TABLE, columns: ROW_COLUMNS, encode: encodeRowsV1 };
+export const PACKED_TARGET: CopyTarget = { table: KEYSTROKE_COPY_TABLE, sql: keystrokeCopySql(), encode: encodeBatchRows, data: keystrokeCopyData };
+export const ROW_TARGET: CopyTarget = { table: ROW_TABLE, sql: `COPY ${ROW_TABLE} (${ROW_COLUMNS}) FROM STDIN`, encode: encodeRowsV1, data: (rows) => Buffer.concat(rows) };
 
 /**
  * The ceiling: the same events COPY'd straight into the table, `connections` at once,
@@ -35,10 +40,10 @@ export async function measureCopyCeiling(url: string, options: { rows: number; r
   const nextSeq = new Array<number>(options.sessions).fill(0);
   let turn = 0;
   const chunks = Array.from({ length: chunksPerConnection * options.connections }, () =>
-    Array.from({ length: batchesPerCopy }, () => {
+    target.data(Array.from({ length: batchesPerCopy }, () => {
       const s = turn++ % options.sessions;
       return target.encode(sessionIds[s]!, ++nextSeq[s]!, options.events, fingers);
-    }));
+    })));
   const clients = await Promise.all(Array.from({ length: options.connections }, async () => {
     const c = new pg.Client({ connectionString: url });
     await c.connect();
@@ -48,7 +53,7 @@ export async function measureCopyCeiling(url: string, options: { rows: number; r
   await Promise.all(clients.map(async (client, index) => {
     for (let i = index; i < chunks.length; i += options.connections) {
       await client.query('BEGIN');
-      await pipeline(Readable.from(chunks[i]!), client.query(copyFrom(`COPY ${target.table} (${target.columns}) FROM STDIN`)));
+      await pipeline(Readable.from([chunks[i]!]), client.query(copyFrom(target.sql)));
       await client.query('COMMIT');
     }
   }));

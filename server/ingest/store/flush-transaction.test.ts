@@ -124,7 +124,8 @@ test('holder names with quotes and backslashes are matched exactly on the optimi
 test('a session id that is not a canonical uuid never reaches SQL as a literal', async () => {
   const known = await session('c1');
   const odd = `${known}'); DROP TABLE keystrokes; --`;
-  const outcome = await flush([batch(odd, 'c1', 1)]).catch((error: Error) => error);
+  // Refused by the binary encoder (a uuid field is 16 bytes) or planned with parameters.
+  const outcome = await (async () => flush([batch(odd, 'c1', 1)]))().catch((error: Error) => error);
   assert.ok(outcome instanceof Error ? /uuid/i.test(outcome.message) : outcome.path === 'locked', outcome instanceof Error ? outcome.message : JSON.stringify(outcome));
   const { rows } = await db.pool.query<{ n: number }>('SELECT count(*)::int AS n FROM keystrokes');
   assert.ok(rows[0]!.n > 0, 'keystrokes is still there');

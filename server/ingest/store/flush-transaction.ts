@@ -2,7 +2,7 @@ import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import type pg from 'pg';
 import { from as copyFrom } from 'pg-copy-streams';
-import { KEYSTROKE_COPY_COLUMNS, KEYSTROKE_COPY_TABLE } from './keystroke-rows.ts';
+import { KEYSTROKE_COPY_TABLE, keystrokeCopyData, keystrokeCopySql } from './keystroke-rows.ts';
 import type { WriterRejection as Rejection } from '../core/ports.ts';
 import type { FlushStore, PendingBatch, StoreOutcome } from './flush-port.ts';
 import { isConnectionError } from '../../db/pg-errors.ts';
@@ -176,9 +176,9 @@ async function planFlush(client: pg.PoolClient, chunk: PendingBatch[]): Promise<
 // connection on the event loop (measured: COPY of 8,000 rows took 45-125 ms that way).
 // `before` runs in the same simple query, so in the same transaction as the COPY.
 async function copyRows(client: pg.PoolClient, table: string, batches: PendingBatch[], before?: string): Promise<void> {
-  const copy = `COPY ${table} (${KEYSTROKE_COPY_COLUMNS}) FROM STDIN`;
+  const copy = keystrokeCopySql(table);
   const stream = client.query(copyFrom(before ? `${before}; ${copy}` : copy));
-  await pipeline(Readable.from([Buffer.concat(batches.map((b) => b.rows))]), stream);
+  await pipeline(Readable.from([keystrokeCopyData(batches.map((b) => b.rows))]), stream);
 }
 
 async function insertMissing(client: pg.PoolClient, batches: PendingBatch[]): Promise<void> {
