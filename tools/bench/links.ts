@@ -4,14 +4,14 @@ import { io } from 'socket.io-client';
 import msgpackParser from 'socket.io-msgpack-parser';
 import { decodeMessage, encodeMessage } from '../../shared/protocol/codec.ts';
 import { MessageType, type ServerMessage } from '../../shared/protocol/messages.ts';
-import type { KeyEvent } from '../../shared/protocol/key-event.ts';
+import type { SharedBatch } from './shared-batches.ts';
 import { PROTOCOL_VERSION } from '../../shared/protocol/version.ts';
 
 export type LinkKind = 'ws' | 'socketio' | 'http';
 
 /** One benchmark client's connection: send a batch, hear its (cumulative) ack. */
 export interface BenchLink {
-  sendBatch(seq: number, events: KeyEvent[]): void;
+  sendBatch(batch: SharedBatch): void;
   close(): void;
 }
 
@@ -28,7 +28,7 @@ export function openLink(kind: LinkKind, url: string, session: { sessionId: stri
 function openWs(url: string, session: { sessionId: string; ticket: string }, onAck: (seq: number) => void): Promise<BenchLink> {
   const ws = new WebSocket(`${url}/ws?ticket=${encodeURIComponent(session.ticket)}`, { perMessageDeflate: false });
   return new Promise((resolve, reject) => {
-    const link: BenchLink = { sendBatch: (seq, events) => ws.send(encodeMessage({ t: MessageType.Batch, seq, events })), close: () => ws.close() };
+    const link: BenchLink = { sendBatch: (batch) => ws.send(batch.frame), close: () => ws.close() };
     ws.on('message', (data: Buffer) => {
       const decoded = decodeMessage(new Uint8Array(data), LIMITS);
       if (!decoded.ok) return;
@@ -48,7 +48,7 @@ function openSocketIo(url: string, session: { sessionId: string; ticket: string 
       socket.emit('hello', { t: MessageType.Hello, v: PROTOCOL_VERSION, sessionId: session.sessionId, lastAckedSeq: 0, client: 'bench' }, (reply: ServerMessage) => {
         if (reply.t !== MessageType.Welcome) return reject(new Error(`hello refused: ${JSON.stringify(reply)}`));
         resolve({
-          sendBatch: (seq, events) => socket.emit('batch', { t: MessageType.Batch, seq, events }, (ack: ServerMessage) => ack.t === MessageType.Ack && onAck(ack.seq)),
+          sendBatch: ({ seq, events }) => socket.emit('batch', { t: MessageType.Batch, seq, events }, (ack: ServerMessage) => ack.t === MessageType.Ack && onAck(ack.seq)),
           close: () => socket.disconnect(),
         });
       });
@@ -60,8 +60,8 @@ function openSocketIo(url: string, session: { sessionId: string; ticket: string 
 function openHttp(url: string, sessionId: string, onAck: (seq: number) => void): BenchLink {
   const target = new URL('/batches', url.replace(/^ws/, 'http'));
   return {
-    sendBatch(seq, events) {
-      const body = JSON.stringify({ sessionId, seq, events });
+    sendBatch({ seq, eventsJson }) {
+      const body = `{"sessionId":${JSON.stringify(sessionId)},"seq":${seq},"events":${eventsJson}}`;
       const request = http.request(target, { method: 'POST', agent, headers: { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body) } }, (response) => {
         response.resume();
         response.on('end', () => response.statusCode === 200 && onAck(seq));

@@ -1,5 +1,6 @@
 import type { KeyEvent } from '../../shared/protocol/key-event.ts';
 import { openLink, type LinkKind } from './links.ts';
+import { SharedBatches } from './shared-batches.ts';
 
 export interface BenchSession {
   sessionId: string;
@@ -27,17 +28,6 @@ export interface LoadResult {
 }
 
 
-/**
- * The events of batch `seq`: the sample events moved on in time, each batch starting where the
- * one before ended, since the ingest refuses a session whose offsets go backwards
- * (OFFSET_DECREASED). Copying 50-odd small objects per batch is little beside encoding them.
- */
-export function eventsOfBatch(events: KeyEvent[], seq: number): KeyEvent[] {
-  const span = events.at(-1)?.offsetUs ?? 0;
-  const shift = (seq - 1) * span;
-  return shift === 0 ? events : events.map((event) => ({ ...event, offsetUs: event.offsetUs + shift }));
-}
-
 function contiguous(acks: Set<number>, from: number): number {
   let upTo = from;
   while (acks.has(upTo + 1)) upTo++;
@@ -59,6 +49,7 @@ export async function runLoad(options: LoadOptions): Promise<LoadResult> {
   const batchesPerSec = options.targetEventsPerSec ? options.targetEventsPerSec / perBatch : Number.POSITIVE_INFINITY;
   let budget = Number.isFinite(batchesPerSec) ? 0 : Number.POSITIVE_INFINITY;
   const pumps: Array<() => void> = [];
+  const batches = new SharedBatches(options.events);
 
   const clients = await Promise.all(options.sessions.map(async (session) => {
     const sentAt = new Map<number, number>();
@@ -92,7 +83,7 @@ export async function runLoad(options: LoadOptions): Promise<LoadResult> {
         budget -= 1;
         seq++;
         sentAt.set(seq, performance.now());
-        link.sendBatch(seq, eventsOfBatch(options.events, seq));
+        link.sendBatch(batches.get(seq));
       }
       if (stopping && ackedSeq >= seq) drainedResolve();
     };
