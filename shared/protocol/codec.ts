@@ -6,6 +6,7 @@
  */
 import { Packr, Unpackr } from 'msgpackr';
 import type { ErrorCode } from './codes.ts';
+import { decodeCanonicalBatch } from './batch-fast-path.ts';
 import { scanFrame } from './frame-scan.ts';
 import { KEY_EVENT_FIELDS, type KeyEvent } from './key-event.ts';
 import { DEFAULT_DECODE_LIMITS, type DecodeLimits } from './limits.ts';
@@ -48,6 +49,12 @@ export function decodeMessage(
       message: `frame of ${bytes.length} bytes exceeds ${limits.maxFrameBytes}`,
     };
   }
+  const batch = decodeCanonicalBatch(bytes, limits);
+  return batch ? { ok: true, message: batch } : decodeGeneral(bytes, limits);
+}
+
+/** Any frame: scanned, decoded by msgpackr, then validated (batch-fast-path.ts takes most batches first). */
+export function decodeGeneral(bytes: Uint8Array, limits: DecodeLimits): DecodeResult {
   const scan = scanFrame(bytes, limits);
   if (!scan.ok) return scan;
   let value: unknown;

@@ -6,13 +6,10 @@ import { scanFrame } from './frame-scan.ts';
 import { DEFAULT_DECODE_LIMITS } from './limits.ts';
 import { SAMPLE_MESSAGES, sampleEvents } from './testing/sample-messages.ts';
 import { SeededRandom } from '../seeded-random.ts';
+import { mutate } from './testing/frame-mutations.ts';
 
 const CASES = 20_000;
 const unpackr = new Unpackr({ useRecords: true, mapsAsObjects: true, int64AsType: 'number' });
-/** Bytes that open containers, records, lengths and extensions: where parsers go wrong. */
-const INTERESTING = [0x00, 0x40, 0x41, 0x60, 0x72, 0x7f, 0x80, 0x8f, 0x90, 0x9f, 0xa0, 0xbf, 0xc1, 0xc4, 0xc7, 0xcf,
-  0xd3, 0xd4, 0xd5, 0xd6, 0xd9, 0xdb, 0xdc, 0xdd, 0xde, 0xdf, 0xff];
-
 /** Valid frames to mutate, plus msgpackr's two-byte record form, which messages never need. */
 const twoByteRecords = Array.from({ length: 70 }, (_, i) => ({ [`k${i}`]: i }));
 const SEEDS = [
@@ -67,23 +64,6 @@ function isPlainData(value: unknown): boolean {
 
 function hex(bytes: Uint8Array): string {
   return Array.from(bytes.subarray(0, 64), (b) => b.toString(16).padStart(2, '0')).join('');
-}
-
-function mutate(random: SeededRandom, source: Uint8Array): Uint8Array {
-  const bytes = Array.from(source);
-  const edits = 1 + random.below(4);
-  for (let e = 0; e < edits; e++) {
-    const at = random.below(bytes.length + 1);
-    switch (random.below(6)) {
-      case 0: bytes[at] = random.byte(); break;
-      case 1: bytes[at] = random.pick(INTERESTING); break;
-      case 2: bytes.splice(at, 0, random.pick(INTERESTING)); break;
-      case 3: bytes.splice(at, 1 + random.below(3)); break;
-      case 4: bytes.length = Math.min(bytes.length, at); break;
-      default: bytes.splice(at, 0, ...bytes.slice(random.below(bytes.length), random.below(bytes.length))); break;
-    }
-  }
-  return Uint8Array.from(bytes.slice(0, 4096));
 }
 
 test('every seed frame passes the scan, so mutations start from valid input', () => {
