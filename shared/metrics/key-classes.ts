@@ -28,9 +28,27 @@ export function isAutoRepeat(type: 0 | 1, flags: number): boolean {
  */
 export function isCharacterKeystroke(event: { type: 0 | 1; code: string; key: string; flags: number }): boolean {
   if (event.type !== 0 || isAutoRepeat(event.type, event.flags) || isModifierCode(event.code)) return false;
-  if ((event.flags & KeyFlags.COMPOSING) !== 0) return false;
-  const shortcut = (event.flags & (KeyFlags.CTRL | KeyFlags.META)) !== 0 && (event.flags & KeyFlags.ALT) === 0;
-  return !shortcut && codePointLength(event.key) === 1;
+  return typesCharacter(event.flags, event.key);
+}
+
+/**
+ * The part of isCharacterKeystroke that is not about the key: not composing, not a
+ * shortcut, one code point. For a caller that already knows the keydown is no repeat and no
+ * modifier (the live figures, which classify every event as it arrives).
+ */
+export function typesCharacter(flags: number, key: string): boolean {
+  if ((flags & KeyFlags.COMPOSING) !== 0) return false;
+  const shortcut = (flags & (KeyFlags.CTRL | KeyFlags.META)) !== 0 && (flags & KeyFlags.ALT) === 0;
+  return !shortcut && isOneCodePoint(key);
+}
+
+/** codePointLength(text) === 1, without walking the string: it runs for every keydown. */
+function isOneCodePoint(text: string): boolean {
+  if (text.length === 1) return true;
+  if (text.length !== 2) return false;
+  const high = text.charCodeAt(0);
+  const low = text.charCodeAt(1);
+  return high >= 0xd800 && high <= 0xdbff && low >= 0xdc00 && low <= 0xdfff;
 }
 
 /** Code points, as PostgreSQL's char_length counts them in a UTF-8 database. */

@@ -16,7 +16,7 @@
  * ones inside it; its pairings were made with that event, so dwell and flight may then
  * differ slightly from liveFigures (speed, accuracy and keystrokes never do; tested).
  */
-import { isAutoRepeat, isCharacterKeystroke, isModifierCode } from './key-classes.ts';
+import { isAutoRepeat, isModifierCode, typesCharacter } from './key-classes.ts';
 import { figuresFromCounts, type LiveFigures, type TimedKey } from './live.ts';
 
 const enum Kind {
@@ -203,5 +203,5 @@ function kindOf(event: TimedKey): Kind {
   if (event.type === 1) return Kind.KeyUp;
   if (isAutoRepeat(event.type, event.flags)) return Kind.Repeat;
   if (isModifierCode(event.code)) return Kind.Modifier;
-  return isCharacterKeystroke(event) ? Kind.Character : Kind.Keystroke;
+  return typesCharacter(event.flags, event.key) ? Kind.Character : Kind.Keystroke;
 }
