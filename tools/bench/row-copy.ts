@@ -1,5 +1,5 @@
 import type { KeyEvent } from '../../shared/protocol/key-event.ts';
-import { CopyTextBuffer } from '../../server/ingest/store/copy-text.ts';
+import { CopyTextBuffer } from './copy-text.ts';
 
 // The v1 layout (one row per keydown or keyup, migration 0001), kept for the benchmarks
 // only: the per-row COPY ceiling the packed table is measured against, and the table the

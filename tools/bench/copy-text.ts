@@ -1,7 +1,8 @@
 /**
- * Builds PostgreSQL COPY text-format rows straight into bytes. Building one big string and
- * encoding it costs ~3x more (measured: 1.34 s vs 0.46 s per million rows), and this runs
- * for every keystroke stored.
+ * Builds PostgreSQL COPY text-format rows straight into bytes, as the v1 ingest did for every
+ * keystroke (building one big string and encoding it cost ~3x more: 1.34 s vs 0.46 s per
+ * million rows). Ingest now writes binary COPY (server/ingest/store/copy-binary.ts); this
+ * stays for the benchmarks' per-row ceiling and baseline, which measure the v1 design.
  */
 export class CopyTextBuffer {
   private bytes: Uint8Array;
@@ -23,14 +24,6 @@ export class CopyTextBuffer {
 
   reset(): void {
     this.length = 0;
-  }
-
-  /** Bytes that need no escaping and are reused for many rows (a session id and tab). */
-  raw(bytes: Uint8Array): this {
-    this.ensure(bytes.length);
-    this.bytes.set(bytes, this.length);
-    this.length += bytes.length;
-    return this;
   }
 
   int(value: number): this {
@@ -75,34 +68,6 @@ export class CopyTextBuffer {
     return this;
   }
 
-  /**
-   * A text value as a quoted element of an array literal inside a COPY text field: the array
-   * parser's escapes (`\"`, `\\`) are themselves escaped for COPY, so `"` is written `\\"`
-   * and `\` is written `\\\\`. Quoting every element keeps braces, commas, spaces and the
-   * word NULL literal.
-   */
-  arrayText(value: string): this {
-    this.ensure(value.length * 4 * 2 + 2);
-    this.bytes[this.length++] = 34; // "
-    for (let i = 0; i < value.length; i++) {
-      const c = value.charCodeAt(i);
-      if (c >= 0x80) {
-        this.textSlow(value, i, true);
-        break;
-      }
-      this.arrayAscii(c);
-    }
-    this.bytes[this.length++] = 34;
-    return this;
-  }
-
-  /** One byte that needs no escaping: `{`, `}`, `,` of an array literal. */
-  byte(c: number): this {
-    this.ensure(1);
-    this.bytes[this.length++] = c;
-    return this;
-  }
-
   tab(): this {
     this.ensure(1);
     this.bytes[this.length++] = 9;
@@ -134,26 +99,12 @@ export class CopyTextBuffer {
     }
   }
 
-  private arrayAscii(c: number): void {
-    if (c === 34 || c === 92) {
-      this.bytes[this.length++] = 92; // the COPY escape of the array escape's backslash
-      this.bytes[this.length++] = 92;
-      if (c === 92) {
-        this.bytes[this.length++] = 92;
-        this.bytes[this.length++] = 92;
-        return;
-      }
-    }
-    this.ascii(c);
-  }
-
   // Non-ASCII (é, ß, emoji): UTF-8 bytes are never control characters, so they need no escape.
-  private textSlow(value: string, from: number, inArray = false): this {
+  private textSlow(value: string, from: number): this {
     for (let i = from; i < value.length; i++) {
       const c = value.charCodeAt(i);
       if (c < 0x80) {
-        if (inArray) this.arrayAscii(c);
-        else this.ascii(c);
+        this.ascii(c);
         continue;
       }
       const end = i + 1 < value.length && c >= 0xd800 && c <= 0xdbff ? i + 2 : i + 1;

@@ -22,12 +22,6 @@ test('non-ASCII keys survive as UTF-8', () => {
   assert.is(text(b), 'é\tß\\\\\t😀x\n');
 });
 
-test('array elements are quoted, with the array escapes escaped again for COPY', () => {
-  const b = new CopyTextBuffer(1);
-  b.byte(123).arrayText('"').byte(44).arrayText('\\').byte(44).arrayText('{,}').byte(44).arrayText('NULL').byte(44).arrayText('').byte(44).arrayText('\t').byte(44).arrayText('é"\\').byte(125).endRow();
-  assert.is(text(b), `${String.raw`{"\\"","\\\\","{,}","NULL","","\t","é\\"\\\\"}`}\n`);
-});
-
 test('reset reuses the buffer', () => {
   const b = new CopyTextBuffer();
   b.text('abc').endRow();
