@@ -41,8 +41,11 @@ const FAILED = -2;
 
 const strings = new AsciiStrings();
 const utf8 = new TextDecoder();
+const NOTHING = new Uint8Array(0);
+/** Where a float64's bytes are put together: past 2^32 us (71 minutes) every offset is one. */
+const float64 = new DataView(new ArrayBuffer(8));
 // The frame being read. Decoding is synchronous and never re-entered.
-let src: Uint8Array = new Uint8Array(0);
+let src: Uint8Array = NOTHING;
 let pos = 0;
 
 export function decodeCanonicalBatch(bytes: Uint8Array, limits: Pick<DecodeLimits, 'maxEventsPerBatch' | 'maxDepth' | 'maxValues'>): BatchMessage | undefined {
@@ -67,7 +70,7 @@ export function decodeCanonicalBatch(bytes: Uint8Array, limits: Pick<DecodeLimit
     if (pos !== bytes.length) return undefined;
     return { t: MessageType.Batch, seq, events };
   } finally {
-    src = new Uint8Array(0);
+    src = NOTHING; // the frame is not kept alive by the reader
   }
 }
 
@@ -111,8 +114,8 @@ function readUint(): number {
 function readOffset(): number {
   if (src[pos] !== 0xcb) return readUint();
   if (pos + 9 > src.length) return FAILED;
-  const view = new DataView(src.buffer, src.byteOffset + pos + 1, 8);
-  const value = view.getFloat64(0);
+  for (let i = 0; i < 8; i++) float64.setUint8(i, src[pos + 1 + i]!);
+  const value = float64.getFloat64(0);
   pos += 9;
   return Number.isSafeInteger(value) && value >= 0 ? value : FAILED;
 }
