@@ -26,17 +26,17 @@ WITH incoming AS (
     FROM (SELECT *, false AS old FROM incoming UNION ALL SELECT * FROM existing) u
    ORDER BY session_id, batch_seq, batch_idx, old DESC, ord
 ), stored AS (
-  INSERT INTO keystroke_batches (session_id, batch_seq, offset_us, event_type, key_code, key_value, text_pos, finger, is_error, flags, batch_idx)
+  INSERT INTO keystroke_batches (session_id, batch_seq, offset_us, key_code, key_value, text_pos, event_bits, batch_idx)
   SELECT session_id, batch_seq,
-         array_agg(offset_us ORDER BY batch_idx), array_agg(event_type ORDER BY batch_idx),
-         array_agg(key_code ORDER BY batch_idx), array_agg(key_value ORDER BY batch_idx),
-         array_agg(text_pos ORDER BY batch_idx), array_agg(finger ORDER BY batch_idx),
-         array_agg(is_error ORDER BY batch_idx), array_agg(flags ORDER BY batch_idx),
+         array_agg(offset_us ORDER BY batch_idx), array_agg(key_code ORDER BY batch_idx),
+         array_agg(key_value ORDER BY batch_idx), array_agg(text_pos ORDER BY batch_idx),
+         keystroke_event_bits(array_agg(event_type ORDER BY batch_idx), array_agg(is_error ORDER BY batch_idx),
+                              array_agg(finger ORDER BY batch_idx), array_agg(flags ORDER BY batch_idx)),
          CASE WHEN min(batch_idx) = 0 AND max(batch_idx) = count(*) - 1 THEN NULL ELSE array_agg(batch_idx ORDER BY batch_idx) END
     FROM merged GROUP BY session_id, batch_seq HAVING NOT bool_and(old)
   ON CONFLICT (session_id, batch_seq) DO UPDATE SET
-    offset_us = EXCLUDED.offset_us, event_type = EXCLUDED.event_type, key_code = EXCLUDED.key_code, key_value = EXCLUDED.key_value,
-    text_pos = EXCLUDED.text_pos, finger = EXCLUDED.finger, is_error = EXCLUDED.is_error, flags = EXCLUDED.flags, batch_idx = EXCLUDED.batch_idx
+    offset_us = EXCLUDED.offset_us, key_code = EXCLUDED.key_code, key_value = EXCLUDED.key_value,
+    text_pos = EXCLUDED.text_pos, event_bits = EXCLUDED.event_bits, batch_idx = EXCLUDED.batch_idx
 )
 SELECT count(*) FILTER (WHERE NOT old)::int AS added FROM merged`;
 

@@ -6,12 +6,13 @@ import { testDatabaseSettings } from '../config/test-env.ts';
 import { withDatabase } from '../test/support/database.ts';
 import { migrate, readMigrations } from './migrations.ts';
 
-// Migration 0011 on a database that holds v1 rows (the packed COPY encoder is tested in
-// server/ingest/store/keystroke-rows.test.ts).
+// Migration 0011 on a database that holds v1 rows, and 0012 on one that holds 0011's (the
+// packed COPY encoder is tested in server/ingest/store/keystroke-rows.test.ts).
 
 const { adminUrl } = testDatabaseSettings();
 const names: string[] = [];
 const PACKED = readMigrations().findIndex((m) => m.name === 'packed_keystrokes');
+const BITS = readMigrations().findIndex((m) => m.name === 'event_bits');
 
 async function database(): Promise<pg.Client> {
   const name = `ff_pack_${randomBytes(5).toString('hex')}`;
@@ -65,6 +66,58 @@ test('0011 converts v1 rows in one pass; the keystrokes view returns exactly the
     await c.query('DELETE FROM typing_sessions WHERE id = $1', [a]);
     assert.is((await c.query('SELECT count(*)::int AS n FROM keystroke_batches WHERE session_id = $1', [a])).rows[0].n, 0, 'batches outlived their session');
     assert.is((await c.query('SELECT count(*)::int AS n FROM keystrokes WHERE session_id = $1', [b])).rows[0].n, 3);
+  } finally {
+    await c.end();
+  }
+});
+
+test('0012 packs event_type, is_error, finger and flags into event_bits; the view returns exactly the rows it had', async () => {
+  const c = await database();
+  try {
+    assert.ok(BITS > PACKED, 'the event bits migration exists');
+    await migrate(c, readMigrations().slice(0, BITS));
+    const [a, b] = [await sessionOf(c), await sessionOf(c)];
+    // Every flag value, every finger, both types and both error states, in 0011's layout.
+    const insert = `INSERT INTO keystroke_batches (session_id, batch_seq, offset_us, event_type, key_code, key_value, text_pos, finger, is_error, flags, batch_idx)
+      SELECT $1, $2, array_agg(1000 * i + $3::bigint ORDER BY i), array_agg((i % 2)::smallint ORDER BY i), array_agg('Key' || chr(65 + i % 26) ORDER BY i),
+             array_agg(($4::text[])[i % cardinality($4::text[]) + 1] ORDER BY i), array_agg(i - 1 ORDER BY i), array_agg((i % 11)::smallint ORDER BY i),
+             array_agg(i % 3 = 0 ORDER BY i), array_agg((i % 256)::smallint ORDER BY i), $6::smallint[]
+        FROM unnest($5::int[]) AS i`;
+    await c.query(insert, [a, 1, 0, TRICKY, Array.from({ length: 256 }, (_, i) => i), null]);
+    await c.query(insert, [a, 2, 9_007_199_254_000_000, TRICKY, [255, 254], null]);
+    await c.query(insert, [b, 1, 5, TRICKY, [3, 5, 9], [3, 5, 9]]); // part of a batch (a partial import)
+    const before = (await c.query(ALL)).rows;
+    await migrate(c);
+    const after = (await c.query(ALL)).rows;
+    assert.equal(after, before);
+    assert.is(after.length, 261);
+    const columns = (await c.query<{ column_name: string }>("SELECT column_name FROM information_schema.columns WHERE table_name = 'keystroke_batches' ORDER BY ordinal_position")).rows.map((r) => r.column_name);
+    assert.equal(columns, ['session_id', 'batch_seq', 'offset_us', 'key_code', 'key_value', 'text_pos', 'event_bits', 'batch_idx']);
+    // A keyup (1), an error (2), finger 10 (40), flags 255 (16320).
+    const bits = (await c.query("SELECT keystroke_event_bits('{1,0}', '{t,f}', '{10,0}', '{255,0}') AS b")).rows[0].b;
+    assert.equal(bits, [16363, 0]);
+    assert.is((await c.query('SELECT count(*)::int AS n FROM keystroke_batches WHERE batch_idx IS NOT NULL')).rows[0].n, 1);
+    const indexes = (await c.query("SELECT indexname FROM pg_indexes WHERE tablename = 'keystroke_batches'")).rows.map((r) => r.indexname);
+    assert.equal(indexes, ['keystroke_batches_pkey'], 'the primary key is the only index');
+    await c.query('DELETE FROM typing_sessions WHERE id = $1', [a]);
+    assert.is((await c.query('SELECT count(*)::int AS n FROM keystroke_batches WHERE session_id = $1', [a])).rows[0].n, 0, 'batches outlived their session');
+    const outside = await c.query("INSERT INTO keystroke_batches (session_id, batch_seq, offset_us, key_code, key_value, text_pos, event_bits) VALUES ($1, 2, '{0}', '{KeyA}', '{a}', '{-1}', '{16384}')", [b]).catch((e: Error) => e);
+    assert.ok(outside instanceof Error, 'bits the layout does not use are refused');
+  } finally {
+    await c.end();
+  }
+});
+
+test('0012 refuses a database holding values its layout cannot keep, and changes nothing', async () => {
+  const c = await database();
+  try {
+    await migrate(c, readMigrations().slice(0, BITS));
+    const a = await sessionOf(c);
+    await c.query("INSERT INTO keystroke_batches (session_id, batch_seq, offset_us, event_type, key_code, key_value, text_pos, finger, is_error, flags) VALUES ($1, 1, '{0}', '{0}', '{KeyA}', '{a}', '{-1}', '{16}', '{f}', '{0}')", [a]);
+    const failed = await migrate(c).catch((e: Error) => e);
+    assert.ok(failed instanceof Error && /outside/.test(failed.message), failed instanceof Error ? failed.message : 'migrated');
+    assert.is((await c.query("SELECT count(*)::int AS n FROM information_schema.columns WHERE table_name = 'keystroke_batches' AND column_name = 'finger'")).rows[0].n, 1, 'still 0011\'s layout');
+    assert.is((await c.query('SELECT count(*)::int AS n FROM keystrokes')).rows[0].n, 1);
   } finally {
     await c.end();
   }

@@ -133,7 +133,7 @@ test('a keystroke can be stored only once, and leaves with its session', async (
     const user = (await c.query("INSERT INTO users (email) VALUES ('a@example.com') RETURNING id")).rows[0].id;
     const session = randomUUID();
     await c.query("INSERT INTO typing_sessions (id, user_id, mode) VALUES ($1, $2, 'timed')", [session, user]);
-    const insert = "INSERT INTO keystroke_batches (session_id, batch_seq, offset_us, event_type, key_code, key_value, text_pos, finger, is_error, flags) VALUES ($1, 1, '{0}', '{0}', '{KeyA}', '{a}', '{-1}', '{0}', '{f}', '{0}')";
+    const insert = "INSERT INTO keystroke_batches (session_id, batch_seq, offset_us, key_code, key_value, text_pos, event_bits) VALUES ($1, 1, '{0}', '{KeyA}', '{a}', '{-1}', keystroke_event_bits('{0}', '{f}', '{0}', '{0}'))";
     await c.query(insert, [session]);
     try {
       await c.query(insert, [session]);

@@ -48,8 +48,8 @@ async function legacyHugeSession(userId: string): Promise<string> {
   const { rows } = await db.pool.query<{ id: string }>("INSERT INTO typing_sessions (user_id, mode, committed_seq, event_count) VALUES ($1, 'zen', 1, 4) RETURNING id", [userId]);
   const id = rows[0]!.id;
   await db.pool.query(
-    `INSERT INTO keystroke_batches (session_id, batch_seq, offset_us, event_type, key_code, key_value, text_pos, finger, is_error, flags)
-     VALUES ($1, 1, '{0,50000,1000000000000,1000000050000}', '{0,1,0,1}', '{KeyA,KeyA,KeyS,KeyS}', '{a,a,s,s}', '{0,0,1,1}', '{0,0,1,1}', '{f,f,f,f}', '{0,0,0,0}')`,
+    `INSERT INTO keystroke_batches (session_id, batch_seq, offset_us, key_code, key_value, text_pos, event_bits)
+     VALUES ($1, 1, '{0,50000,1000000000000,1000000050000}', '{KeyA,KeyA,KeyS,KeyS}', '{a,a,s,s}', '{0,0,1,1}', keystroke_event_bits('{0,1,0,1}', '{f,f,f,f}', '{0,0,1,1}', '{0,0,0,0}'))`,
     [id],
   );
   return id;

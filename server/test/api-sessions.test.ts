@@ -180,8 +180,8 @@ test('deleting a session removes it and its keystrokes, and nothing of other ses
   const kept = await newSession(browser);
   for (const sessionId of [doomed, kept]) {
     await env.db.pool.query(
-      `INSERT INTO keystroke_batches (session_id, batch_seq, offset_us, event_type, key_code, key_value, text_pos, finger, is_error, flags)
-       VALUES ($1, 1, '{0,80000}', '{0,1}', '{KeyA,KeyA}', '{a,a}', '{-1,-1}', '{0,0}', '{f,f}', '{0,0}')`,
+      `INSERT INTO keystroke_batches (session_id, batch_seq, offset_us, key_code, key_value, text_pos, event_bits)
+       VALUES ($1, 1, '{0,80000}', '{KeyA,KeyA}', '{a,a}', '{-1,-1}', keystroke_event_bits('{0,1}', '{f,f}', '{0,0}', '{0,0}'))`,
       [sessionId],
     );
   }

@@ -76,8 +76,8 @@ test('the load-test route and the database both count a lost batch and a duplica
   const donor = clients[1]!;
   const copied = donor.batches.get(2)!;
   await db.pool.query(
-    `INSERT INTO keystroke_batches (session_id, batch_seq, offset_us, event_type, key_code, key_value, text_pos, finger, is_error, flags, batch_idx)
-     SELECT session_id, 9999, offset_us, event_type, key_code, key_value, text_pos, finger, is_error, flags, batch_idx FROM keystroke_batches WHERE session_id = $1 AND batch_seq = 2`,
+    `INSERT INTO keystroke_batches (session_id, batch_seq, offset_us, key_code, key_value, text_pos, event_bits, batch_idx)
+     SELECT session_id, 9999, offset_us, key_code, key_value, text_pos, event_bits, batch_idx FROM keystroke_batches WHERE session_id = $1 AND batch_seq = 2`,
     [donor.sessionId],
   );
   for (const check of [await verifyStored(db.url, clients), await verifyThroughApi(new LoadtestApi(sidecar.base, TOKEN), clients)]) {
@@ -122,7 +122,7 @@ test('an arrival rate starts sessions at its pace whatever is running, each a sh
 test('load-test typists past their retention are deleted, keystrokes and all, when the next load test starts', async () => {
   const api = new LoadtestApi(sidecar.base, TOKEN, 'old-run');
   const [old] = await api.createSessions(1);
-  await db.pool.query("INSERT INTO keystroke_batches (session_id, batch_seq, offset_us, event_type, key_code, key_value, text_pos, finger, is_error, flags) VALUES ($1, 1, '{0}', '{0}', '{KeyA}', '{a}', '{-1}', '{1}', '{f}', '{0}')", [old!.sessionId]);
+  await db.pool.query("INSERT INTO keystroke_batches (session_id, batch_seq, offset_us, key_code, key_value, text_pos, event_bits) VALUES ($1, 1, '{0}', '{KeyA}', '{a}', '{-1}', keystroke_event_bits('{0}', '{f}', '{1}', '{0}'))", [old!.sessionId]);
   const real = await db.pool.query<{ id: string }>("INSERT INTO users (is_anonymous, display_name) VALUES (true, 'a real anonymous typist') RETURNING id");
   await db.pool.query("UPDATE users SET loadtest_expires_at = now() - interval '1 hour' WHERE loadtest_run = 'old-run'");
   await new LoadtestApi(sidecar.base, TOKEN, 'new-run').createSessions(1);

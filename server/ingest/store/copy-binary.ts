@@ -97,12 +97,6 @@ export class CopyBinaryBuffer {
     this.length += 6;
   }
 
-  bool(value: boolean): void {
-    this.view.setInt32(this.length, 1);
-    this.bytes[this.length + 4] = value ? 1 : 0;
-    this.length += 5;
-  }
-
   /** A UTF-8 element of a text array. */
   text(value: string): void {
     this.ensure(4 + value.length * 3);

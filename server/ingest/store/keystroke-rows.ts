@@ -3,8 +3,8 @@ import { COPY_BINARY_HEADER, COPY_BINARY_TRAILER, CopyBinaryBuffer, uuidField } 
 
 /** Where ingest COPYs: one row per client batch (migration 0011, sql/SCHEMA.md). */
 export const KEYSTROKE_COPY_TABLE = 'keystroke_batches';
-export const KEYSTROKE_COPY_COLUMNS = 'session_id, batch_seq, offset_us, event_type, key_code, key_value, text_pos, finger, is_error, flags';
-const FIELDS = 10;
+export const KEYSTROKE_COPY_COLUMNS = 'session_id, batch_seq, offset_us, key_code, key_value, text_pos, event_bits';
+const FIELDS = 7;
 
 /** The COPY statement for rows from encodeBatchRows, into keystroke_batches or a table like it. */
 export function keystrokeCopySql(table: string = KEYSTROKE_COPY_TABLE): string {
@@ -21,7 +21,6 @@ const INT8 = 20;
 const INT2 = 21;
 const INT4 = 23;
 const TEXT = 25;
-const BOOL = 16;
 
 const scratch = new CopyBinaryBuffer(1 << 16);
 const sessionIdFields = new Map<string, Uint8Array>();
@@ -42,8 +41,6 @@ export function encodeBatchRows(sessionId: string, seq: number, events: readonly
   b.fieldCount(FIELDS).raw(sessionIdField(sessionId)).int32Field(seq);
   b.beginArray(INT8, n, 12);
   for (let i = 0; i < n; i++) b.int64(events[i]!.offsetUs);
-  b.beginArray(INT2, n, 6);
-  for (let i = 0; i < n; i++) b.int16(events[i]!.type);
   let start = b.beginArray(TEXT, n, -1);
   for (let i = 0; i < n; i++) b.text(events[i]!.code);
   b.endArray(start);
@@ -53,12 +50,16 @@ export function encodeBatchRows(sessionId: string, seq: number, events: readonly
   b.beginArray(INT4, n, 8);
   for (let i = 0; i < n; i++) b.int32(events[i]!.textPos);
   b.beginArray(INT2, n, 6);
-  for (let i = 0; i < n; i++) b.int16(fingers[i]!);
-  b.beginArray(BOOL, n, 5);
-  for (let i = 0; i < n; i++) b.bool(events[i]!.isError);
-  b.beginArray(INT2, n, 6);
-  for (let i = 0; i < n; i++) b.int16(events[i]!.flags);
+  for (let i = 0; i < n; i++) b.int16(eventBits(events[i]!, fingers[i]!));
   return b.take();
+}
+
+/**
+ * What keystroke_event_bits (migration 0012) makes of one event: keyup | error << 1 |
+ * finger << 2 | flags << 6. The protocol bounds flags to 0-255 and fingers are 0-10.
+ */
+export function eventBits(event: KeyEvent, finger: number): number {
+  return event.type | (event.isError ? 2 : 0) | (finger << 2) | (event.flags << 6);
 }
 
 // The session id as a binary field, built once per session instead of once per batch.
