@@ -32,4 +32,18 @@ test('a seq received again conflicts only when its content differs', () => {
   assert.is(seen.conflicts(4, [{ ...base, key: 'b' }]), false, 'a seq never received conflicts with nothing');
 });
 
+test('the last 1,024 batches are remembered, from any first seq, and no more', () => {
+  const seen = new BatchFingerprints();
+  const first = 2 ** 31 - 3000; // a resumed session starts past 1; seqs go up to 2^31-1
+  const batch = (seq: number) => [{ ...base, offsetUs: seq }];
+  for (let seq = first; seq < first + 2000; seq++) seen.remember(seq, batch(seq));
+  const last = first + 1999;
+  for (let seq = last - 1023; seq <= last; seq++) {
+    assert.is(seen.conflicts(seq, batch(seq)), false, `${seq} is the same content`);
+    assert.is(seen.conflicts(seq, batch(seq + 1)), true, `${seq} is remembered`);
+  }
+  assert.is(seen.conflicts(last - 1024, batch(last)), false, 'older batches are forgotten');
+  assert.is(seen.conflicts(first, batch(last)), false);
+});
+
 test.run();
