@@ -1,29 +1,17 @@
+import { GrowableBytes } from '../../server/ingest/store/growable-bytes.ts';
+
 /**
  * Builds PostgreSQL COPY text-format rows straight into bytes, as the v1 ingest did for every
  * keystroke (building one big string and encoding it cost ~3x more: 1.34 s vs 0.46 s per
  * million rows). Ingest now writes binary COPY (server/ingest/store/copy-binary.ts); this
  * stays for the benchmarks' per-row ceiling and baseline, which measure the v1 design.
  */
-export class CopyTextBuffer {
-  private bytes: Uint8Array;
-  private length = 0;
+export class CopyTextBuffer extends GrowableBytes {
   private readonly encoder = new TextEncoder();
-
-  constructor(initialBytes = 1 << 16) {
-    this.bytes = new Uint8Array(initialBytes);
-  }
-
-  get byteLength(): number {
-    return this.length;
-  }
 
   /** The rows written so far; valid until the next write. */
   view(): Uint8Array {
     return this.bytes.subarray(0, this.length);
-  }
-
-  reset(): void {
-    this.length = 0;
   }
 
   int(value: number): this {
@@ -113,14 +101,5 @@ export class CopyTextBuffer {
       i = end - 1;
     }
     return this;
-  }
-
-  private ensure(extra: number): void {
-    if (this.length + extra <= this.bytes.length) return;
-    let size = this.bytes.length * 2;
-    while (size < this.length + extra) size *= 2;
-    const next = new Uint8Array(size);
-    next.set(this.bytes.subarray(0, this.length));
-    this.bytes = next;
   }
 }

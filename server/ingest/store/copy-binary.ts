@@ -1,3 +1,5 @@
+import { GrowableBytes } from './growable-bytes.ts';
+
 /**
  * Builds rows of PostgreSQL's binary COPY format (big-endian, every field prefixed by its byte
  * length, https://www.postgresql.org/docs/current/sql-copy.html#id-1.9.3.55.9.4). Chosen over
@@ -7,24 +9,18 @@
  * digits, quotes and escapes. The rows are about twice the bytes on the wire; that costs
  * less than the parsing it saves.
  */
-export class CopyBinaryBuffer {
-  private bytes: Uint8Array;
+export class CopyBinaryBuffer extends GrowableBytes {
   private view: DataView;
-  private length = 0;
   private readonly encoder = new TextEncoder();
 
   constructor(initialBytes = 1 << 16) {
-    this.bytes = new Uint8Array(initialBytes);
+    super(initialBytes);
     this.view = new DataView(this.bytes.buffer);
   }
 
   /** A copy of the bytes written since the last reset. */
   take(): Uint8Array {
     return this.bytes.slice(0, this.length);
-  }
-
-  reset(): void {
-    this.length = 0;
   }
 
   /** A tuple starts with its field count. */
@@ -114,14 +110,8 @@ export class CopyBinaryBuffer {
     this.length = at + written;
   }
 
-  private ensure(extra: number): void {
-    if (this.length + extra <= this.bytes.length) return;
-    let size = this.bytes.length * 2;
-    while (size < this.length + extra) size *= 2;
-    const next = new Uint8Array(size);
-    next.set(this.bytes.subarray(0, this.length));
-    this.bytes = next;
-    this.view = new DataView(next.buffer);
+  protected override replaced(): void {
+    this.view = new DataView(this.bytes.buffer);
   }
 }
 
