@@ -65,10 +65,10 @@ test.before(async () => {
       SELECT id, 'google', 'sub-' || email, email FROM users;
     INSERT INTO typing_sessions (user_id, mode, practice_text, committed_seq)
       SELECT id, 'words', 'the quick brown fox', 10 FROM users, generate_series(1, 2);
-    INSERT INTO keystroke_batches (session_id, batch_seq, offset_us, event_type, key_code, key_value, text_pos, finger, is_error, flags)
-      SELECT s.id, b, array_agg((b * 100 + i) * 1000 ORDER BY i), array_agg((i % 2)::smallint ORDER BY i), array_agg('KeyA'::text ORDER BY i),
+    INSERT INTO keystroke_batches (session_id, batch_seq, offset_us, key_code, key_value, text_pos, event_bits)
+      SELECT s.id, b, array_agg((b * 100 + i) * 1000 ORDER BY i), array_agg('KeyA'::text ORDER BY i),
         array_agg(CASE WHEN i = 7 THEN E'\\n' WHEN i = 8 THEN E'\\\\' ELSE 'a' END ORDER BY i), array_agg(b * 50 + i / 2 ORDER BY i),
-        array_agg(0::smallint ORDER BY i), array_agg(i % 17 = 0 ORDER BY i), array_agg(0::smallint ORDER BY i)
+        keystroke_event_bits(array_agg((i % 2)::smallint ORDER BY i), array_agg(i % 17 = 0 ORDER BY i), array_agg(0::smallint ORDER BY i), array_agg(0::smallint ORDER BY i))
       FROM typing_sessions s, generate_series(1, 10) AS b, generate_series(0, 99) AS i
       GROUP BY s.id, b;
   `);
@@ -96,7 +96,7 @@ test('backup, change, restore: every table is back to the backed-up rows', async
   await query(`
     DELETE FROM typing_sessions WHERE id = (SELECT id FROM typing_sessions ORDER BY id LIMIT 1);
     INSERT INTO users (email) VALUES ('late@example.test');
-    UPDATE keystroke_batches SET is_error = array_fill(true, ARRAY[cardinality(is_error)]) WHERE batch_seq = 3;
+    UPDATE keystroke_batches SET event_bits = array_fill(2::smallint, ARRAY[cardinality(event_bits)]) WHERE batch_seq = 3; -- every event an error
     CREATE TABLE added_after_the_backup (id int);
   `);
   const changed = await state();
