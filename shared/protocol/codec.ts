@@ -6,10 +6,11 @@
  */
 import { Packr, Unpackr } from 'msgpackr';
 import type { ErrorCode } from './codes.ts';
+import { decodeCanonicalAck, encodeAck } from './ack-codec.ts';
 import { decodeCanonicalBatch } from './batch-fast-path.ts';
 import { scanFrame } from './frame-scan.ts';
 import { KEY_EVENT_FIELDS, type KeyEvent } from './key-event.ts';
-import { DEFAULT_DECODE_LIMITS, type DecodeLimits } from './limits.ts';
+import { DEFAULT_DECODE_LIMITS, MAX_SEQ, type DecodeLimits } from './limits.ts';
 import { validateMessage } from './message-check.ts';
 import { MessageType, type Message } from './messages.ts';
 import { MESSAGE_FIELDS } from './wire-fields.ts';
@@ -35,6 +36,7 @@ const unpackr = new Unpackr({ useRecords: true, mapsAsObjects: true, int64AsType
  * never overwrite.
  */
 export function encodeMessage(message: Message): Uint8Array {
+  if (message.t === MessageType.Ack && Number.isSafeInteger(message.seq) && message.seq >= 0 && message.seq <= MAX_SEQ) return encodeAck(message.seq);
   return packr.pack(toWire(message));
 }
 
@@ -49,8 +51,8 @@ export function decodeMessage(
       message: `frame of ${bytes.length} bytes exceeds ${limits.maxFrameBytes}`,
     };
   }
-  const batch = decodeCanonicalBatch(bytes, limits);
-  return batch ? { ok: true, message: batch } : decodeGeneral(bytes, limits);
+  const fast = decodeCanonicalBatch(bytes, limits) ?? decodeCanonicalAck(bytes, limits);
+  return fast ? { ok: true, message: fast } : decodeGeneral(bytes, limits);
 }
 
 /** Any frame: scanned, decoded by msgpackr, then validated (batch-fast-path.ts takes most batches first). */
