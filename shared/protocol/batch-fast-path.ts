@@ -11,25 +11,18 @@
  * general one would refuse and returns what it would return (tested against it on random and
  * mutated frames, batch-fast-path.test.ts).
  */
-import type { KeyEvent } from './key-event.ts';
+import { KEY_EVENT_FIELDS, type KeyEvent } from './key-event.ts';
 import { MAX_CODE_CHARS, MAX_FLAGS, MAX_KEY_CHARS, MAX_SEQ, MAX_TEXT_POS, type DecodeLimits } from './limits.ts';
 import { MessageType, type BatchMessage } from './messages.ts';
 import { isValidUtf8 } from './utf8.ts';
 import { AsciiStrings } from './ascii-strings.ts';
+import { recordDefinition, uintAt, uintSize } from './msgpackr-bytes.ts';
+import { MESSAGE_FIELDS } from './wire-fields.ts';
 
 /** The record definition of a batch, [t, seq, events] as id 0x40, then t = 3. */
-const BATCH_HEAD = Uint8Array.of(0xd4, 0x72, 0x40, 0x93, 0xa1, 0x74, 0xa3, 0x73, 0x65, 0x71, 0xa6, 0x65, 0x76, 0x65, 0x6e, 0x74, 0x73, MessageType.Batch);
-/** The record definition of a key event as id 0x41, fields in KEY_EVENT_FIELDS order. */
-const EVENT_RECORD = Uint8Array.of(
-  0xd4, 0x72, 0x41, 0x97,
-  0xa4, 0x74, 0x79, 0x70, 0x65, // type
-  0xa4, 0x63, 0x6f, 0x64, 0x65, // code
-  0xa3, 0x6b, 0x65, 0x79, // key
-  0xa8, 0x6f, 0x66, 0x66, 0x73, 0x65, 0x74, 0x55, 0x73, // offsetUs
-  0xa7, 0x74, 0x65, 0x78, 0x74, 0x50, 0x6f, 0x73, // textPos
-  0xa7, 0x69, 0x73, 0x45, 0x72, 0x72, 0x6f, 0x72, // isError
-  0xa5, 0x66, 0x6c, 0x61, 0x67, 0x73, // flags
-);
+const BATCH_HEAD = Uint8Array.of(...recordDefinition(0x40, MESSAGE_FIELDS[MessageType.Batch]), MessageType.Batch);
+/** The record definition of a key event as id 0x41, fields in wire order. */
+const EVENT_RECORD = Uint8Array.of(...recordDefinition(0x41, KEY_EVENT_FIELDS));
 const EVENT_REFERENCE = 0x41;
 /** What the general scanner counts for the frame around the events, and per event at most. */
 const FRAME_VALUES = 8;
@@ -92,22 +85,13 @@ function readEvent(): KeyEvent | undefined {
   return { type, code, key, offsetUs, textPos, isError: error === 0xc3, flags };
 }
 
-/**
- * An unsigned integer as msgpackr writes one up to 2^32-1; FAILED for any other token. With
- * records on, 0x40-0x7f are record references (a plain fixint only where no record is
- * defined), so msgpackr writes 64-127 as uint8 and never sends those bytes as numbers.
- */
+/** An unsigned integer as msgpackr writes one up to 2^32-1 (msgpackr-bytes.ts); FAILED for any other token. */
 function readUint(): number {
-  const token = src[pos++]!;
-  if (token < 0x40) return token;
-  let value: number;
-  switch (token) {
-    case 0xcc: value = src[pos]!; pos += 1; break;
-    case 0xcd: value = (src[pos]! << 8) | src[pos + 1]!; pos += 2; break;
-    case 0xce: value = ((src[pos]! << 24) >>> 0) + ((src[pos + 1]! << 16) | (src[pos + 2]! << 8) | src[pos + 3]!); pos += 4; break;
-    default: return FAILED;
-  }
-  return pos <= src.length ? value : FAILED;
+  const size = uintSize(src[pos]);
+  if (size === 0 || pos + size > src.length) return FAILED;
+  const value = uintAt(src, pos);
+  pos += size;
+  return value;
 }
 
 /** An offset: an unsigned integer, or the float64 msgpackr writes past 2^32, if it is a whole number up to 2^53-1. */

@@ -10,7 +10,8 @@ import { decodeCanonicalAck, encodeAck } from './ack-codec.ts';
 import { decodeCanonicalBatch } from './batch-fast-path.ts';
 import { scanFrame } from './frame-scan.ts';
 import { KEY_EVENT_FIELDS, type KeyEvent } from './key-event.ts';
-import { DEFAULT_DECODE_LIMITS, MAX_SEQ, type DecodeLimits } from './limits.ts';
+import { DEFAULT_DECODE_LIMITS, type DecodeLimits } from './limits.ts';
+import { isSeq } from './field-checks.ts';
 import { validateMessage } from './message-check.ts';
 import { MessageType, type Message } from './messages.ts';
 import { MESSAGE_FIELDS } from './wire-fields.ts';
@@ -36,7 +37,7 @@ const unpackr = new Unpackr({ useRecords: true, mapsAsObjects: true, int64AsType
  * never overwrite.
  */
 export function encodeMessage(message: Message): Uint8Array {
-  if (message.t === MessageType.Ack && Number.isSafeInteger(message.seq) && message.seq >= 0 && message.seq <= MAX_SEQ) return encodeAck(message.seq);
+  if (message.t === MessageType.Ack && isSeq(message.seq)) return encodeAck(message.seq);
   return packr.pack(toWire(message));
 }
 
