@@ -1,6 +1,7 @@
 import type { ErrorCode } from '../../../shared/protocol/codes.ts';
 import type { KeyEvent } from '../../../shared/protocol/key-event.ts';
 import type { ServerMessage, StatsMessage } from '../../../shared/protocol/messages.ts';
+import { serverIdOf } from './connection-id.ts';
 import { EndWaiters } from './end-waiters.ts';
 import type { IngestConnection } from './ingest-connection.ts';
 import { LiveStats } from './live-stats.ts';
@@ -250,20 +251,15 @@ export class IngestHub implements WriteOutcomes {
 
 /**
  * Whether a connection of another process may hold the session just claimed: not when the
- * store says nobody held it, or that a connection of this process did (connection ids are
- * "serverId:n", upgrade-gate.ts). A new session's claim then costs no notice on the bus.
+ * store says nobody held it, or that a connection of this process did (connection-id.ts). A
+ * new session's claim then costs no notice on the bus.
  */
 function mayBeHeldElsewhere(claim: StoreClaim, connectionId: string): boolean {
   if (!claim.ok || !('previousHolder' in claim) || claim.previousHolder === undefined) return true;
   if (claim.previousHolder === null) return false;
-  return processOf(claim.previousHolder) !== processOf(connectionId);
+  return serverIdOf(claim.previousHolder) !== serverIdOf(connectionId);
 }
 
 function causeOf(error: unknown): string {
   return error instanceof Error ? error.message : String(error);
-}
-
-function processOf(connectionId: string): string {
-  const at = connectionId.lastIndexOf(':');
-  return at < 0 ? connectionId : connectionId.slice(0, at);
 }

@@ -10,6 +10,7 @@ import { EarlyMessages } from './early-messages.ts';
 import { FrameBudget, type FrameVerdict } from './frame-budget.ts';
 import { StreamGuard } from './stream-guard.ts';
 import { BatchFingerprints } from './batch-fingerprints.ts';
+import { serverIdOf } from './connection-id.ts';
 import type { ConnectionIdentity, ConnectionPorts } from './ports.ts';
 
 export interface ConnectionLimits extends DecodeLimits {
@@ -179,7 +180,7 @@ export class IngestConnection {
   private sendWelcome(committedSeq: number): void {
     this.ports.send({
       t: MessageType.Welcome, v: PROTOCOL_VERSION, sessionId: this.identity.sessionId, committedSeq,
-      serverId: this.identity.connectionId.split(':')[0] ?? '', maxEventsPerBatch: this.limits.maxEventsPerBatch, maxFrameBytes: this.limits.maxFrameBytes,
+      serverId: serverIdOf(this.identity.connectionId), maxEventsPerBatch: this.limits.maxEventsPerBatch, maxFrameBytes: this.limits.maxFrameBytes,
       framesPerSecond: this.limits.framesPerSecond, frameBurst: this.limits.frameBurst,
     });
   }

@@ -1,5 +1,6 @@
 import type { TicketSigner } from '../../auth/tickets.ts';
 import type { ConnectionIdentity } from '../core/ports.ts';
+import { connectionIdOf } from '../core/connection-id.ts';
 
 export type Admission =
   | { ok: true; identity: ConnectionIdentity }
@@ -26,7 +27,7 @@ export class UpgradeGate {
     if (!check.ok) return { ok: false, status: '401 Unauthorized', code: check.code, message: check.message };
     return {
       ok: true,
-      identity: { connectionId: `${this.serverId}:${++this.counter}`, userId: check.claims.userId, sessionId: check.claims.sessionId, audience: check.claims.audience },
+      identity: { connectionId: connectionIdOf(this.serverId, ++this.counter), userId: check.claims.userId, sessionId: check.claims.sessionId, audience: check.claims.audience },
     };
   }
 }
