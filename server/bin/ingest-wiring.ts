@@ -7,6 +7,7 @@ import { registerPoolMetrics } from '../obs/db-metrics.ts';
 import { createProtectionMetrics } from '../obs/protection-metrics.ts';
 import { createPool, type Pool } from '../db/pool.ts';
 import { DatabaseHealthMonitor } from '../db/health-monitor.ts';
+import { compactSessions } from '../db/keystroke-compaction.ts';
 import { AnalyticsRefreshQueue } from '../analytics/index.ts';
 import { TicketSigner } from '../auth/tickets.ts';
 import { IngestHub } from '../ingest/core/hub.ts';
@@ -184,6 +185,11 @@ function analyticsQueue(deps: IngestServerDeps): { queue: AnalyticsRefreshQueue;
     gatherMs: 250,
     dutyCycle: 0.25,
     maxPending: 100_000,
+    upkeep: async (sessionIds) => {
+      const rowsMerged = await compactSessions(pool, sessionIds);
+      if (rowsMerged > 0) log.debug({ event: 'keystrokes_compacted', sessions: sessionIds.length, rowsMerged }, 'keystroke rows of ended sessions compacted');
+    },
+    onUpkeepError: (sessionIds, error) => log.warn({ event: 'keystroke_compaction_failed', sessions: sessionIds.length, sessionIds: sessionIds.slice(0, 5), err: error }, 'keystroke rows of ended sessions could not be compacted; they stay as stored'),
     onRefreshed: (stats) => log.debug({ event: 'analytics_refreshed', ...stats }, 'analytics of ended sessions computed'),
     onError: (sessionIds, error) => log.warn({ event: 'analytics_refresh_failed', sessions: sessionIds.length, sessionIds: sessionIds.slice(0, 5), err: error }, 'analytics of ended sessions could not be computed; they will be on first read'),
     onDropped: (sessionId) => log.warn({ event: 'analytics_refresh_dropped', sessionId }, 'too many ended sessions wait for analytics; this one is computed on first read'),

@@ -3,6 +3,7 @@ import { fingerOf } from '../../shared/metrics/fingers.ts';
 import type { ImportedEvent } from './import-sessions.ts';
 import { inTransaction } from './transaction.ts';
 import { mergeKeystrokeRows, SESSION_STORED_TOTALS } from './keystroke-batch-merge.ts';
+import { compactSessions } from './keystroke-compaction.ts';
 
 /** A row of the sessions export (JSON). `originId` is absent in exports made before it existed. */
 export interface ImportedSessionRow {
@@ -101,6 +102,7 @@ export async function importFiles(pool: pg.Pool, userId: string, input: ImportFi
            FROM (${SESSION_STORED_TOTALS}) k WHERE t.id = $1`,
           [known.id],
         );
+        await compactSessions(client, [known.id]); // an export holds a typist's small batches
       }
     }
     return { ok: true, report };

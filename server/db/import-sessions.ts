@@ -3,6 +3,7 @@ import type pg from 'pg';
 import { fingerOf } from '../../shared/metrics/fingers.ts';
 import { inTransaction } from './transaction.ts';
 import { mergeKeystrokeRows, SESSION_STORED_TOTALS } from './keystroke-batch-merge.ts';
+import { compactSessions } from './keystroke-compaction.ts';
 
 export interface ImportedSessionMeta {
   /** The session's id in the account it was exported from: the dedupe key. */
@@ -52,6 +53,7 @@ export async function importSessionChunk(pool: pg.Pool, userId: string, meta: Im
          FROM (${SESSION_STORED_TOTALS}) k WHERE t.id = $1`,
         [sessionId],
       );
+      await compactSessions(client, [sessionId]); // an export holds a typist's small batches
     }
     return { sessionId, created, inserted: added };
   });

@@ -6,13 +6,15 @@ import { testDatabaseSettings } from '../config/test-env.ts';
 import { withDatabase } from '../test/support/database.ts';
 import { migrate, readMigrations } from './migrations.ts';
 
-// Migration 0011 on a database that holds v1 rows, and 0012 on one that holds 0011's (the
+// Migration 0011 on a database that holds v1 rows, 0012 on one that holds 0011's and 0013 on
+// one that holds 0012's (the
 // packed COPY encoder is tested in server/ingest/store/keystroke-rows.test.ts).
 
 const { adminUrl } = testDatabaseSettings();
 const names: string[] = [];
 const PACKED = readMigrations().findIndex((m) => m.name === 'packed_keystrokes');
 const BITS = readMigrations().findIndex((m) => m.name === 'event_bits');
+const COMPACTED = readMigrations().findIndex((m) => m.name === 'compacted_batches');
 
 async function database(): Promise<pg.Client> {
   const name = `ff_pack_${randomBytes(5).toString('hex')}`;
@@ -87,7 +89,7 @@ test('0012 packs event_type, is_error, finger and flags into event_bits; the vie
     await c.query(insert, [a, 2, 9_007_199_254_000_000, TRICKY, [255, 254], null]);
     await c.query(insert, [b, 1, 5, TRICKY, [3, 5, 9], [3, 5, 9]]); // part of a batch (a partial import)
     const before = (await c.query(ALL)).rows;
-    await migrate(c);
+    await migrate(c, readMigrations().slice(0, BITS + 1));
     const after = (await c.query(ALL)).rows;
     assert.equal(after, before);
     assert.is(after.length, 261);
@@ -118,6 +120,33 @@ test('0012 refuses a database holding values its layout cannot keep, and changes
     assert.ok(failed instanceof Error && /outside/.test(failed.message), failed instanceof Error ? failed.message : 'migrated');
     assert.is((await c.query("SELECT count(*)::int AS n FROM information_schema.columns WHERE table_name = 'keystroke_batches' AND column_name = 'finger'")).rows[0].n, 1, 'still 0011\'s layout');
     assert.is((await c.query('SELECT count(*)::int AS n FROM keystrokes')).rows[0].n, 1);
+  } finally {
+    await c.end();
+  }
+});
+
+test('0013 compacts the sessions that had ended, leaves live ones, and the view returns exactly the rows it had', async () => {
+  const c = await database();
+  try {
+    assert.ok(COMPACTED > BITS, 'the compaction migration exists');
+    await migrate(c, readMigrations().slice(0, COMPACTED));
+    const [ended, live] = [await sessionOf(c), await sessionOf(c)];
+    await c.query('UPDATE typing_sessions SET ended_at = now() WHERE id = $1', [ended]);
+    // A typist's batches of one or two events, and one batch only partly imported.
+    const insert = `INSERT INTO keystroke_batches (session_id, batch_seq, offset_us, key_code, key_value, text_pos, event_bits, batch_idx)
+      SELECT $1, s, array_agg(s * 150000 + i ORDER BY i), array_agg('Key' || chr(65 + (s + i) % 26) ORDER BY i),
+             array_agg(($2::text[])[(s + i) % cardinality($2::text[]) + 1] ORDER BY i), array_agg(s ORDER BY i),
+             array_agg(((i % 2) | (s % 11) << 2 | (s % 256) << 6)::smallint ORDER BY i), CASE WHEN s = 7 THEN array_agg((i + 3)::smallint ORDER BY i) END
+        FROM generate_series(1, $3::int) s, generate_series(0, s % 2) i GROUP BY s`;
+    await c.query(insert, [ended, TRICKY, 300]);
+    await c.query(insert, [live, TRICKY, 12]);
+    const before = (await c.query(ALL)).rows;
+    await migrate(c);
+    assert.equal((await c.query(ALL)).rows, before);
+    const rows = async (id: string) => (await c.query('SELECT count(*)::int AS n FROM keystroke_batches WHERE session_id = $1', [id])).rows[0].n;
+    assert.is(await rows(ended), 3, '450 events in rows of at most 160');
+    assert.is(await rows(live), 12, 'a live session was compacted');
+    assert.is((await c.query('SELECT compact_session_keystrokes($1) AS n', [ended])).rows[0].n, 0, 'the migration left work to do');
   } finally {
     await c.end();
   }

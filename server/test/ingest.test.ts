@@ -214,6 +214,30 @@ test('hello for an ended session says what was stored, then that it ended', asyn
   assert.is((await again.closed).code, 1000);
 });
 
+test('an ended session\'s small batches are compacted in the background, and read back the same', async () => {
+  const { socket, ids } = await typist();
+  // A typist's 150 ms frames: one or two events each.
+  for (let seq = 1; seq <= 40; seq++) socket.send({ t: MessageType.Batch, seq, events: makeEvents(1 + (seq % 2), seq * 150_000) });
+  await socket.next(ackOf(40));
+  const events = 'SELECT batch_seq, batch_idx, offset_us::text, event_type, key_code, key_value, text_pos, finger, is_error, flags FROM keystrokes WHERE session_id = $1 ORDER BY batch_seq, batch_idx';
+  const stored = (await db.pool.query(events, [ids.sessionId])).rows;
+  const rows = async () => (await db.pool.query<{ n: number }>('SELECT count(*)::int AS n FROM keystroke_batches WHERE session_id = $1', [ids.sessionId])).rows[0]!.n;
+  assert.is(await rows(), 40, 'a live session is stored a row per batch');
+  socket.send({ t: MessageType.End, seq: 40 });
+  await socket.next((m) => m.t === MessageType.Ended);
+  assert.ok(await pollUntil(async () => (await rows()) === 1, 5000), `the ended session still has ${await rows()} rows`);
+  assert.equal((await db.pool.query(events, [ids.sessionId])).rows, stored);
+  // A client that never saw its last acks resends, pipelined behind its hello: told the
+  // session ended, nothing stored twice.
+  const again = await openSocket(ingest.url, ticketFor(ids));
+  again.send({ t: MessageType.Hello, v: PROTOCOL_VERSION, sessionId: ids.sessionId, lastAckedSeq: 37, client: '' });
+  for (let seq = 38; seq <= 40; seq++) again.send({ t: MessageType.Batch, seq, events: makeEvents(1 + (seq % 2), seq * 150_000) });
+  assert.equal(await again.next((m) => m.t === MessageType.Ended), { t: MessageType.Ended, committedSeq: 40 });
+  await again.closed;
+  assert.equal((await db.pool.query(events, [ids.sessionId])).rows, stored);
+  assert.is(await rows(), 1);
+});
+
 test('spectators get live figures, also from another process', async () => {
   const { socket, ids } = await typist(ingest.url);
   const local = await openSocket(ingest.url, ticketFor(ids, 'watch'));

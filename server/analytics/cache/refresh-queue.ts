@@ -14,8 +14,14 @@ export interface RefreshQueueOptions {
   dutyCycle: number;
   /** Sessions remembered at most; beyond that they are computed on first read instead. */
   maxPending: number;
+  /**
+   * Storage upkeep of the same ended sessions (the server compacts their keystroke rows),
+   * run after their analytics and counted in the same duty cycle.
+   */
+  upkeep?: (sessionIds: readonly string[]) => Promise<void>;
   onRefreshed?: (stats: { sessions: number; rebuilt: number; ms: number; pending: number }) => void;
   onError?: (sessionIds: readonly string[], error: Error) => void;
+  onUpkeepError?: (sessionIds: readonly string[], error: Error) => void;
   onDropped?: (sessionId: string) => void;
 }
 
@@ -70,6 +76,13 @@ export class AnalyticsRefreshQueue {
           this.options.onRefreshed?.({ sessions: batch.length, rebuilt, ms: Date.now() - started, pending: this.pending.size });
         } catch (error) {
           this.options.onError?.(batch, error as Error);
+        }
+        if (this.options.upkeep) {
+          try {
+            await this.options.upkeep(batch);
+          } catch (error) {
+            this.options.onUpkeepError?.(batch, error as Error);
+          }
         }
         const restMs = ((Date.now() - started) * (1 - this.options.dutyCycle)) / this.options.dutyCycle;
         if (restMs >= 1 && this.pending.size > 0) await new Promise((resolve) => setTimeout(resolve, restMs));

@@ -1,6 +1,7 @@
 import type { Pool } from '../../db/pool.ts';
 import type { StoredKeystroke } from '../../../shared/metrics/keystroke.ts';
 import { mergeKeystrokeRows } from '../../db/keystroke-batch-merge.ts';
+import { inTransaction } from '../../db/transaction.ts';
 
 /** A user to own analytics test sessions. */
 export async function createUser(pool: Pool, email = `a${Math.random().toString(36).slice(2)}@example.com`): Promise<string> {
@@ -36,12 +37,9 @@ export async function storeSession(pool: Pool, input: StoredSessionInput): Promi
 
 export async function copyEvents(pool: Pool, sessionId: string, events: readonly StoredKeystroke[]): Promise<void> {
   // Generated streams may leave gaps in a batch's indexes; the merge keeps them as they are.
-  const client = await pool.connect();
-  try {
+  await inTransaction(pool, async (client) => {
     for (let at = 0; at < events.length; at += 20_000) {
       await mergeKeystrokeRows(client, events.slice(at, at + 20_000).map((e) => ({ ...e, sessionId })));
     }
-  } finally {
-    client.release();
-  }
+  });
 }
