@@ -1,5 +1,6 @@
 import Router from '@koa/router';
 import { deleteOwnSession, endOwnSession, findOwnSession, insertSession, listOwnSessions } from '../db/typing-sessions.ts';
+import { compactSessions } from '../db/keystroke-compaction.ts';
 import { requireUser, userIdOf } from './authenticate.ts';
 import { bodyOf } from './body.ts';
 import { HttpError } from './errors.ts';
@@ -63,6 +64,10 @@ export function sessionRoutes(deps: SidecarDeps): Router {
     if (!session) throw sessionNotFound();
     log.info({ event: 'typing_session_ended', userId, sessionId: session.id }, 'typing session ended');
     ctx.body = { session: sessionJson(session) };
+    // Ended over ws, the ingest server's background queue does this; ended here, nobody else
+    // would. After the reply: the typist does not wait for it.
+    void compactSessions(pool, [session.id]).catch((error: Error) =>
+      log.warn({ event: 'keystroke_compaction_failed', sessions: 1, sessionIds: [session.id], err: error }, 'keystroke rows of an ended session could not be compacted; they stay as stored'));
   });
 
   router.delete('/:id', async (ctx) => {

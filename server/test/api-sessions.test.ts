@@ -6,6 +6,7 @@ import { randomUUID } from 'node:crypto';
 import { TICKET_TTL_SECONDS, WATCH_TICKET_TTL_SECONDS } from '../auth/tickets.ts';
 import { signedInBrowser } from './support/sidecar-fixtures.ts';
 import { sidecarSuite } from './support/sidecar-suite.ts';
+import { pollUntil } from './support/processes.ts';
 import type { TestBrowser } from './support/http-client.ts';
 
 const env = sidecarSuite(test, { AUTH_RATE_LIMIT_ENABLED: 'false' });
@@ -142,6 +143,22 @@ test("another user's session is a 404 on every route, exactly like a missing one
   const still = await owner.browser.get(`/api/sessions/${id}`);
   assert.is(still.status, 200);
   assert.is(still.body.session.endedAt, null);
+});
+
+test('a session ended over REST has its small batch rows compacted after the reply', async () => {
+  const { browser } = await signedInBrowser(env.sidecar);
+  const id = await newSession(browser);
+  const rows = async () => (await env.db.pool.query<{ n: number }>('SELECT count(*)::int AS n FROM keystroke_batches WHERE session_id = $1', [id])).rows[0]!.n;
+  await env.db.pool.query(
+    `INSERT INTO keystroke_batches (session_id, batch_seq, offset_us, key_code, key_value, text_pos, event_bits)
+     SELECT $1, s, ARRAY[s * 150000, s * 150000 + 80000], '{KeyA,KeyA}', '{a,a}', ARRAY[s - 1, s - 1], '{0,1}' FROM generate_series(1, 30) s`,
+    [id],
+  );
+  assert.is(await rows(), 30);
+  assert.is((await browser.post(`/api/sessions/${id}/end`)).status, 200);
+  assert.ok(await pollUntil(async () => (await rows()) === 1, 5000), 'the ended session was not compacted');
+  const events = (await env.db.pool.query<{ n: number; seqs: number }>('SELECT count(*)::int AS n, count(DISTINCT batch_seq)::int AS seqs FROM keystrokes WHERE session_id = $1', [id])).rows[0];
+  assert.equal(events, { n: 60, seqs: 30 });
 });
 
 test('an open session gets fresh ingest and watch tickets; an ended one gets none; ending twice keeps the first end', async () => {
