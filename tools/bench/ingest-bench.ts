@@ -1,9 +1,10 @@
-// `npm run bench:ingest -- [--json FILE] [--clients 200] [--batch 64] [--window 4] [--seconds 8] [--rows 1000000]`
+// `npm run bench:ingest -- [--json FILE] [--clients 200] [--batch 64] [--window 4] [--seconds 8] [--rows 1000000] [--typists 200] [--typing-seconds 300]`
 // Measures in one run on this machine: (a) the raw COPY ceilings, per-row into a v1-shaped
 // table (the old ceiling) and packed into keystroke_batches (the new one), (b) the full path,
 // N WebSocket clients -> ingest process -> COPY -> COMMIT -> ack, at full speed and at half of
 // it; then checks that nothing acknowledged was lost or stored twice, and what a stored event
-// costs on disk (table + indexes + TOAST over events).
+// costs on disk (table + indexes + TOAST over events); (c) what a typist's events cost on disk
+// as live typing stores them and after their ended sessions are compacted.
 import fs from 'node:fs';
 import { parseArgs } from 'node:util';
 import { busyWarning, otherWorkCores } from './machine-busy.ts';
@@ -19,11 +20,13 @@ import { percentiles } from './latency.ts';
 import { verifyStored } from './verify.ts';
 import { scrapeFlushHistogram } from './flush-metrics.ts';
 import { cpuMeter } from './cpu-usage.ts';
+import { measureLiveCompaction } from './live-compaction.ts';
 
 const { values: args } = parseArgs({
   options: {
     json: { type: 'string' }, clients: { type: 'string', default: '200' }, batch: { type: 'string', default: '64' },
     window: { type: 'string', default: '4' }, seconds: { type: 'string', default: '8' }, rows: { type: 'string', default: '1000000' },
+    'typists': { type: 'string', default: '200' }, 'typing-seconds': { type: 'string', default: '300' },
   },
 });
 const clients = Number(args.clients);
@@ -95,6 +98,11 @@ try {
   const size = (await db.query<{ bytes: string }>("SELECT pg_total_relation_size('keystroke_batches')::text AS bytes")).rows[0]!.bytes;
   const bytesPerEvent = check.stored > 0 ? Math.round((Number(size) / check.stored) * 10) / 10 : 0;
 
+  say(`live typing: ${args.typists} typists' sessions of ${args['typing-seconds']} s in 150 ms frames, stored, ended, compacted`);
+  await db.query('TRUNCATE keystroke_batches');
+  const live = await measureLiveCompaction(db, user, { sessions: Number(args.typists), seconds: Number(args['typing-seconds']) });
+  say(`  ${live.liveBytesPerEvent} -> ${live.compactedBytesPerEvent} bytes/event, compacted at ${live.compactionEventsPerSec.toLocaleString('en')} events/s`);
+
   const result = {
     rowCopyEventsPerSec: Math.round(rowCopyEventsPerSec),
     batchCopyEventsPerSec: Math.round(batchCopyEventsPerSec),
@@ -102,6 +110,8 @@ try {
     ingestVsRowCopy: Math.round((ingestEventsPerSec / rowCopyEventsPerSec) * 1000) / 1000,
     ingestVsBatchCopy: Math.round((ingestEventsPerSec / batchCopyEventsPerSec) * 1000) / 1000,
     bytesPerEvent,
+    liveBytesPerEvent: live.liveBytesPerEvent,
+    compactedBytesPerEvent: live.compactedBytesPerEvent,
     ackP50Ms: halfLatency.p50,
     ackP99Ms: halfLatency.p99,
     lost: check.lost,
@@ -111,6 +121,7 @@ try {
       clients, eventsPerBatch: events.length, window: Number(args.window), seconds: Number(args.seconds),
       fullSpeedAckMs: fullLatency, halfSpeedAckMs: halfLatency, halfSpeedEventsPerSec: Math.round(half.ackedEvents / half.seconds),
       storedRows: check.stored,
+      liveTyping: live,
       flushes: flushHistogram,
       coresUsedAtFullSpeed: fullCpu,
       coresUsedAtHalfSpeed: halfCpu,
@@ -123,6 +134,8 @@ try {
     ['full path / per-row ceiling', `${result.ingestVsRowCopy} (target >= 1.5)`],
     ['full path / packed ceiling', `${result.ingestVsBatchCopy} (target >= 0.7)`],
     ['bytes per stored event (table + indexes + TOAST)', `${result.bytesPerEvent} (target <= 40)`],
+    ['live typing, bytes per event: as stored / compacted', `${live.liveBytesPerEvent} / ${live.compactedBytesPerEvent} (${live.events.toLocaleString('en')} events, ${live.rowsLive.toLocaleString('en')} -> ${live.rowsCompacted.toLocaleString('en')} rows)`],
+    ['compaction of ended sessions (events/s, one connection)', live.compactionEventsPerSec.toLocaleString('en')],
     ['ack p50 at half speed (ms)', String(result.ackP50Ms)],
     ['ack p99 at half speed (ms)', `${result.ackP99Ms} (target <= 100)`],
     ['ack p99 at full speed (ms)', String(fullLatency.p99)],
