@@ -7,7 +7,7 @@ import { registerPoolMetrics } from '../obs/db-metrics.ts';
 import { createProtectionMetrics } from '../obs/protection-metrics.ts';
 import { createPool, type Pool } from '../db/pool.ts';
 import { DatabaseHealthMonitor } from '../db/health-monitor.ts';
-import { compactSessions } from '../db/keystroke-compaction.ts';
+import { compactSessions, endedSessionsToCompact } from '../db/keystroke-compaction.ts';
 import { AnalyticsRefreshQueue } from '../analytics/index.ts';
 import { TicketSigner } from '../auth/tickets.ts';
 import { IngestHub } from '../ingest/core/hub.ts';
@@ -70,6 +70,7 @@ export async function startIngestServer(deps: IngestServerDeps): Promise<IngestS
     encodeRows: (b) => encodeBatchRows(b.sessionId, b.seq, b.events, b.fingers),
   });
   const refresher = analyticsQueue(deps);
+  void sweepUncompacted(refresher, log);
   registerPoolMetrics(deps.registry, { 'ingest-writer': flushPool, api: deps.pool });
   const metrics = createIngestMetrics(deps.registry, { bufferedBytes: () => writer.bufferedBytes, databaseAvailable: () => writer.databaseAvailable, analyticsPending: () => refresher.queue.size });
 
@@ -166,6 +167,21 @@ export async function startIngestServer(deps: IngestServerDeps): Promise<IngestS
       (app as unknown as { close(): void }).close();
     },
   };
+}
+
+/**
+ * Ended sessions whose compaction a stopped server never got to go back into the queue (the
+ * queue lives in memory: a deploy drops what it held). In the background: serving typists
+ * does not wait for it.
+ */
+async function sweepUncompacted(refresher: { queue: AnalyticsRefreshQueue; pool: Pool }, log: Logger): Promise<void> {
+  try {
+    const sessionIds = await endedSessionsToCompact(refresher.pool, { hours: 48, limit: 50_000 });
+    for (const id of sessionIds) refresher.queue.add(id);
+    if (sessionIds.length > 0) log.info({ event: 'keystroke_compaction_sweep', sessions: sessionIds.length }, 'ended sessions not yet compacted were queued');
+  } catch (error) {
+    log.warn({ event: 'keystroke_compaction_sweep_failed', err: error }, 'could not look for ended sessions to compact; they stay as stored until the next start');
+  }
 }
 
 /**
