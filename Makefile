@@ -22,7 +22,7 @@ ARGS ?=
 # Stops a [local] target run with TARGET=compose, naming the compose equivalent if any.
 local_only = @if [ "$(TARGET)" != local ]; then echo "make $@ is [local] only$(if $(1),; for the deployment use: $(1))" >&2; exit 2; fi
 
-.PHONY: help install start test build up down restart logs ps status health migrate backup restore psql loadtest bench deploy rollback rotate-secret clean
+.PHONY: help install start test build up down restart logs ps status health migrate compact backup restore psql loadtest bench deploy rollback rotate-secret clean
 
 help: ## list the targets
 	@awk 'BEGIN {FS = ":.*## "} /^[a-zA-Z_-]+:.*## / {printf "  \033[1m%-10s\033[0m %s\n", $$1, $$2}' $(MAKEFILE_LIST)
@@ -77,6 +77,13 @@ ifeq ($(TARGET),compose)
 	$(COMPOSE) run --rm migrate
 else
 	npm run --silent migrate
+endif
+
+compact: ## [local|compose] merge the small keystroke rows of ended sessions no server compacted (CHECK=yes only counts)
+ifeq ($(TARGET),compose)
+	$(COMPOSE) run --rm migrate node --import tsx server/bin/compact.ts $(if $(CHECK),--check)
+else
+	npm run --silent compact -- $(if $(CHECK),--check)
 endif
 
 backup: ## [local|compose] dump the database into backups/, deleting backups over 7 days old

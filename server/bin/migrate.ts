@@ -1,39 +1,20 @@
 // `npm run migrate` / `make migrate`: applies pending migrations and exits. Uses DATABASE_URL,
 // or the embedded cluster of the data folder (started for the occasion when it is not running).
-import path from 'node:path';
-import { fileURLToPath } from 'node:url';
-import pg from 'pg';
 import { configFromProcess } from '../config/index.ts';
 import { createLogger } from '../obs/logger.ts';
-import { openDatabase } from '../db/open-database.ts';
-import { DataDirInUseError } from '../db/embedded/embedded-postgres.ts';
 import { migrate } from '../db/migrations.ts';
+import { connectForCommand, REPO_ROOT } from './command-database.ts';
 import { failStart } from './fail.ts';
-import { execFileSync } from 'node:child_process';
 
-const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
 try {
-  const config = configFromProcess({ cwd: repoRoot });
+  const config = configFromProcess({ cwd: REPO_ROOT });
   const log = createLogger({ level: config.logLevel, service: 'fingerflow-migrate' });
-  let url: string;
-  let stopEmbedded = async () => {};
+  const database = await connectForCommand(config, log);
   try {
-    const database = await openDatabase(config, log);
-    url = database.url;
-    if (database.embedded) stopEmbedded = () => database.embedded!.stop();
-  } catch (error) {
-    // `npm start` is running on this data folder: migrate its database in place.
-    if (!(error instanceof DataDirInUseError)) throw error;
-    url = execFileSync(process.execPath, ['--import', 'tsx', path.join(repoRoot, 'server/bin/database-url.ts')], { encoding: 'utf8' }).trim();
-  }
-  const client = new pg.Client({ connectionString: url });
-  await client.connect();
-  try {
-    const result = await migrate(client);
+    const result = await migrate(database.client);
     log.info({ event: 'database_migrations_complete', version: result.version, applied: result.applied.map((m) => m.name) }, 'Database schema up to date');
   } finally {
-    await client.end();
-    await stopEmbedded();
+    await database.close();
   }
 } catch (error) {
   failStart(error, 'migrate');

@@ -20,18 +20,19 @@ export async function compactSessions(db: pg.Pool | pg.ClientBase, sessionIds: r
 }
 
 /**
- * Sessions that ended in the last `hours` and still hold at least two unmerged small rows:
- * the work a stopped server's queue never got to (a deploy, a crash, a queue that was full).
- * One index probe per recently ended session; typing_sessions is scanned, not the keystrokes.
+ * Sessions that ended (in the last `hours`, when given) and still hold at least two unmerged
+ * small rows: the work a stopped server's queue never got to (a deploy, a crash, a queue
+ * that was full). One index probe per ended session; typing_sessions is scanned, not the
+ * keystrokes. Newest first.
  */
-export async function endedSessionsToCompact(db: pg.Pool | pg.ClientBase, options: { hours: number; limit: number }): Promise<string[]> {
+export async function endedSessionsToCompact(db: pg.Pool | pg.ClientBase, options: { hours?: number; limit: number }): Promise<string[]> {
   const { rows } = await db.query<{ id: string }>(
     `SELECT t.id FROM typing_sessions t
-      WHERE t.ended_at > now() - make_interval(hours => $1)
+      WHERE t.ended_at IS NOT NULL AND ($1::int IS NULL OR t.ended_at > now() - make_interval(hours => $1::int))
         AND (SELECT count(*) FROM (SELECT 1 FROM keystroke_batches b
                                     WHERE b.session_id = t.id AND b.seq_delta IS NULL AND cardinality(b.offset_us) < 160 LIMIT 2) small) = 2
       ORDER BY t.ended_at DESC LIMIT $2`,
-    [options.hours, options.limit],
+    [options.hours ?? null, options.limit],
   );
   return rows.map((r) => r.id);
 }

@@ -1,0 +1,44 @@
+// `make compact`, as an operator runs it: it finds ended sessions no server compacted (here
+// one that ended days ago), counts them with CHECK=yes, compacts them, and leaves live ones.
+import { test } from 'uvu';
+import * as assert from 'uvu/assert';
+import { freshDatabase, type TestDatabase } from './support/database.ts';
+import { createSession } from './support/ingest-fixtures.ts';
+import { run } from '../../ops/test/support.ts';
+
+let db: TestDatabase;
+test.before(async () => {
+  db = await freshDatabase();
+});
+test.after(async () => {
+  await db.drop();
+});
+
+const SMALL_ROWS = `INSERT INTO keystroke_batches (session_id, batch_seq, offset_us, key_code, key_value, text_pos, event_bits)
+  SELECT $1, s, ARRAY[s * 150000, s * 150000 + 80000], '{KeyA,KeyA}', '{a,a}', ARRAY[s - 1, s - 1], '{0,1}' FROM generate_series(1, 20) s`;
+
+function events(stdout: string): Array<Record<string, unknown>> {
+  return stdout.split('\n').filter((l) => l.startsWith('{')).map((l) => JSON.parse(l) as Record<string, unknown>);
+}
+
+test('make compact counts, then compacts, the ended sessions left with small rows', async () => {
+  const old = await createSession(db.pool);
+  const live = await createSession(db.pool, old.userId);
+  for (const { sessionId } of [old, live]) await db.pool.query(SMALL_ROWS, [sessionId]);
+  await db.pool.query("UPDATE typing_sessions SET ended_at = now() - interval '30 days' WHERE id = $1", [old.sessionId]);
+  const rows = async (id: string) => (await db.pool.query<{ n: number }>('SELECT count(*)::int AS n FROM keystroke_batches WHERE session_id = $1', [id])).rows[0]!.n;
+  const env = { NODE_ENV: 'test', DATABASE_URL: db.url };
+
+  const check = await run('make', ['--no-print-directory', 'compact', 'CHECK=yes'], env, { timeoutMs: 60_000 });
+  assert.is(check.code, 0, check.stderr);
+  assert.ok(events(check.stdout).some((e) => e.event === 'keystroke_compaction_checked' && e.sessions === 1), check.stdout);
+  assert.is(await rows(old.sessionId), 20, '--check changed something');
+
+  const compact = await run('make', ['--no-print-directory', 'compact'], env, { timeoutMs: 60_000 });
+  assert.is(compact.code, 0, compact.stderr);
+  assert.ok(events(compact.stdout).some((e) => e.event === 'keystroke_compaction_complete' && e.sessions === 1 && e.rowsMerged === 19), compact.stdout);
+  assert.is(await rows(old.sessionId), 1);
+  assert.is(await rows(live.sessionId), 20, 'a live session was compacted');
+});
+
+test.run();
