@@ -123,6 +123,21 @@ test('rows hold at most the limit, runs stop at a large row, and ended sessions 
   assert.equal(await view(live), before);
 });
 
+test('live rows are stored as they come, and compressed once, when compaction merges them', async () => {
+  const userId = await createUser(db.pool);
+  const random = new SeededRandom(5);
+  const id = await session(userId);
+  // Bench-sized batches: 64 events, ~2 kB a row, under the table's TOAST threshold (0014).
+  await store(id, Array.from({ length: 10 * 64 }, (_, i) => event(random, 1 + Math.floor(i / 64), i % 64)));
+  const sizes = async () => (await db.pool.query<{ stored: number; raw: number }>(
+    `SELECT sum(pg_column_size(key_code))::int AS stored, sum(octet_length(key_code::text))::int AS raw FROM keystroke_batches WHERE session_id = $1`, [id])).rows[0]!;
+  const live = await sizes();
+  assert.ok(live.stored > live.raw, `live rows were compressed: ${live.stored} bytes stored for ${live.raw} of text`);
+  await compact(id, 160);
+  const merged = await sizes();
+  assert.ok(merged.stored * 2 < merged.raw, `merged rows were not compressed: ${merged.stored} bytes stored for ${merged.raw} of text`);
+});
+
 test('an import waits for a compaction in progress instead of duplicating or losing its events', async () => {
   const userId = await createUser(db.pool);
   const random = new SeededRandom(7);

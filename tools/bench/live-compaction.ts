@@ -72,3 +72,23 @@ async function rowCount(db: pg.Client): Promise<number> {
 async function tableBytes(db: pg.Client): Promise<number> {
   return Number((await db.query<{ bytes: string }>(`SELECT pg_total_relation_size('${KEYSTROKE_COPY_TABLE}')::text AS bytes`)).rows[0]!.bytes);
 }
+
+/**
+ * Bytes per event of these sessions once they end and are compacted: their rows copied as
+ * they are (compressed datums stay compressed) into a table of the same definition, so the
+ * figure is measured on them alone, without compacting everything the bench stored.
+ */
+export async function compactedBytesPerEvent(db: pg.Client, sessionIds: readonly string[]): Promise<number> {
+  await db.query('UPDATE typing_sessions SET ended_at = now() WHERE id = ANY($1::uuid[])', [sessionIds]);
+  for (const id of sessionIds) await db.query('SELECT compact_session_keystrokes($1)', [id]);
+  await db.query(`CREATE TEMP TABLE compacted_footprint (LIKE ${KEYSTROKE_COPY_TABLE} INCLUDING ALL)`);
+  try {
+    await db.query(`INSERT INTO compacted_footprint SELECT * FROM ${KEYSTROKE_COPY_TABLE} WHERE session_id = ANY($1::uuid[]) ORDER BY session_id, batch_seq`, [sessionIds]);
+    await db.query('VACUUM ANALYZE compacted_footprint');
+    const { rows } = await db.query<{ bytes: string; events: string }>(
+      "SELECT pg_total_relation_size('compacted_footprint')::text AS bytes, (SELECT sum(cardinality(offset_us)) FROM compacted_footprint)::text AS events");
+    return Math.round((Number(rows[0]!.bytes) / Number(rows[0]!.events)) * 10) / 10;
+  } finally {
+    await db.query('DROP TABLE compacted_footprint');
+  }
+}
