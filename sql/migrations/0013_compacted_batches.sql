@@ -1,9 +1,9 @@
 -- Ended sessions' small batch rows, merged into a few large ones (sql/SCHEMA.md,
 -- "Compaction"). A typist's 150 ms batch holds one or two events; stored as its own row it
--- costs ~144 bytes an event (tuple header, array headers, a primary-key entry), about what
--- a v1 row cost, and too small to compress. Merged 160 events to a row, the same events cost
--- ~13 bytes (measured in BENCHMARKS.md). A live session's rows are never touched: ingest
--- appends to them, and the primary key is its exactly-once safety net. Forward-only.
+-- costs ~144-161 bytes an event (tuple header, array headers, a primary-key entry), about
+-- what a v1 row cost, and too small to compress. Merged 160 events to a row, the same events
+-- cost ~18 bytes (measured in BENCHMARKS.md). A live session's rows are never touched:
+-- ingest appends to them, and the primary key is its exactly-once safety net. Forward-only.
 
 -- Each event's batch_seq minus its row's, for a merged row (whose batch_seq is the lowest
 -- of its batches). NULL (every unmerged row) means the row's batch_seq for every event. A
@@ -77,8 +77,9 @@ END
 $$;
 
 -- Compacts one ended session: runs of consecutive rows smaller than p_events are merged,
--- greedily, into rows of at most p_events events (160 measured best: ~2 kB, four rows a
--- page, no TOAST). A row already that large stays as it is. Returns how many rows went away;
+-- greedily, into rows of at most p_events events (160: 2-2.5 kB compressed, three or four
+-- rows a page, never TOASTed; 120-240 measured within 10% of each other, 512 no longer fits a
+-- page). A row already that large stays as it is. Returns how many rows went away;
 -- a second call finds nothing to do. Live and unknown sessions are left alone (0). The
 -- session row is locked first: ingest's flush locks it too, and refuses ended sessions.
 CREATE FUNCTION compact_session_keystrokes(p_session uuid, p_events integer DEFAULT 160) RETURNS integer
