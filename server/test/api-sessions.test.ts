@@ -7,6 +7,7 @@ import { TICKET_TTL_SECONDS, WATCH_TICKET_TTL_SECONDS } from '../auth/tickets.ts
 import { signedInBrowser } from './support/sidecar-fixtures.ts';
 import { sidecarSuite } from './support/sidecar-suite.ts';
 import { pollUntil } from './support/processes.ts';
+import { batchRowCount, storeTypingRows } from './support/ingest-fixtures.ts';
 import type { TestBrowser } from './support/http-client.ts';
 
 const env = sidecarSuite(test, { AUTH_RATE_LIMIT_ENABLED: 'false' });
@@ -148,12 +149,8 @@ test("another user's session is a 404 on every route, exactly like a missing one
 test('a session ended over REST has its small batch rows compacted after the reply', async () => {
   const { browser } = await signedInBrowser(env.sidecar);
   const id = await newSession(browser);
-  const rows = async () => (await env.db.pool.query<{ n: number }>('SELECT count(*)::int AS n FROM keystroke_batches WHERE session_id = $1', [id])).rows[0]!.n;
-  await env.db.pool.query(
-    `INSERT INTO keystroke_batches (session_id, batch_seq, offset_us, key_code, key_value, text_pos, event_bits)
-     SELECT $1, s, ARRAY[s * 150000, s * 150000 + 80000], '{KeyA,KeyA}', '{a,a}', ARRAY[s - 1, s - 1], '{0,1}' FROM generate_series(1, 30) s`,
-    [id],
-  );
+  const rows = () => batchRowCount(env.db.pool, id);
+  await storeTypingRows(env.db.pool, id, 30);
   assert.is(await rows(), 30);
   assert.is((await browser.post(`/api/sessions/${id}/end`)).status, 200);
   assert.ok(await pollUntil(async () => (await rows()) === 1, 5000), 'the ended session was not compacted');

@@ -3,7 +3,7 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { freshDatabase, type TestDatabase } from './support/database.ts';
-import { createSession } from './support/ingest-fixtures.ts';
+import { batchRowCount, createSession, storeTypingRows } from './support/ingest-fixtures.ts';
 import { run } from '../../ops/test/support.ts';
 
 let db: TestDatabase;
@@ -14,9 +14,6 @@ test.after(async () => {
   await db.drop();
 });
 
-const SMALL_ROWS = `INSERT INTO keystroke_batches (session_id, batch_seq, offset_us, key_code, key_value, text_pos, event_bits)
-  SELECT $1, s, ARRAY[s * 150000, s * 150000 + 80000], '{KeyA,KeyA}', '{a,a}', ARRAY[s - 1, s - 1], '{0,1}' FROM generate_series(1, 20) s`;
-
 function events(stdout: string): Array<Record<string, unknown>> {
   return stdout.split('\n').filter((l) => l.startsWith('{')).map((l) => JSON.parse(l) as Record<string, unknown>);
 }
@@ -24,9 +21,9 @@ function events(stdout: string): Array<Record<string, unknown>> {
 test('make compact counts, then compacts, the ended sessions left with small rows', async () => {
   const old = await createSession(db.pool);
   const live = await createSession(db.pool, old.userId);
-  for (const { sessionId } of [old, live]) await db.pool.query(SMALL_ROWS, [sessionId]);
+  for (const { sessionId } of [old, live]) await storeTypingRows(db.pool, sessionId, 20);
   await db.pool.query("UPDATE typing_sessions SET ended_at = now() - interval '30 days' WHERE id = $1", [old.sessionId]);
-  const rows = async (id: string) => (await db.pool.query<{ n: number }>('SELECT count(*)::int AS n FROM keystroke_batches WHERE session_id = $1', [id])).rows[0]!.n;
+  const rows = (id: string) => batchRowCount(db.pool, id);
   const env = { NODE_ENV: 'test', DATABASE_URL: db.url };
 
   const check = await run('make', ['--no-print-directory', 'compact', 'CHECK=yes'], env, { timeoutMs: 60_000 });

@@ -2,7 +2,7 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { freshDatabase, type TestDatabase } from './support/database.ts';
-import { createSession, startTestIngest } from './support/ingest-fixtures.ts';
+import { batchRowCount, createSession, startTestIngest, storeTypingRows } from './support/ingest-fixtures.ts';
 import { pollUntil } from './support/processes.ts';
 
 let db: TestDatabase;
@@ -13,17 +13,14 @@ test.after(async () => {
   await db.drop();
 });
 
-const SMALL_ROWS = `INSERT INTO keystroke_batches (session_id, batch_seq, offset_us, key_code, key_value, text_pos, event_bits)
-  SELECT $1, s, ARRAY[s * 150000, s * 150000 + 80000], '{KeyA,KeyA}', '{a,a}', ARRAY[s - 1, s - 1], '{0,1}' FROM generate_series(1, 20) s`;
-
 test('on start, sessions that ended in the last two days with rows left small are compacted; others are not', async () => {
   const recent = await createSession(db.pool);
   const old = await createSession(db.pool, recent.userId);
   const live = await createSession(db.pool, recent.userId);
-  for (const { sessionId } of [recent, old, live]) await db.pool.query(SMALL_ROWS, [sessionId]);
+  for (const { sessionId } of [recent, old, live]) await storeTypingRows(db.pool, sessionId, 20);
   await db.pool.query("UPDATE typing_sessions SET ended_at = now() - interval '1 hour' WHERE id = $1", [recent.sessionId]);
   await db.pool.query("UPDATE typing_sessions SET ended_at = now() - interval '3 days' WHERE id = $1", [old.sessionId]);
-  const rows = async (id: string) => (await db.pool.query<{ n: number }>('SELECT count(*)::int AS n FROM keystroke_batches WHERE session_id = $1', [id])).rows[0]!.n;
+  const rows = (id: string) => batchRowCount(db.pool, id);
 
   const lines: string[] = [];
   const ingest = await startTestIngest(db.url, db.pool, {}, lines);

@@ -5,7 +5,7 @@ import * as assert from 'uvu/assert';
 import { MessageType, type AckMessage, type ErrorMessage, type ServerMessage, type WelcomeMessage } from '../../shared/protocol/messages.ts';
 import { PROTOCOL_VERSION } from '../../shared/protocol/version.ts';
 import { freshDatabase, type TestDatabase } from './support/database.ts';
-import { createSession, makeEvents, startTestIngest, storedCount, ticketFor } from './support/ingest-fixtures.ts';
+import { batchRowCount, createSession, makeEvents, startTestIngest, storedCount, ticketFor } from './support/ingest-fixtures.ts';
 import { openSocket, type TestSocket } from './support/ws-client.ts';
 import { pollUntil } from './support/processes.ts';
 import type { IngestServer } from '../bin/ingest-wiring.ts';
@@ -221,7 +221,7 @@ test('an ended session\'s small batches are compacted in the background, and rea
   await socket.next(ackOf(40));
   const events = 'SELECT batch_seq, batch_idx, offset_us::text, event_type, key_code, key_value, text_pos, finger, is_error, flags FROM keystrokes WHERE session_id = $1 ORDER BY batch_seq, batch_idx';
   const stored = (await db.pool.query(events, [ids.sessionId])).rows;
-  const rows = async () => (await db.pool.query<{ n: number }>('SELECT count(*)::int AS n FROM keystroke_batches WHERE session_id = $1', [ids.sessionId])).rows[0]!.n;
+  const rows = () => batchRowCount(db.pool, ids.sessionId);
   assert.is(await rows(), 40, 'a live session is stored a row per batch');
   socket.send({ t: MessageType.End, seq: 40 });
   await socket.next((m) => m.t === MessageType.Ended);

@@ -59,6 +59,23 @@ export function makeEvents(count: number, startUs = 0): KeyEvent[] {
   return events;
 }
 
+/**
+ * `batches` rows as live typing leaves them (one keydown and its keyup per 150 ms frame),
+ * written straight into keystroke_batches: what compaction finds when a session has ended.
+ */
+export async function storeTypingRows(pool: Pool, sessionId: string, batches: number): Promise<void> {
+  await pool.query(
+    `INSERT INTO keystroke_batches (session_id, batch_seq, offset_us, key_code, key_value, text_pos, event_bits)
+     SELECT $1, s, ARRAY[s * 150000, s * 150000 + 80000], '{KeyA,KeyA}', '{a,a}', ARRAY[s - 1, s - 1], '{0,1}' FROM generate_series(1, $2::int) s`,
+    [sessionId, batches],
+  );
+}
+
+/** How many rows of keystroke_batches a session has (events are in the `keystrokes` view). */
+export async function batchRowCount(pool: Pool, sessionId: string): Promise<number> {
+  return (await pool.query<{ n: number }>('SELECT count(*)::int AS n FROM keystroke_batches WHERE session_id = $1', [sessionId])).rows[0]!.n;
+}
+
 export async function storedCount(pool: Pool, sessionId: string): Promise<number> {
   return (await pool.query<{ n: number }>('SELECT count(*)::int AS n FROM keystrokes WHERE session_id = $1', [sessionId])).rows[0]!.n;
 }
