@@ -3,6 +3,7 @@ import { pipeline } from 'node:stream/promises';
 import type pg from 'pg';
 import { from as copyFrom } from 'pg-copy-streams';
 import { encodeBatchRows, KEYSTROKE_COPY_TABLE, keystrokeCopyData, keystrokeCopySql } from '../../server/ingest/store/keystroke-rows.ts';
+import { compactSessions } from '../../server/db/keystroke-compaction.ts';
 import { fingerOf } from '../../shared/metrics/fingers.ts';
 import { SeededRandom } from '../../shared/seeded-random.ts';
 import { TypistScript } from '../load/typing-model.ts';
@@ -54,7 +55,7 @@ export async function measureLiveCompaction(db: pg.Client, userId: string, optio
   const liveBytes = await tableBytes(db);
 
   const started = performance.now();
-  for (const { id } of sessions) await db.query('SELECT compact_session_keystrokes($1)', [id]);
+  await compactSessions(db, sessions.map((s) => s.id));
   const compactionEventsPerSec = events / ((performance.now() - started) / 1000);
   await db.query(`VACUUM FULL ${KEYSTROKE_COPY_TABLE}`);
   const perEvent = (bytes: number) => Math.round((bytes / events) * 10) / 10;
@@ -80,7 +81,7 @@ async function tableBytes(db: pg.Client): Promise<number> {
  */
 export async function compactedBytesPerEvent(db: pg.Client, sessionIds: readonly string[]): Promise<number> {
   await db.query('UPDATE typing_sessions SET ended_at = now() WHERE id = ANY($1::uuid[])', [sessionIds]);
-  for (const id of sessionIds) await db.query('SELECT compact_session_keystrokes($1)', [id]);
+  await compactSessions(db, sessionIds);
   await db.query(`CREATE TEMP TABLE compacted_footprint (LIKE ${KEYSTROKE_COPY_TABLE} INCLUDING ALL)`);
   try {
     await db.query(`INSERT INTO compacted_footprint SELECT * FROM ${KEYSTROKE_COPY_TABLE} WHERE session_id = ANY($1::uuid[]) ORDER BY session_id, batch_seq`, [sessionIds]);
