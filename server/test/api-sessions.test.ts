@@ -6,7 +6,7 @@ import { randomUUID } from 'node:crypto';
 import { TICKET_TTL_SECONDS, WATCH_TICKET_TTL_SECONDS } from '../auth/tickets.ts';
 import { signedInBrowser } from './support/sidecar-fixtures.ts';
 import { sidecarSuite } from './support/sidecar-suite.ts';
-import { pollUntil } from './support/processes.ts';
+import { eventually } from './support/processes.ts';
 import { batchRowCount, storeTypingRows } from './support/ingest-fixtures.ts';
 import type { TestBrowser } from './support/http-client.ts';
 
@@ -153,7 +153,7 @@ test('a session ended over REST has its small batch rows compacted after the rep
   await storeTypingRows(env.db.pool, id, 30);
   assert.is(await rows(), 30);
   assert.is((await browser.post(`/api/sessions/${id}/end`)).status, 200);
-  assert.ok(await pollUntil(async () => (await rows()) === 1, 5000), 'the ended session was not compacted');
+  assert.ok(await eventually(async () => (await rows()) === 1, 5000), 'the ended session was not compacted');
   const events = (await env.db.pool.query<{ n: number; seqs: number }>('SELECT count(*)::int AS n, count(DISTINCT batch_seq)::int AS seqs FROM keystrokes WHERE session_id = $1', [id])).rows[0];
   assert.equal(events, { n: 60, seqs: 30 });
 });

@@ -8,7 +8,7 @@ import { freshDatabase, type TestDatabase } from './support/database.ts';
 import { startTestIngest } from './support/ingest-fixtures.ts';
 import { startTestSidecar, type TestSidecar } from './support/sidecar-fixtures.ts';
 import { connectRaw, helloRaw, keyPairs, pack, T, UpgradeRefused } from './support/raw-protocol-client.ts';
-import { pollUntil } from './support/processes.ts';
+import { eventually, pollUntil } from './support/processes.ts';
 import type { IngestServer } from '../bin/ingest-wiring.ts';
 
 const SIX_HOURS_US = 6 * 3600 * 1_000_000;
@@ -116,7 +116,7 @@ test('a resend with different content is acknowledged, the first content kept, a
   await client.next(T.ack, (m) => m.seq === 1);
   client.send({ t: T.batch, seq: 1, events: keyPairs(2, 0, 'z') });
   const acks = () => client.received.filter((m) => m.t === T.ack).length;
-  assert.ok(await pollUntil(async () => acks() >= 2, 5000) !== undefined, 'the resend was not acknowledged');
+  assert.ok(await eventually(async () => acks() >= 2, 5000), 'the resend was not acknowledged');
   const keys = (await db.pool.query('SELECT DISTINCT key_value FROM keystrokes WHERE session_id = $1', [s.sessionId])).rows.map((r) => r.key_value);
   assert.equal(keys, ['a']);
   assert.ok(lines.some((l) => l.includes('"event":"ingest_seq_conflict"') && l.includes(s.sessionId)), 'no ingest_seq_conflict log line');

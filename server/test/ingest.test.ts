@@ -7,7 +7,7 @@ import { PROTOCOL_VERSION } from '../../shared/protocol/version.ts';
 import { freshDatabase, type TestDatabase } from './support/database.ts';
 import { batchRowCount, createSession, makeEvents, startTestIngest, storedCount, ticketFor } from './support/ingest-fixtures.ts';
 import { openSocket, type TestSocket } from './support/ws-client.ts';
-import { pollUntil } from './support/processes.ts';
+import { eventually, pollUntil } from './support/processes.ts';
 import type { IngestServer } from '../bin/ingest-wiring.ts';
 
 let db: TestDatabase;
@@ -225,7 +225,7 @@ test('an ended session\'s small batches are compacted in the background, and rea
   assert.is(await rows(), 40, 'a live session is stored a row per batch');
   socket.send({ t: MessageType.End, seq: 40 });
   await socket.next((m) => m.t === MessageType.Ended);
-  assert.ok(await pollUntil(async () => (await rows()) === 1, 5000), `the ended session still has ${await rows()} rows`);
+  assert.ok(await eventually(async () => (await rows()) === 1, 5000), `the ended session still has ${await rows()} rows`);
   assert.equal((await db.pool.query(events, [ids.sessionId])).rows, stored);
   // A client that never saw its last acks resends, pipelined behind its hello: told the
   // session ended, nothing stored twice.

@@ -8,7 +8,7 @@ import path from 'node:path';
 import pg from 'pg';
 import { freePort } from './support/test-postgres.ts';
 import { freshDatabase } from './support/database.ts';
-import { getJson, isAlive, pollUntil, spawnTs, type Spawned } from './support/processes.ts';
+import { eventually, getJson, isAlive, pollUntil, spawnTs, type Spawned } from './support/processes.ts';
 
 const START = 'server/bin/start.ts';
 const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'ff-start-'));
@@ -157,7 +157,7 @@ test('PostgreSQL dying under npm start: /health shows the outage, the supervisor
   process.kill(app.child.pid!, 'SIGSTOP');
   try {
     process.kill(pgPid, 'SIGQUIT');
-    assert.ok(await pollUntil(async () => dead(pgPid), 10_000, 50), 'PostgreSQL did not stop on SIGQUIT');
+    assert.ok(await eventually(async () => dead(pgPid), 10_000, 50), 'PostgreSQL did not stop on SIGQUIT');
     fs.writeFileSync(pidFile, `${process.pid}\n`);
   } finally {
     process.kill(app.child.pid!, 'SIGCONT');

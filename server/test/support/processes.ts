@@ -89,6 +89,14 @@ export async function pollUntil(check: () => Promise<boolean>, ms: number, every
   return undefined;
 }
 
+/**
+ * Whether `check` came true within `ms`. Not `assert.ok(await pollUntil(...))`: a check true
+ * at once takes 0 ms, which is falsy, and would fail a test for being fast.
+ */
+export async function eventually(check: () => Promise<boolean>, ms: number, everyMs = 100): Promise<boolean> {
+  return (await pollUntil(check, ms, everyMs)) !== undefined;
+}
+
 export function isAlive(pid: number): boolean {
   try {
     process.kill(pid, 0);
