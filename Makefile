@@ -79,7 +79,7 @@ else
 	npm run --silent migrate
 endif
 
-compact: ## [local|compose] merge the small keystroke rows of ended sessions no server compacted (CHECK=yes only counts)
+compact: ## [local|compose] merge the small keystroke rows of settled sessions no server compacted (CHECK=yes only counts)
 ifeq ($(TARGET),compose)
 	$(COMPOSE) run --rm migrate node --import tsx server/bin/compact.ts $(if $(CHECK),--check)
 else

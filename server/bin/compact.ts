@@ -1,11 +1,12 @@
-// `npm run compact` / `make compact`: merges the small keystroke rows of every ended session
-// that still holds them (migration 0013, sql/SCHEMA.md "Compaction"). The servers do this as
-// sessions end, and on start for the last 48 hours; this is for what is older, e.g. after
-// servers were down for days. `--check` only counts. Safe beside running servers: each
+// `npm run compact` / `make compact`: merges the small keystroke rows of every settled session
+// that still holds them: ended, or left open with nothing stored for an hour (migrations 0013
+// and 0015, sql/SCHEMA.md "Compaction"). The servers do this as sessions end or go idle, and
+// on start for the last 48 hours; this is for what is older, e.g. after servers were down
+// for days. `--check` only counts. Safe beside running servers: each
 // session is compacted under its own row lock, and a compacted one is skipped.
 import { configFromProcess } from '../config/index.ts';
 import { createLogger } from '../obs/logger.ts';
-import { compactSessions, endedSessionsToCompact } from '../db/keystroke-compaction.ts';
+import { compactSessions, sessionsToCompact } from '../db/keystroke-compaction.ts';
 import { connectForCommand, REPO_ROOT } from './command-database.ts';
 import { failStart } from './fail.ts';
 
@@ -21,9 +22,9 @@ try {
   const log = createLogger({ level: config.logLevel, service: 'fingerflow-compact' });
   const database = await connectForCommand(config, log);
   try {
-    const sessionIds = await endedSessionsToCompact(database.client, { limit: 10_000_000 });
+    const sessionIds = await sessionsToCompact(database.client, { which: 'both', limit: 10_000_000 });
     if (args.includes('--check')) {
-      log.info({ event: 'keystroke_compaction_checked', sessions: sessionIds.length }, `${sessionIds.length} ended sessions hold small keystroke rows`);
+      log.info({ event: 'keystroke_compaction_checked', sessions: sessionIds.length }, `${sessionIds.length} settled sessions hold small keystroke rows`);
     } else {
       const started = Date.now();
       let reported = started;

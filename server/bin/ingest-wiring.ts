@@ -7,7 +7,7 @@ import { registerPoolMetrics } from '../obs/db-metrics.ts';
 import { createProtectionMetrics } from '../obs/protection-metrics.ts';
 import { createPool, type Pool } from '../db/pool.ts';
 import { DatabaseHealthMonitor } from '../db/health-monitor.ts';
-import { compactSessions, endedSessionsToCompact } from '../db/keystroke-compaction.ts';
+import { compactSessions } from '../db/keystroke-compaction.ts';
 import { AnalyticsRefreshQueue } from '../analytics/index.ts';
 import { TicketSigner } from '../auth/tickets.ts';
 import { IngestHub } from '../ingest/core/hub.ts';
@@ -26,6 +26,7 @@ import { ConnectionCaps, trustedProxyList } from '../ingest/transport/connection
 import { ProtocolLog } from '../ingest/transport/protocol-log.ts';
 import { attachEndpoints, attachNotFound, listen } from '../ingest/transport/http-endpoints.ts';
 import { systemClock } from './system-clock.ts';
+import { IDLE_SWEEP_EVERY_MS, startCompactionSweeps } from './compaction-sweeps.ts';
 
 export interface IngestServerDeps {
   config: Config;
@@ -70,7 +71,7 @@ export async function startIngestServer(deps: IngestServerDeps): Promise<IngestS
     encodeRows: (b) => encodeBatchRows(b.sessionId, b.seq, b.events, b.fingers),
   });
   const refresher = analyticsQueue(deps);
-  void sweepUncompacted(refresher, log);
+  const sweeps = startCompactionSweeps(refresher, log, { everyMs: IDLE_SWEEP_EVERY_MS });
   registerPoolMetrics(deps.registry, { 'ingest-writer': flushPool, api: deps.pool });
   const metrics = createIngestMetrics(deps.registry, { bufferedBytes: () => writer.bufferedBytes, databaseAvailable: () => writer.databaseAvailable, analyticsPending: () => refresher.queue.size });
 
@@ -158,6 +159,7 @@ export async function startIngestServer(deps: IngestServerDeps): Promise<IngestS
       const flushed = await hub.drain(budget);
       log.info({ event: 'ingest_drained', flushed, pendingBatches: writer.queuedBatches }, flushed ? 'all buffered batches committed and acknowledged' : 'drain timed out; unacknowledged batches stay with their clients');
       writer.stop();
+      sweeps.stop();
       refresher.queue.stop();
       await database.stop();
       await bus.stop();
@@ -170,23 +172,9 @@ export async function startIngestServer(deps: IngestServerDeps): Promise<IngestS
 }
 
 /**
- * Ended sessions whose compaction a stopped server never got to go back into the queue (the
- * queue lives in memory: a deploy drops what it held). In the background: serving typists
- * does not wait for it.
- */
-async function sweepUncompacted(refresher: { queue: AnalyticsRefreshQueue; pool: Pool }, log: Logger): Promise<void> {
-  try {
-    const sessionIds = await endedSessionsToCompact(refresher.pool, { hours: 48, limit: 50_000 });
-    for (const id of sessionIds) refresher.queue.add(id);
-    if (sessionIds.length > 0) log.info({ event: 'keystroke_compaction_sweep', sessions: sessionIds.length }, 'ended sessions not yet compacted were queued');
-  } catch (error) {
-    log.warn({ event: 'keystroke_compaction_sweep_failed', err: error }, 'could not look for ended sessions to compact; they stay as stored until the next start');
-  }
-}
-
-/**
- * The background analytics of ended sessions get one connection of their own with the long
- * timeout: the shared pool's shorter one is for requests, and its connections for the claims.
+ * The background work on settled sessions (ended, or idle for an hour: their analytics, then
+ * their compaction) gets one connection of its own with the long timeout: the shared pool's
+ * shorter one is for requests, and its connections for the claims.
  */
 function analyticsQueue(deps: IngestServerDeps): { queue: AnalyticsRefreshQueue; pool: Pool } {
   const { config, log } = deps;
@@ -203,12 +191,12 @@ function analyticsQueue(deps: IngestServerDeps): { queue: AnalyticsRefreshQueue;
     maxPending: 100_000,
     upkeep: async (sessionIds) => {
       const rowsMerged = await compactSessions(pool, sessionIds);
-      if (rowsMerged > 0) log.debug({ event: 'keystrokes_compacted', sessions: sessionIds.length, rowsMerged }, 'keystroke rows of ended sessions compacted');
+      if (rowsMerged > 0) log.debug({ event: 'keystrokes_compacted', sessions: sessionIds.length, rowsMerged }, 'keystroke rows of settled sessions compacted');
     },
-    onUpkeepError: (sessionIds, error) => log.warn({ event: 'keystroke_compaction_failed', sessions: sessionIds.length, sessionIds: sessionIds.slice(0, 5), err: error }, 'keystroke rows of ended sessions could not be compacted; they stay as stored'),
-    onRefreshed: (stats) => log.debug({ event: 'analytics_refreshed', ...stats }, 'analytics of ended sessions computed'),
-    onError: (sessionIds, error) => log.warn({ event: 'analytics_refresh_failed', sessions: sessionIds.length, sessionIds: sessionIds.slice(0, 5), err: error }, 'analytics of ended sessions could not be computed; they will be on first read'),
-    onDropped: (sessionId) => log.warn({ event: 'analytics_refresh_dropped', sessionId }, 'too many ended sessions wait for analytics; this one is computed on first read'),
+    onUpkeepError: (sessionIds, error) => log.warn({ event: 'keystroke_compaction_failed', sessions: sessionIds.length, sessionIds: sessionIds.slice(0, 5), err: error }, 'keystroke rows of settled sessions could not be compacted; they stay as stored'),
+    onRefreshed: (stats) => log.debug({ event: 'analytics_refreshed', ...stats }, 'analytics of settled sessions computed'),
+    onError: (sessionIds, error) => log.warn({ event: 'analytics_refresh_failed', sessions: sessionIds.length, sessionIds: sessionIds.slice(0, 5), err: error }, 'analytics of settled sessions could not be computed; they will be on first read'),
+    onDropped: (sessionId) => log.warn({ event: 'analytics_refresh_dropped', sessionId }, 'too many settled sessions wait for analytics; this one is computed on first read'),
   });
   return { queue, pool };
 }

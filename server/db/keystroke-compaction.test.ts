@@ -7,7 +7,7 @@ import { inTransaction } from './transaction.ts';
 import { mergeKeystrokeRows, SESSION_STORED_TOTALS, type KeystrokeRow } from './keystroke-batch-merge.ts';
 import { compactSessions } from './keystroke-compaction.ts';
 
-// Compaction (migration 0013) rewrites stored keystrokes, so every test here compares what
+// Compaction (migrations 0013 and 0015) rewrites stored keystrokes, so every test here compares what
 // readers see, event by event, with a twin session that holds the same input and was never
 // compacted: the `keystrokes` view, the stored totals, and what later imports add.
 
@@ -106,7 +106,7 @@ test('a compacted session reads exactly as its never-compacted twin, through eve
   }
 });
 
-test('rows hold at most the limit, runs stop at a large row, and ended sessions only', async () => {
+test('rows hold at most the limit, runs stop at a large row, and an open session only up to its committed_seq', async () => {
   const userId = await createUser(db.pool);
   const random = new SeededRandom(99);
   const batches = (sizes: number[]): Input[] => sizes.flatMap((n, b) => Array.from({ length: n }, (_, i) => event(random, b + 1, i)));
@@ -115,12 +115,15 @@ test('rows hold at most the limit, runs stop at a large row, and ended sessions 
   await store(ended, input);
   assert.is(await compact(ended, 8), 8);
   assert.equal(await rowSizes(ended), [8, 6, 30, 6]);
-  const live = await session(userId, false);
-  await store(live, input);
-  const before = await view(live);
-  assert.is(await compactSessions(db.pool, [live, '00000000-0000-4000-8000-000000000000']), 0, 'a live or unknown session was compacted');
-  assert.is((await rowSizes(live)).length, 12);
-  assert.equal(await view(live), before);
+  // Open, committed up to batch 9: batches 10-12 are past what ingest has committed (0015).
+  const open = await session(userId, false);
+  await store(open, input);
+  await db.pool.query('UPDATE typing_sessions SET committed_seq = 9 WHERE id = $1', [open]);
+  const before = await view(open);
+  assert.is(await compact(open, 8), 5);
+  assert.equal(await rowSizes(open), [8, 6, 30, 1, 1, 2, 2]);
+  assert.equal(await view(open), before);
+  assert.is(await compactSessions(db.pool, ['00000000-0000-4000-8000-000000000000']), 0, 'an unknown session was compacted');
 });
 
 test('live rows are stored as they come, and compressed once, when compaction merges them', async () => {

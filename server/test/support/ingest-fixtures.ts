@@ -61,12 +61,16 @@ export function makeEvents(count: number, startUs = 0): KeyEvent[] {
 
 /**
  * `batches` rows as live typing leaves them (one keydown and its keyup per 150 ms frame),
- * written straight into keystroke_batches: what compaction finds when a session has ended.
+ * written straight into keystroke_batches, and the session's committed_seq and event count
+ * advanced as ingest's flushes do: what compaction finds when a session has settled.
  */
 export async function storeTypingRows(pool: Pool, sessionId: string, batches: number): Promise<void> {
   await pool.query(
-    `INSERT INTO keystroke_batches (session_id, batch_seq, offset_us, key_code, key_value, text_pos, event_bits)
-     SELECT $1, s, ARRAY[s * 150000, s * 150000 + 80000], '{KeyA,KeyA}', '{a,a}', ARRAY[s - 1, s - 1], '{0,1}' FROM generate_series(1, $2::int) s`,
+    `WITH rows AS (
+       INSERT INTO keystroke_batches (session_id, batch_seq, offset_us, key_code, key_value, text_pos, event_bits)
+       SELECT $1, s, ARRAY[s * 150000, s * 150000 + 80000], '{KeyA,KeyA}', '{a,a}', ARRAY[s - 1, s - 1], '{0,1}' FROM generate_series(1, $2::int) s
+       RETURNING batch_seq)
+     UPDATE typing_sessions SET committed_seq = (SELECT max(batch_seq) FROM rows), event_count = 2 * $2::int, updated_at = now() WHERE id = $1`,
     [sessionId, batches],
   );
 }
