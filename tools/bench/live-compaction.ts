@@ -30,6 +30,28 @@ const ROWS_PER_COPY = 10_000;
 
 /** Expects keystroke_batches empty; leaves it holding the compacted rows. */
 export async function measureLiveCompaction(db: pg.Client, userId: string, options: { sessions: number; seconds: number }): Promise<LiveCompaction> {
+  const { sessionIds, events } = await storeLiveTyping(db, userId, options);
+  await db.query(`VACUUM ANALYZE ${KEYSTROKE_COPY_TABLE}`);
+  const rowsLive = await rowCount(db);
+  const liveBytes = await tableBytes(db);
+
+  const started = performance.now();
+  await compactSessions(db, sessionIds);
+  const compactionEventsPerSec = events / ((performance.now() - started) / 1000);
+  await db.query(`VACUUM FULL ${KEYSTROKE_COPY_TABLE}`);
+  const perEvent = (bytes: number) => Math.round((bytes / events) * 10) / 10;
+  return {
+    sessions: options.sessions, events, rowsLive, rowsCompacted: await rowCount(db),
+    liveBytesPerEvent: perEvent(liveBytes), compactedBytesPerEvent: perEvent(await tableBytes(db)),
+    compactionEventsPerSec: Math.round(compactionEventsPerSec),
+  };
+}
+
+/**
+ * `sessions` ended sessions of `seconds` of the typing model each, stored as ingest stores a
+ * live session: one row per 150 ms frame that holds events, COPY'd in the binary format.
+ */
+export async function storeLiveTyping(db: pg.Client, userId: string, options: { sessions: number; seconds: number }): Promise<{ sessionIds: string[]; events: number }> {
   const { rows: sessions } = await db.query<{ id: string }>(
     "INSERT INTO typing_sessions (user_id, mode, ended_at) SELECT $1, 'words', now() FROM generate_series(1, $2) RETURNING id", [userId, options.sessions]);
   let events = 0;
@@ -50,20 +72,7 @@ export async function measureLiveCompaction(db: pg.Client, userId: string, optio
     }
   }
   if (pending.length > 0) await flush();
-  await db.query(`VACUUM ANALYZE ${KEYSTROKE_COPY_TABLE}`);
-  const rowsLive = await rowCount(db);
-  const liveBytes = await tableBytes(db);
-
-  const started = performance.now();
-  await compactSessions(db, sessions.map((s) => s.id));
-  const compactionEventsPerSec = events / ((performance.now() - started) / 1000);
-  await db.query(`VACUUM FULL ${KEYSTROKE_COPY_TABLE}`);
-  const perEvent = (bytes: number) => Math.round((bytes / events) * 10) / 10;
-  return {
-    sessions: options.sessions, events, rowsLive, rowsCompacted: await rowCount(db),
-    liveBytesPerEvent: perEvent(liveBytes), compactedBytesPerEvent: perEvent(await tableBytes(db)),
-    compactionEventsPerSec: Math.round(compactionEventsPerSec),
-  };
+  return { sessionIds: sessions.map((s) => s.id), events };
 }
 
 async function rowCount(db: pg.Client): Promise<number> {
