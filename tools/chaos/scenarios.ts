@@ -12,6 +12,7 @@ import { upgradeAuth } from './scenarios/upgrade-auth.ts';
 import { sidecarAttacks } from './scenarios/sidecar-attacks.ts';
 import { boundedInput } from './scenarios/bounded-input.ts';
 import { postmasterStopped } from './scenarios/postmaster-stopped.ts';
+import { compactionWhileTyping } from './scenarios/compaction-while-typing.ts';
 
 /** Every scenario, in the order of the reliability report. */
-export const SCENARIOS: Scenario[] = [killIngest, sigtermIngest, postgresDown, ingestOutage, lostAck, networkFaults, twoProcesses, hostileFrames, transportAbuse, upgradeAuth, sidecarAttacks, boundedInput, postmasterStopped];
+export const SCENARIOS: Scenario[] = [killIngest, sigtermIngest, postgresDown, ingestOutage, lostAck, networkFaults, twoProcesses, hostileFrames, transportAbuse, upgradeAuth, sidecarAttacks, boundedInput, postmasterStopped, compactionWhileTyping];
