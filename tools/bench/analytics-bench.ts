@@ -5,13 +5,12 @@
 // reported are the medians. Progress on stderr, a table on stdout.
 import fs from 'node:fs';
 import { parseArgs } from 'node:util';
-import { busyWarning, otherWorkCores } from './machine-busy.ts';
 import { AnalyticsService } from '../../server/analytics/index.ts';
 import { computeSessionAnalytics } from '../../server/analytics/queries/session-query.ts';
 import { createPool } from '../../server/db/pool.ts';
 import { compactSessions } from '../../server/db/keystroke-compaction.ts';
 import { seedTypist } from './analytics-seed.ts';
-import { startBenchCluster } from './bench-cluster.ts';
+import { say, startBench } from './bench-cluster.ts';
 import { timed } from './analytics-timing.ts';
 import { clearAnalyticsCache, onceMs, perRowLayout } from './analytics-rows.ts';
 
@@ -22,12 +21,7 @@ const { values: args } = parseArgs({
   },
 });
 const runs = Number(args.runs);
-const say = (line: string) => process.stderr.write(`[bench] ${line}\n`);
-
-// Figures from a shared machine describe the sharing too: say so before they are read.
-const busy = busyWarning(await otherWorkCores());
-if (busy) say(`WARNING ${busy}`);
-const { cluster, url } = await startBenchCluster(say);
+const { cluster, url } = await startBench();
 const pool = createPool(url, { max: 10, applicationName: 'fingerflow-bench' });
 
 try {

@@ -1,6 +1,23 @@
 import pg from 'pg';
 import { migrate } from '../../server/db/migrations.ts';
 import { startTestPostgres, type TestPostgres } from '../../server/test/support/test-postgres.ts';
+import { busyWarning, otherWorkCores } from './machine-busy.ts';
+
+/** A bench's progress, on stderr: stdout holds its figures. */
+export function say(line: string): void {
+  process.stderr.write(`[bench] ${line}\n`);
+}
+
+/**
+ * How a bench starts: first a warning when other work is using the machine (figures from a
+ * shared machine describe the sharing too: say so before they are read), then a cluster of
+ * its own. `busy` is that warning, for the bench's report.
+ */
+export async function startBench(): Promise<{ busy: string | undefined; cluster: TestPostgres; url: string }> {
+  const busy = busyWarning(await otherWorkCores());
+  if (busy) say(`WARNING ${busy}`);
+  return { busy, ...(await startBenchCluster(say)) };
+}
 
 /**
  * A throwaway PostgreSQL with durable settings (fsync and synchronous commit on, as in

@@ -7,9 +7,8 @@
 // as live typing stores them and after their ended sessions are compacted.
 import fs from 'node:fs';
 import { parseArgs } from 'node:util';
-import { busyWarning, otherWorkCores } from './machine-busy.ts';
 import pg from 'pg';
-import { startBenchCluster } from './bench-cluster.ts';
+import { say, startBench } from './bench-cluster.ts';
 import { freePort } from '../../server/test/support/test-postgres.ts';
 import { spawnTs } from '../../server/test/support/processes.ts';
 import { makeEvents, signer, TEST_SECRET } from '../../server/test/support/ingest-fixtures.ts';
@@ -32,12 +31,7 @@ const { values: args } = parseArgs({
 const clients = Number(args.clients);
 const events = makeEvents(Number(args.batch));
 const durationMs = Number(args.seconds) * 1000;
-const say = (line: string) => process.stderr.write(`[bench] ${line}\n`);
-
-// Figures from a shared machine describe the sharing too: say so before they are read.
-const busy = busyWarning(await otherWorkCores());
-if (busy) say(`WARNING ${busy}`);
-const { cluster, url } = await startBenchCluster(say);
+const { cluster, url } = await startBench();
 const db = new pg.Client({ connectionString: url });
 await db.connect();
 

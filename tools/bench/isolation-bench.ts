@@ -11,7 +11,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import pg from 'pg';
-import { startBenchCluster } from './bench-cluster.ts';
+import { say, startBench } from './bench-cluster.ts';
 import { percentiles } from './latency.ts';
 import { freePort } from '../../server/test/support/test-postgres.ts';
 import { spawnTs, REPO_ROOT, type Spawned } from '../../server/test/support/processes.ts';
@@ -27,11 +27,10 @@ const { values: args } = parseArgs({ options: { json: { type: 'string' }, typist
 const typists = Number(args.typists);
 const heavyCount = Number(args.analytics);
 const seconds = Number(args.seconds);
-const say = (line: string) => process.stderr.write(`[bench] ${line}\n`);
 const BCRYPT_ROUNDS = 10;
 const PASSWORD = 'Isolation-Bench-42';
 
-const { cluster, url } = await startBenchCluster(say);
+const { cluster, url } = await startBench();
 const db = new pg.Pool({ connectionString: url, max: 4 });
 const processes: Spawned[] = [];
 try {

@@ -12,8 +12,7 @@ import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import pg from 'pg';
 import { from as copyFrom, to as copyTo } from 'pg-copy-streams';
-import { startBenchCluster } from './bench-cluster.ts';
-import { busyWarning, otherWorkCores } from './machine-busy.ts';
+import { say, startBench } from './bench-cluster.ts';
 import { storeLiveTyping } from './live-compaction.ts';
 import { compactSessions } from '../../server/db/keystroke-compaction.ts';
 import { DICTIONARY_SQL, dictionaryFunctionSql, SHAPE_SQL, type Shape } from './key-dictionary-sql.ts';
@@ -21,10 +20,7 @@ import { DICTIONARY_SQL, dictionaryFunctionSql, SHAPE_SQL, type Shape } from './
 const { values: args } = parseArgs({
   options: { json: { type: 'string' }, typists: { type: 'string', default: '200' }, 'typing-seconds': { type: 'string', default: '300' }, rounds: { type: 'string', default: '5' } },
 });
-const say = (line: string) => process.stderr.write(`[bench] ${line}\n`);
-const busy = busyWarning(await otherWorkCores());
-if (busy) say(`WARNING ${busy}`);
-const { cluster, url } = await startBenchCluster(say);
+const { busy, cluster, url } = await startBench();
 const db = new pg.Client({ connectionString: url });
 await db.connect();
 

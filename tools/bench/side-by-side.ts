@@ -9,7 +9,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import pg from 'pg';
-import { startBenchCluster } from './bench-cluster.ts';
+import { say, startBench } from './bench-cluster.ts';
 import { freePort } from '../../server/test/support/test-postgres.ts';
 import { REPO_ROOT, spawnTs } from '../../server/test/support/processes.ts';
 import { makeEvents, signer, TEST_SECRET } from '../../server/test/support/ingest-fixtures.ts';
@@ -20,18 +20,15 @@ import { percentiles } from './latency.ts';
 import { verifyStored } from './verify.ts';
 import { CREATE_ROW_TABLE, ROW_TABLE } from './row-copy.ts';
 import { writeBenchmarksSection } from './benchmarks-md.ts';
-import { busyWarning, ceilingWarning, otherWorkCores, recordedCopyCeiling } from './machine-busy.ts';
+import { ceilingWarning, recordedCopyCeiling } from './machine-busy.ts';
 
 const { values: args } = parseArgs({ options: { json: { type: 'string' }, clients: { type: 'string', default: '200' }, seconds: { type: 'string', default: '8' }, rows: { type: 'string', default: '1000000' }, 'update-docs': { type: 'boolean' } } });
 const clients = Number(args.clients);
 const events = makeEvents(50); // the original's batch size
 const durationMs = Number(args.seconds) * 1000;
-const say = (line: string) => process.stderr.write(`[bench] ${line}\n`);
-
 const warnings: string[] = [];
-const busy = busyWarning(await otherWorkCores());
+const { busy, cluster, url } = await startBench();
 if (busy) warnings.push(busy);
-const { cluster, url } = await startBenchCluster(say);
 const db = new pg.Client({ connectionString: url });
 await db.connect();
 await db.query(CREATE_ROW_TABLE); // the baseline writes rows, as the original did
