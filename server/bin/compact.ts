@@ -22,7 +22,7 @@ try {
   const log = createLogger({ level: config.logLevel, service: 'fingerflow-compact' });
   const database = await connectForCommand(config, log);
   try {
-    const sessionIds = await sessionsToCompact(database.client, { which: 'both', limit: 10_000_000 });
+    const sessionIds = await sessionsToCompact(database.client, { limit: 10_000_000 });
     if (args.includes('--check')) {
       log.info({ event: 'keystroke_compaction_checked', sessions: sessionIds.length }, `${sessionIds.length} settled sessions hold small keystroke rows`);
     } else {

@@ -39,11 +39,11 @@ export function startCompactionSweeps(refresher: { queue: AnalyticsRefreshQueue;
       running = false;
     }
   };
-  void sweep('start', { which: 'both', withinMinutes: START_WINDOW_MINUTES, limit: LIMIT });
+  void sweep('start', { withinMinutes: START_WINDOW_MINUTES, limit: LIMIT });
   // Two intervals back, and never under 15 minutes: a sweep that was late or failed is
   // covered by the next one.
   const idleWindow = IDLE_MINUTES + Math.max(15, Math.ceil((2 * options.everyMs) / 60_000));
-  const timer = setInterval(() => void sweep('idle', { which: 'idle', withinMinutes: idleWindow, limit: LIMIT }), options.everyMs);
+  const timer = setInterval(() => void sweep('idle', { idleOnly: true, withinMinutes: idleWindow, limit: LIMIT }), options.everyMs);
   timer.unref();
   return { stop: () => clearInterval(timer) };
 }

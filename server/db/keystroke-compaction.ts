@@ -35,8 +35,8 @@ export async function compactSessions(db: pg.Pool | pg.ClientBase, sessionIds: r
 }
 
 export interface SettledScope {
-  /** Ended sessions, or also those left open and idle for IDLE_MINUTES, or only those. */
-  which: 'ended' | 'idle' | 'both';
+  /** Only sessions left open and idle for IDLE_MINUTES, not the ended ones. */
+  idleOnly?: boolean;
   /** Only sessions that ended, or were last written, in the last this many minutes (all when absent). */
   withinMinutes?: number;
   limit: number;
@@ -52,14 +52,13 @@ export interface SettledScope {
 export async function sessionsToCompact(db: pg.Pool | pg.ClientBase, scope: SettledScope): Promise<string[]> {
   const { rows } = await db.query<{ id: string }>(
     `SELECT t.id FROM typing_sessions t
-      WHERE CASE WHEN t.ended_at IS NOT NULL THEN $1 <> 'idle'
-                 ELSE $1 <> 'ended' AND t.updated_at < now() - make_interval(mins => $4) END
+      WHERE CASE WHEN t.ended_at IS NOT NULL THEN NOT $1::boolean ELSE t.updated_at < now() - make_interval(mins => $4) END
         AND ($2::int IS NULL OR coalesce(t.ended_at, t.updated_at) > now() - make_interval(mins => $2::int))
         AND (SELECT count(*) FROM (SELECT 1 FROM keystroke_batches b
                                     WHERE b.session_id = t.id AND b.seq_delta IS NULL AND cardinality(b.offset_us) < $5
                                       AND (t.ended_at IS NOT NULL OR b.batch_seq <= t.committed_seq) LIMIT 2) small) = 2
       ORDER BY coalesce(t.ended_at, t.updated_at) DESC LIMIT $3`,
-    [scope.which, scope.withinMinutes ?? null, scope.limit, IDLE_MINUTES, COMPACT_ROW_EVENTS],
+    [scope.idleOnly ?? false, scope.withinMinutes ?? null, scope.limit, IDLE_MINUTES, COMPACT_ROW_EVENTS],
   );
   return rows.map((r) => r.id);
 }

@@ -7,7 +7,7 @@
  */
 import { MAX_SEQ, type DecodeLimits } from './limits.ts';
 import { MessageType, type AckMessage } from './messages.ts';
-import { recordDefinition, uintAt, uintBytes, uintSize } from './msgpackr-bytes.ts';
+import { recordDefinition, uintAt, uintLength, uintSize, writeUint } from './msgpackr-bytes.ts';
 import { MESSAGE_FIELDS } from './wire-fields.ts';
 
 /** The record definition of an ack, [t, seq] as id 0x40, then t = 4. */
@@ -15,10 +15,10 @@ const ACK_HEAD = Uint8Array.of(...recordDefinition(0x40, MESSAGE_FIELDS[MessageT
 
 /** An ack of `seq` (0..2^31-1: callers pass only those; codec.ts sends anything else through msgpackr). */
 export function encodeAck(seq: number): Uint8Array {
-  const tail = uintBytes(seq);
-  const bytes = new Uint8Array(ACK_HEAD.length + tail.length);
+  // One allocation an ack: the server writes one per batch stored.
+  const bytes = new Uint8Array(ACK_HEAD.length + uintLength(seq));
   bytes.set(ACK_HEAD);
-  bytes.set(tail, ACK_HEAD.length);
+  writeUint(bytes, ACK_HEAD.length, seq);
   return bytes;
 }
 

@@ -32,10 +32,27 @@ export function uintAt(bytes: Uint8Array, at: number): number {
   return ((bytes[at + 1]! << 24) >>> 0) + ((bytes[at + 2]! << 16) | (bytes[at + 3]! << 8) | bytes[at + 4]!);
 }
 
-/** An unsigned integer up to 2^32-1 as msgpackr writes it. */
-export function uintBytes(value: number): number[] {
-  if (value < 0x40) return [value];
-  if (value < 0x100) return [0xcc, value];
-  if (value < 0x10000) return [0xcd, value >>> 8, value & 0xff];
-  return [0xce, value >>> 24, (value >>> 16) & 0xff, (value >>> 8) & 0xff, value & 0xff];
+/** How many bytes msgpackr writes for an unsigned integer up to 2^32-1. */
+export function uintLength(value: number): number {
+  return value < 0x40 ? 1 : value < 0x100 ? 2 : value < 0x10000 ? 3 : 5;
+}
+
+/** Writes an unsigned integer up to 2^32-1 at `at` as msgpackr does: uintLength(value) bytes. */
+export function writeUint(bytes: Uint8Array, at: number, value: number): void {
+  if (value < 0x40) {
+    bytes[at] = value;
+  } else if (value < 0x100) {
+    bytes[at] = 0xcc;
+    bytes[at + 1] = value;
+  } else if (value < 0x10000) {
+    bytes[at] = 0xcd;
+    bytes[at + 1] = value >>> 8;
+    bytes[at + 2] = value & 0xff;
+  } else {
+    bytes[at] = 0xce;
+    bytes[at + 1] = value >>> 24;
+    bytes[at + 2] = (value >>> 16) & 0xff;
+    bytes[at + 3] = (value >>> 8) & 0xff;
+    bytes[at + 4] = value & 0xff;
+  }
 }

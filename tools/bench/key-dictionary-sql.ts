@@ -47,7 +47,7 @@ const COLUMNS = 'session_id, batch_seq, offset_us, key_code, key_value, text_pos
 const ARGS = 'b.batch_seq, b.offset_us, b.key_code, b.key_value, b.text_pos, b.event_bits, b.batch_idx, b.seq_delta';
 
 /** What keystroke_batches holds now, in this shape, as a text table and a dictionary table. */
-export function SHAPE_SQL(shape: Shape): string[] {
+export function shapeSql(shape: Shape): string[] {
   const text = `trial_text_${shape}`;
   const dict = `trial_dict_${shape}`;
   const ids = (column: string) => `(SELECT array_agg(n.id ORDER BY u.i) FROM unnest(t.${column}) WITH ORDINALITY u(k, i) JOIN trial_names n ON n.name = u.k)`;

@@ -15,7 +15,7 @@ import { from as copyFrom, to as copyTo } from 'pg-copy-streams';
 import { say, startBench } from './bench-cluster.ts';
 import { storeLiveTyping } from './live-compaction.ts';
 import { compactSessions } from '../../server/db/keystroke-compaction.ts';
-import { DICTIONARY_SQL, dictionaryFunctionSql, SHAPE_SQL, type Shape } from './key-dictionary-sql.ts';
+import { DICTIONARY_SQL, dictionaryFunctionSql, shapeSql, type Shape } from './key-dictionary-sql.ts';
 
 const { values: args } = parseArgs({
   options: { json: { type: 'string' }, typists: { type: 'string', default: '200' }, 'typing-seconds': { type: 'string', default: '300' }, rounds: { type: 'string', default: '5' } },
@@ -36,7 +36,7 @@ try {
   const results: Record<string, Record<Layout, Figures>> = {};
   for (const shape of ['live', 'rows64', 'compacted'] as const) {
     if (shape === 'compacted') await compactSessions(db, sessionIds);
-    for (const sql of SHAPE_SQL(shape)) await db.query(sql);
+    for (const sql of shapeSql(shape)) await db.query(sql);
     results[shape] = { text: await measure(shape, 'text', events), dict: await measure(shape, 'dict', events) };
   }
   const ratio = (a: number, b: number) => Math.round((a / b) * 100) / 100;
