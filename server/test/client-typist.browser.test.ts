@@ -5,7 +5,7 @@
 import path from 'node:path';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import type { Page } from 'playwright-core';
+import type { Page, Route } from 'playwright-core';
 import { strokeFor, typeStrokes } from './support/browser-typist.ts';
 import { ARTIFACTS, startClientStack, type ClientStack } from './support/client-stack.ts';
 import { freshDatabase } from './support/database.ts';
@@ -42,7 +42,11 @@ async function customText(text: string): Promise<void> {
 
 /** Waits for the server's figures on the results page and reads them. */
 async function serverResults(): Promise<{ characters: number[]; accuracy: number; sessionId: string }> {
-  await page.waitForSelector('[data-testid="results"][data-source="server"]', { timeout: 20_000 });
+  await page.waitForSelector('[data-testid="results"][data-source="server"]', { timeout: 20_000 }).catch(async (error: Error) => {
+    const note = await page.getByTestId('results-note').textContent().catch(() => null);
+    const phase = await page.getByTestId('typing-page').getAttribute('data-phase', { timeout: 1000 }).catch(() => null);
+    throw new Error(`${error.message}\nresults note: ${note ?? '(no results page)'}; typing page phase: ${phase ?? '(none)'}`);
+  });
   const characters = (await page.getByTestId('result-characters').textContent())!.split('/').map(Number);
   const accuracy = Number((await page.getByTestId('result-accuracy').textContent())!.replace('%', ''));
   const { rows } = await db!.pool.query<{ id: string }>('SELECT id FROM typing_sessions ORDER BY started_at DESC LIMIT 1');
@@ -228,6 +232,28 @@ run('material: punctuation and numbers among the words; quotes by length with th
   assert.ok(((await page.getByTestId('quote-source').textContent()) ?? '').length > 3, 'with its source');
   await page.getByTestId('quote-short').click();
   await textMatching('a short quote', /^[\s\S]{1,99}$/);
+  noPageErrors();
+});
+
+run('a busy server is asked again: the results say so, then show the server\'s figures', async () => {
+  // What the analytics gate answers when it has no turn for a request within 10 s.
+  let refused = 0;
+  const busy = async (route: Route) => {
+    if (refused >= 2) return route.fallback();
+    refused++;
+    return route.fulfill({ status: 503, contentType: 'application/json', body: JSON.stringify({ error: { code: 'ANALYTICS_BUSY', message: 'the server is computing many analytics right now; try again shortly', retryAfterSec: 2 } }) });
+  };
+  await page.route('**/api/sessions/*/analytics', busy);
+  try {
+    await customText('quiet evening');
+    await typeStrokes(page, Array.from('quiet evening'), 90, 5);
+    await page.waitForFunction(() => document.querySelector('[data-testid="results-note"]')?.textContent?.includes('trying again'), undefined, { timeout: 15_000 });
+    await serverResults();
+    assert.is(refused, 2);
+  } finally {
+    await page.unroute('**/api/sessions/*/analytics', busy);
+  }
+  await nextTest();
   noPageErrors();
 });
 
