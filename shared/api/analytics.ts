@@ -31,7 +31,9 @@ export const rangeQuery = z
     if (q.from && q.to && q.to <= q.from) ctx.addIssue({ code: 'custom', path: ['to'], message: 'must be after from' });
   });
 
-export const keyModelQuery = z.object({ targetWpm: queryInt(1, 300).optional() }).strict();
+/** The fastest target speed the key model is computed for. */
+export const MAX_TARGET_WPM = 300;
+export const keyModelQuery = z.object({ targetWpm: queryInt(1, MAX_TARGET_WPM).optional() }).strict();
 
 export const noQuery = z.object({}).strict();
 

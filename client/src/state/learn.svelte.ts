@@ -1,6 +1,7 @@
 import type { KeyModel, KeyModelEntry, TrendPoint } from '../../../shared/metrics/analytics-types.ts';
 import type { Auth } from '../api/auth.ts';
-import { DEFAULT_TARGET_WPM, focusLetter, lessonWords, recentAverageWpm, unlockedLetters } from '../typing/lesson.ts';
+import { whenNotBusy } from '../api/when-not-busy.ts';
+import { focusLetter, lessonTarget, lessonWords, recentAverageWpm, unlockedLetters } from '../typing/lesson.ts';
 import { FALLBACK_WORDS } from '../typing/fallback-words.ts';
 import type { TypingPrefs } from './typing-prefs.svelte.ts';
 
@@ -15,21 +16,44 @@ export class LearnState {
   recentAverage = $state<number | null>(null);
   /** Bumped when the model arrives, so a waiting text is made again with the new letters. */
   version = $state(0);
+  /** Loads in flight: a new target starts one while the last may still be on its way. */
+  private pending = $state(0);
+  private latest = 0;
   readonly unlocked: string[] = $derived(unlockedLetters(this.keys));
   readonly focus: string = $derived(focusLetter(this.keys, this.unlocked));
 
   constructor(private readonly prefs: TypingPrefs) {}
 
   get targetWpm(): number {
-    return this.prefs.value.targetWpm ?? this.recentAverage ?? DEFAULT_TARGET_WPM;
+    return lessonTarget(this.prefs.value.targetWpm, this.recentAverage);
   }
 
+  /** True until every load started so far has answered, so nothing reads a model about to change. */
+  get loading(): boolean {
+    return this.pending > 0;
+  }
+
+  /**
+   * Reads the model at the current target. Only the latest load is applied: an earlier one
+   * (the old target) that answers last would otherwise put back the old target's letters.
+   */
   async load(auth: Auth): Promise<void> {
-    const { trend } = await auth.request<{ trend: TrendPoint[] }>(`/api/analytics/trend?includeIncomplete=${this.prefs.value.countIncomplete}`);
-    this.recentAverage = recentAverageWpm(trend);
-    const { model } = await auth.request<{ model: KeyModel }>(`/api/analytics/keys?targetWpm=${Math.round(this.targetWpm)}`);
-    this.keys = model.keys;
-    this.version++;
+    const mine = ++this.latest;
+    this.pending++;
+    try {
+      // Entering learn mode and finishing a test both ask for several reports at once.
+      const retry = { attempts: 15, waitMs: 2000, stop: () => mine !== this.latest };
+      const { trend } = await whenNotBusy(() => auth.request<{ trend: TrendPoint[] }>(`/api/analytics/trend?includeIncomplete=${this.prefs.value.countIncomplete}`), retry);
+      const recentAverage = recentAverageWpm(trend);
+      const target = lessonTarget(this.prefs.value.targetWpm, recentAverage);
+      const { model } = await whenNotBusy(() => auth.request<{ model: KeyModel }>(`/api/analytics/keys?targetWpm=${target}`), retry);
+      if (mine !== this.latest) return;
+      this.recentAverage = recentAverage;
+      this.keys = model.keys;
+      this.version++;
+    } finally {
+      this.pending--;
+    }
   }
 
   /** A lesson's words (learn mode's text generator). */

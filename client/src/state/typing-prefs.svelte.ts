@@ -1,3 +1,5 @@
+import { MAX_TARGET_WPM } from '../../../shared/api/analytics.ts';
+import { MIN_TARGET_WPM } from '../typing/lesson.ts';
 import { QUOTE_LENGTHS, type QuoteLength } from '../typing/quotes.ts';
 import { BACKSPACE_INTO, DEFAULT_RULES, STOP_ON, type BackspaceInto, type StopOn, type TypingRules } from '../typing/typing-rules.ts';
 
@@ -52,7 +54,7 @@ function sanitise(raw: unknown): TypingPrefsValue {
     punctuation: typeof source.punctuation === 'boolean' ? source.punctuation : DEFAULTS.punctuation,
     numbers: typeof source.numbers === 'boolean' ? source.numbers : DEFAULTS.numbers,
     lesson: source.lesson === 'learn' ? 'learn' : 'off',
-    targetWpm: Number.isInteger(source.targetWpm) && (source.targetWpm as number) >= 5 && (source.targetWpm as number) <= 300 ? (source.targetWpm as number) : null,
+    targetWpm: Number.isInteger(source.targetWpm) && (source.targetWpm as number) >= MIN_TARGET_WPM && (source.targetWpm as number) <= MAX_TARGET_WPM ? (source.targetWpm as number) : null,
     quoteLength: QUOTE_LENGTHS.includes(source.quoteLength as QuoteLength) ? (source.quoteLength as QuoteLength) : DEFAULTS.quoteLength,
   };
 }

@@ -2,7 +2,7 @@ import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import type { KeyModelEntry } from '../../../shared/metrics/analytics-types.ts';
 import { FALLBACK_WORDS } from './fallback-words.ts';
-import { focusLetter, lessonWords, LETTER_ORDER, recentAverageWpm, unlockedLetters } from './lesson.ts';
+import { focusLetter, lessonTarget, lessonWords, LETTER_ORDER, recentAverageWpm, unlockedLetters } from './lesson.ts';
 
 const key = (k: string, confidence: number | null): KeyModelEntry => ({ key: k, hits: 10, misses: 0, sessions: 1, lastMs: 200, smoothedMs: 200, bestMs: 150, confidence });
 const seeded = (seed: number) => () => ((seed = (seed * 16807) % 2147483647) / 2147483647);
@@ -32,6 +32,15 @@ test('the default target is the recent average of finished tests', () => {
   const point = (wpm: number | null, complete = true) => ({ complete, summary: { speed: { productiveWpm: wpm } } }) as never;
   assert.is(recentAverageWpm([]), null);
   assert.is(recentAverageWpm([point(40), point(60), point(200, false), point(null)]), 50);
+});
+
+test('the target is the choice, else the recent average, else 35, and always one the key model takes', () => {
+  assert.is(lessonTarget(20, 80), 20);
+  assert.is(lessonTarget(null, 80), 80);
+  assert.is(lessonTarget(null, null), 35);
+  assert.is(lessonTarget(null, 412), 300, 'short quotes can average past 300 wpm: the API takes at most 300');
+  assert.is(lessonTarget(null, 2), 5);
+  assert.is(lessonTarget(20.6, null), 21);
 });
 
 test.run();

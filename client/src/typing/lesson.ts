@@ -1,9 +1,12 @@
+import { MAX_TARGET_WPM } from '../../../shared/api/analytics.ts';
 import type { KeyModelEntry, TrendPoint } from '../../../shared/metrics/analytics-types.ts';
+
 
 /** Letters in the order a learner gets them, most frequent in English first (as keybr). */
 export const LETTER_ORDER = 'etaoinshrdlcumwfgypbvkjxqz';
 export const FIRST_LETTERS = 6;
 export const DEFAULT_TARGET_WPM = 35;
+export const MIN_TARGET_WPM = 5;
 const VOWELS = new Set(['a', 'e', 'i', 'o', 'u', 'y']);
 
 /** A letter is learnt when its smoothed speed reached the target (confidence 1 or more). */
@@ -25,6 +28,14 @@ export function focusLetter(keys: readonly KeyModelEntry[], unlocked: readonly s
   const byKey = new Map(keys.map((k) => [k.key, k]));
   const confidence = (l: string) => byKey.get(l)?.confidence ?? -1;
   return [...unlocked].sort((a, b) => confidence(a) - confidence(b) || LETTER_ORDER.indexOf(b) - LETTER_ORDER.indexOf(a))[0]!;
+}
+
+/**
+ * The speed lessons aim at: the typist's choice, else their recent average, else 35 wpm, kept
+ * within what the key model is computed for (a recent average over short texts can pass 300).
+ */
+export function lessonTarget(chosen: number | null, recentAverage: number | null): number {
+  return Math.min(MAX_TARGET_WPM, Math.max(MIN_TARGET_WPM, Math.round(chosen ?? recentAverage ?? DEFAULT_TARGET_WPM)));
 }
 
 /** The typist's own pace as the default target: the mean net speed of their last ten finished tests. */
