@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import type { KeyModel, PersonalBest, RangeAnalytics, SessionAnalytics, TrendPoint } from '../metrics/analytics-types.ts';
 import { instant, queryInt } from './fields.ts';
+import { MAX_TARGET_WPM } from './analytics-limits.ts';
 
 /**
  * Query strings of the analytics routes. Strict: an unknown or misspelt parameter is a 400
@@ -31,8 +32,6 @@ export const rangeQuery = z
     if (q.from && q.to && q.to <= q.from) ctx.addIssue({ code: 'custom', path: ['to'], message: 'must be after from' });
   });
 
-/** The fastest target speed the key model is computed for. */
-export const MAX_TARGET_WPM = 300;
 export const keyModelQuery = z.object({ targetWpm: queryInt(1, MAX_TARGET_WPM).optional() }).strict();
 
 export const noQuery = z.object({}).strict();

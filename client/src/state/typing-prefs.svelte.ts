@@ -1,4 +1,4 @@
-import { MAX_TARGET_WPM } from '../../../shared/api/analytics.ts';
+import { MAX_TARGET_WPM } from '../../../shared/api/analytics-limits.ts';
 import { MIN_TARGET_WPM } from '../typing/lesson.ts';
 import { QUOTE_LENGTHS, type QuoteLength } from '../typing/quotes.ts';
 import { BACKSPACE_INTO, DEFAULT_RULES, STOP_ON, type BackspaceInto, type StopOn, type TypingRules } from '../typing/typing-rules.ts';

@@ -1,4 +1,4 @@
-import { MAX_TARGET_WPM } from '../../../shared/api/analytics.ts';
+import { MAX_TARGET_WPM } from '../../../shared/api/analytics-limits.ts';
 import type { KeyModelEntry, TrendPoint } from '../../../shared/metrics/analytics-types.ts';
 
 
