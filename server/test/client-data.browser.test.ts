@@ -8,7 +8,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import type { Page } from 'playwright-core';
+import type { Page, Route } from 'playwright-core';
 import { generateSession, REALISTIC } from '../../shared/metrics/testing/keystroke-streams.ts';
 import { API_ROUTES } from '../http/api-routes.ts';
 import { storeSession } from './support/analytics-fixtures.ts';
@@ -214,13 +214,19 @@ run('settings follow the account the moment you sign in, without a reload', asyn
 });
 
 /** Signs `account` in on a fresh desktop-sized browser and opens the settings. */
-async function settingsOf(account: { email: string; password: string }) {
+/** A fresh desktop-sized browser signed in through the login form. */
+async function signedInPage(account: { email: string; password: string }) {
   const fresh = await freshPage({ width: 1200, height: 820 });
   await fresh.page.goto(`${origin}/login`);
   await fresh.page.getByTestId('login-email').fill(account.email);
   await fresh.page.getByTestId('login-password').fill(account.password);
   await fresh.page.getByTestId('login-submit').click();
   await fresh.page.getByTestId('signed-in-as').waitFor();
+  return fresh;
+}
+
+async function settingsOf(account: { email: string; password: string }) {
+  const fresh = await signedInPage(account);
   await fresh.page.getByRole('link', { name: 'settings' }).click();
   await fresh.page.getByTestId('data-panel').waitFor();
   return fresh;
@@ -327,6 +333,46 @@ run('a sessions file without its events is refused, then imported on request and
   assert.is(await page.getByTestId('no-keystrokes').count(), SESSIONS);
   // The 422 that asked for the events file is the one answer that is an HTTP error, by design.
   assert.equal(problems.filter((p) => !/HTTP 422: POST .*\/api\/import\/files|status of 422/.test(p)), []);
+  await browsers.pop()!.close();
+});
+
+/**
+ * Range analytics that answer out of order: the range from `slowFrom` is held until the one
+ * from `fastFrom` has been answered, as when an earlier, larger range takes longer.
+ */
+function rangesOutOfOrder(slowFrom: string, fastFrom: string) {
+  let late = 0;
+  let answered!: () => void;
+  const fastAnswered = new Promise<void>((resolve) => (answered = resolve));
+  const matches = (url: URL) => url.pathname === '/api/analytics';
+  const route = async (route: Route) => {
+    const from = new URL(route.request().url()).searchParams.get('from');
+    const response = await route.fetch();
+    if (from === slowFrom) {
+      await Promise.race([fastAnswered, new Promise((resolve) => setTimeout(resolve, 10_000))]);
+      late++;
+    }
+    await route.fulfill({ response });
+    if (from === fastFrom) answered();
+  };
+  return { matches, route, late: () => late };
+}
+
+run('a date range changed while the last one computes: the figures shown are the latest range\'s, never a late answer for an earlier one', async () => {
+  if (!db) return;
+  const { page, problems } = await signedInPage(owner);
+  const ranges = rangesOutOfOrder('2026-04-05', '2026-04-07');
+  await page.route(ranges.matches, ranges.route);
+  await page.getByRole('link', { name: 'analytics' }).click();
+  await page.getByTestId('range-sessions').waitFor();
+  await page.getByTestId('range-from').fill('2026-04-05');
+  await page.getByTestId('range-from').fill('2026-04-07');
+  await page.waitForSelector('[data-testid="range-filters"][data-loading="false"]', { timeout: 20_000 });
+  assert.is(ranges.late(), 1, 'the earlier range answered after the later one');
+  // Stored sessions are on 1-8 April: from the 7th that is two, from the 5th four.
+  assert.is(await page.getByTestId('range-sessions').textContent(), '2 sessions');
+  await page.unroute(ranges.matches, ranges.route);
+  assert.equal(problems, []);
   await browsers.pop()!.close();
 });
 

@@ -23,6 +23,9 @@ export interface BusyRetry {
   sleep?: (ms: number) => Promise<void>;
 }
 
+/** The server's hint is "in 2 s"; 15 tries is half a minute, longer than any analytics wait. */
+export const ANALYTICS_RETRY = { attempts: 15, waitMs: 2000 } as const;
+
 /** `work`, tried again while the server answers ANALYTICS_BUSY; any other error, or the last busy answer, is thrown. */
 export async function whenNotBusy<T>(work: () => Promise<T>, retry: BusyRetry): Promise<T> {
   const sleep = retry.sleep ?? ((ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms)));

@@ -1,6 +1,7 @@
 import type { KeyModel, KeyModelEntry, TrendPoint } from '../../../shared/metrics/analytics-types.ts';
 import type { Auth } from '../api/auth.ts';
-import { whenNotBusy } from '../api/when-not-busy.ts';
+import { Latest } from '../api/latest.ts';
+import { ANALYTICS_RETRY, whenNotBusy } from '../api/when-not-busy.ts';
 import { focusLetter, lessonTarget, lessonWords, recentAverageWpm, unlockedLetters } from '../typing/lesson.ts';
 import { FALLBACK_WORDS } from '../typing/fallback-words.ts';
 import type { TypingPrefs } from './typing-prefs.svelte.ts';
@@ -18,7 +19,7 @@ export class LearnState {
   version = $state(0);
   /** Loads in flight: a new target starts one while the last may still be on its way. */
   private pending = $state(0);
-  private latest = 0;
+  private readonly loads = new Latest((n) => (this.pending = n));
   readonly unlocked: string[] = $derived(unlockedLetters(this.keys));
   readonly focus: string = $derived(focusLetter(this.keys, this.unlocked));
 
@@ -38,22 +39,19 @@ export class LearnState {
    * (the old target) that answers last would otherwise put back the old target's letters.
    */
   async load(auth: Auth): Promise<void> {
-    const mine = ++this.latest;
-    this.pending++;
-    try {
+    await this.loads.run(async (isCurrent) => {
       // Entering learn mode and finishing a test both ask for several reports at once.
-      const retry = { attempts: 15, waitMs: 2000, stop: () => mine !== this.latest };
+      const retry = { ...ANALYTICS_RETRY, stop: () => !isCurrent() };
       const { trend } = await whenNotBusy(() => auth.request<{ trend: TrendPoint[] }>(`/api/analytics/trend?includeIncomplete=${this.prefs.value.countIncomplete}`), retry);
       const recentAverage = recentAverageWpm(trend);
       const target = lessonTarget(this.prefs.value.targetWpm, recentAverage);
       const { model } = await whenNotBusy(() => auth.request<{ model: KeyModel }>(`/api/analytics/keys?targetWpm=${target}`), retry);
-      if (mine !== this.latest) return;
+      return { recentAverage, keys: model.keys };
+    }, ({ recentAverage, keys }) => {
       this.recentAverage = recentAverage;
-      this.keys = model.keys;
+      this.keys = keys;
       this.version++;
-    } finally {
-      this.pending--;
-    }
+    });
   }
 
   /** A lesson's words (learn mode's text generator). */
