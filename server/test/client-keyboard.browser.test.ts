@@ -4,7 +4,7 @@
 // closes a dialog. (axe-core runs in client-axe-*.browser.test.ts.)
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import type { Page } from 'playwright-core';
+import type { Page, Route } from 'playwright-core';
 import { typeStrokes } from './support/browser-typist.ts';
 import { startClientStack, type ClientStack } from './support/client-stack.ts';
 import { freshDatabase } from './support/database.ts';
@@ -95,6 +95,43 @@ run('the text shown stays when the background loads bring nothing new', async ()
     assert.is(await typingText(), shown);
   } finally {
     await page.unroute('**/api/word-sets');
+  }
+  noPageErrors();
+});
+
+run('a word set chosen while another is loading: the text comes from the last one chosen', async () => {
+  await page.getByTestId('mode-timed').click();
+  const { rows } = await db!.pool.query<{ id: string; slug: string; words: string[] }>("SELECT id, slug, words FROM word_sets WHERE owner_id IS NULL AND slug IN ('english-200', 'english-1000')");
+  const big = rows.find((r) => r.slug === 'english-1000')!;
+  const small = rows.find((r) => r.slug === 'english-200')!;
+  // The larger set's words are held until the smaller one's have arrived, as a slow answer.
+  let late = 0;
+  let answered!: () => void;
+  const smallAnswered = new Promise<void>((resolve) => (answered = resolve));
+  const words = (url: URL) => /^\/api\/word-sets\/[^/]+$/.test(url.pathname);
+  const outOfOrder = async (route: Route) => {
+    const id = new URL(route.request().url()).pathname.split('/').pop();
+    const response = await route.fetch();
+    if (id === big.id) {
+      await Promise.race([smallAnswered, new Promise((resolve) => setTimeout(resolve, 10_000))]);
+      late++;
+    }
+    await route.fulfill({ response });
+    if (id === small.id) answered();
+  };
+  await page.route(words, outOfOrder);
+  try {
+    await page.getByTestId('word-set').selectOption(big.id);
+    await page.getByTestId('word-set').selectOption(small.id);
+    await page.waitForSelector('[data-testid="word-set"][data-loading="false"]', { timeout: 20_000 });
+    assert.is(late, 1, 'the first set chosen answered last');
+    const known = new Set(small.words);
+    const shown = (await typingText()).split(' ').filter(Boolean);
+    assert.ok(shown.length >= 10, `a text is shown (${shown.length} words)`);
+    assert.equal(shown.filter((w) => !known.has(w)), [], 'every word from english-200, the set chosen last');
+  } finally {
+    await page.unroute(words, outOfOrder);
+    await page.getByTestId('word-set').selectOption('');
   }
   noPageErrors();
 });

@@ -1,4 +1,5 @@
 import type { Auth } from '../api/auth.ts';
+import { Latest } from '../api/latest.ts';
 import { listWordSets, wordSetWords, type WordSetSummary } from '../api/practice-api.ts';
 
 const CACHE_PREFIX = 'ff-words:';
@@ -13,6 +14,8 @@ export class WordSetsState {
   loadedId = $state<string | null>(null);
   words = $state.raw<readonly string[]>([]);
   private auth: Auth | null = null;
+  private pending = $state(0);
+  private readonly loads = new Latest((n) => (this.pending = n));
 
   constructor(private readonly storage: Storage = localStorage) {}
 
@@ -21,17 +24,29 @@ export class WordSetsState {
     this.list = await listWordSets(auth);
   }
 
-  /** Loads the set's words (cache first); null or an unknown set means the built-in list. */
+  /**
+   * Loads the set's words (cache first); null or an unknown set means the built-in list. A
+   * set chosen while another's words are on their way wins: the other's late answer is dropped.
+   */
   async choose(id: string | null): Promise<void> {
-    if (id === null) {
-      this.use(null, []);
-      return;
-    }
-    const cached = this.storage.getItem(CACHE_PREFIX + id);
-    if (cached) this.use(id, JSON.parse(cached) as string[]);
-    if (!this.auth) return;
-    const words = await wordSetWords(this.auth, id);
-    this.use(id, words);
+    await this.loads.run(async () => {
+      if (id === null) return [];
+      const cached = this.storage.getItem(CACHE_PREFIX + id);
+      if (cached) this.use(id, JSON.parse(cached) as string[]);
+      return this.auth ? wordSetWords(this.auth, id) : null;
+    }, (words) => {
+      if (words === null) return;
+      this.use(id, words);
+      if (id !== null) this.cache(id, words);
+    });
+  }
+
+  /** True while a chosen set's words are on their way. */
+  get loading(): boolean {
+    return this.pending > 0;
+  }
+
+  private cache(id: string, words: readonly string[]): void {
     try {
       this.storage.setItem(CACHE_PREFIX + id, JSON.stringify(words));
     } catch (error) {
