@@ -8,10 +8,11 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import type { Page, Route } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import { generateSession, REALISTIC } from '../../shared/metrics/testing/keystroke-streams.ts';
 import { API_ROUTES } from '../http/api-routes.ts';
 import { storeSession } from './support/analytics-fixtures.ts';
+import { outOfOrder } from './support/out-of-order.ts';
 import { buildClientInto, launchChromium, type TestBrowser } from './support/browser.ts';
 import { freshDatabase } from './support/database.ts';
 import { CHROMIUM_TOOL, requireCi } from './support/system-tools.ts';
@@ -136,12 +137,7 @@ run('a signed-out first visit of every route: no console error, no failed reques
 
 run('signed in, at 390x844: history, a session, analytics, settings and the glossary fit the screen, without console errors', async () => {
   if (!db) return;
-  const { page, problems } = await freshPage();
-  await page.goto(`${origin}/login`);
-  await page.getByTestId('login-email').fill(owner.email);
-  await page.getByTestId('login-password').fill(owner.password);
-  await page.getByTestId('login-submit').click();
-  await page.getByTestId('signed-in-as').waitFor();
+  const { page, problems } = await signedInPage(owner, PHONE);
   await page.waitForLoadState('networkidle'); // a navigation now would abort the sign-in's own requests
   const report: string[] = [];
   for (const route of ['/', '/history', `/sessions/${ownerSessions[0]}`, '/analytics', '/settings', '/glossary']) {
@@ -214,9 +210,9 @@ run('settings follow the account the moment you sign in, without a reload', asyn
 });
 
 /** Signs `account` in on a fresh desktop-sized browser and opens the settings. */
-/** A fresh desktop-sized browser signed in through the login form. */
-async function signedInPage(account: { email: string; password: string }) {
-  const fresh = await freshPage({ width: 1200, height: 820 });
+/** A fresh browser (desktop-sized unless told) signed in through the login form. */
+async function signedInPage(account: { email: string; password: string }, viewport = { width: 1200, height: 820 }) {
+  const fresh = await freshPage(viewport);
   await fresh.page.goto(`${origin}/login`);
   await fresh.page.getByTestId('login-email').fill(account.email);
   await fresh.page.getByTestId('login-password').fill(account.password);
@@ -336,33 +332,13 @@ run('a sessions file without its events is refused, then imported on request and
   await browsers.pop()!.close();
 });
 
-/**
- * Range analytics that answer out of order: the range from `slowFrom` is held until the one
- * from `fastFrom` has been answered, as when an earlier, larger range takes longer.
- */
-function rangesOutOfOrder(slowFrom: string, fastFrom: string) {
-  let late = 0;
-  let answered!: () => void;
-  const fastAnswered = new Promise<void>((resolve) => (answered = resolve));
-  const matches = (url: URL) => url.pathname === '/api/analytics';
-  const route = async (route: Route) => {
-    const from = new URL(route.request().url()).searchParams.get('from');
-    const response = await route.fetch();
-    if (from === slowFrom) {
-      await Promise.race([fastAnswered, new Promise((resolve) => setTimeout(resolve, 10_000))]);
-      late++;
-    }
-    await route.fulfill({ response });
-    if (from === fastFrom) answered();
-  };
-  return { matches, route, late: () => late };
-}
-
 run('a date range changed while the last one computes: the figures shown are the latest range\'s, never a late answer for an earlier one', async () => {
   if (!db) return;
   const { page, problems } = await signedInPage(owner);
-  const ranges = rangesOutOfOrder('2026-04-05', '2026-04-07');
-  await page.route(ranges.matches, ranges.route);
+  // The range from the 5th is held until the one from the 7th has been answered.
+  const ranges = outOfOrder({ key: (url) => url.searchParams.get('from'), first: '2026-04-07', held: (from) => from === '2026-04-05' });
+  const rangeAnalytics = (url: URL) => url.pathname === '/api/analytics';
+  await page.route(rangeAnalytics, ranges.route);
   await page.getByRole('link', { name: 'analytics' }).click();
   await page.getByTestId('range-sessions').waitFor();
   await page.getByTestId('range-from').fill('2026-04-05');
@@ -371,7 +347,7 @@ run('a date range changed while the last one computes: the figures shown are the
   assert.is(ranges.late(), 1, 'the earlier range answered after the later one');
   // Stored sessions are on 1-8 April: from the 7th that is two, from the 5th four.
   assert.is(await page.getByTestId('range-sessions').textContent(), '2 sessions');
-  await page.unroute(ranges.matches, ranges.route);
+  await page.unroute(rangeAnalytics, ranges.route);
   assert.equal(problems, []);
   await browsers.pop()!.close();
 });

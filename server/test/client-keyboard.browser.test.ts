@@ -4,10 +4,11 @@
 // closes a dialog. (axe-core runs in client-axe-*.browser.test.ts.)
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import type { Page, Route } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import { typeStrokes } from './support/browser-typist.ts';
 import { startClientStack, type ClientStack } from './support/client-stack.ts';
 import { freshDatabase } from './support/database.ts';
+import { outOfOrder } from './support/out-of-order.ts';
 import { CHROMIUM_TOOL, requireCi } from './support/system-tools.ts';
 import { signedInBrowser } from './support/sidecar-fixtures.ts';
 
@@ -105,32 +106,20 @@ run('a word set chosen while another is loading: the text comes from the last on
   const big = rows.find((r) => r.slug === 'english-1000')!;
   const small = rows.find((r) => r.slug === 'english-200')!;
   // The larger set's words are held until the smaller one's have arrived, as a slow answer.
-  let late = 0;
-  let answered!: () => void;
-  const smallAnswered = new Promise<void>((resolve) => (answered = resolve));
+  const sets = outOfOrder({ key: (url) => url.pathname.split('/').pop() ?? null, first: small.id, held: (id) => id === big.id });
   const words = (url: URL) => /^\/api\/word-sets\/[^/]+$/.test(url.pathname);
-  const outOfOrder = async (route: Route) => {
-    const id = new URL(route.request().url()).pathname.split('/').pop();
-    const response = await route.fetch();
-    if (id === big.id) {
-      await Promise.race([smallAnswered, new Promise((resolve) => setTimeout(resolve, 10_000))]);
-      late++;
-    }
-    await route.fulfill({ response });
-    if (id === small.id) answered();
-  };
-  await page.route(words, outOfOrder);
+  await page.route(words, sets.route);
   try {
     await page.getByTestId('word-set').selectOption(big.id);
     await page.getByTestId('word-set').selectOption(small.id);
     await page.waitForSelector('[data-testid="word-set"][data-loading="false"]', { timeout: 20_000 });
-    assert.is(late, 1, 'the first set chosen answered last');
+    assert.is(sets.late(), 1, 'the first set chosen answered last');
     const known = new Set(small.words);
     const shown = (await typingText()).split(' ').filter(Boolean);
     assert.ok(shown.length >= 10, `a text is shown (${shown.length} words)`);
     assert.equal(shown.filter((w) => !known.has(w)), [], 'every word from english-200, the set chosen last');
   } finally {
-    await page.unroute(words, outOfOrder);
+    await page.unroute(words, sets.route);
     await page.getByTestId('word-set').selectOption('');
   }
   noPageErrors();

@@ -8,6 +8,7 @@ import * as assert from 'uvu/assert';
 import type { Page, Route } from 'playwright-core';
 import { strokeFor, typeStrokes } from './support/browser-typist.ts';
 import { ARTIFACTS, startClientStack, type ClientStack } from './support/client-stack.ts';
+import { outOfOrder } from './support/out-of-order.ts';
 import { freshDatabase } from './support/database.ts';
 import { CHROMIUM_TOOL, requireCi } from './support/system-tools.ts';
 
@@ -257,36 +258,21 @@ run('a busy server is asked again: the results say so, then show the server\'s f
   noPageErrors();
 });
 
-/**
- * Holds the key model for any target but `target` until that target's model has been
- * answered, and then answers it with every letter learnt: what a slow answer for the old
- * target would put back if the page applied it.
- */
-function staleModelsArriveLast(target: number): { route: (route: Route) => Promise<void>; stale: () => number } {
-  let stale = 0;
-  let answered!: () => void;
-  const targetAnswered = new Promise<void>((resolve) => (answered = resolve));
-  const route = async (route: Route) => {
-    const response = await route.fetch();
-    const body = await response.json() as { model?: { keys: unknown[] } };
-    if (!body.model) {
-      console.error(`key model not answered: ${response.status()} ${JSON.stringify(body)}`);
-      return route.fulfill({ response });
-    }
-    if (new URL(route.request().url()).searchParams.get('targetWpm') === String(target)) {
-      await route.fulfill({ response, json: body });
-      return answered();
-    }
-    await Promise.race([targetAnswered, new Promise((resolve) => setTimeout(resolve, 10_000))]);
-    stale++;
-    body.model.keys = Array.from('abcdefghijklmnopqrstuvwxyz', (key) => ({ key, hits: 40, misses: 0, sessions: 4, lastMs: 100, smoothedMs: 100, bestMs: 90, confidence: 2 }));
-    await route.fulfill({ response, json: body });
-  };
-  return { route, stale: () => stale };
-}
+/** Every letter learnt: what a late answer for an old, easier target could put back. */
+const ALL_LEARNT = Array.from('abcdefghijklmnopqrstuvwxyz', (key) => ({ key, hits: 40, misses: 0, sessions: 4, lastMs: 100, smoothedMs: 100, bestMs: 90, confidence: 2 }));
 
 run('learn mode: lessons over the first six letters until they reach the target; the target is the typist\'s', async () => {
-  const models = staleModelsArriveLast(20);
+  // The key model for any target but 20 is held until 20's has been answered, then answered
+  // with every letter learnt (an error, which has no model, goes on unchanged).
+  const models = outOfOrder({
+    key: (url) => url.searchParams.get('targetWpm'),
+    first: '20',
+    held: () => true,
+    rewrite: (body) => {
+      const { model } = body as { model?: object };
+      return model ? { model: { ...model, keys: ALL_LEARNT } } : null;
+    },
+  });
   await page.route('**/api/analytics/keys?*', models.route);
   try {
     await page.getByTestId('mode-learn').click();
@@ -299,7 +285,7 @@ run('learn mode: lessons over the first six letters until they reach the target;
     await page.getByTestId('target-wpm').blur();
     // The lesson is made again when the model at the new target arrives: type it after that.
     await page.waitForSelector('[data-testid="learn-bar"][data-loading="false"]', { timeout: 20_000 });
-    assert.ok(models.stale() >= 1, 'the model for the old target answered after the new one');
+    assert.ok(models.late() >= 1, 'the model for the old target answered after the new one');
     const unlocked = await page.locator('[data-testid="learn-bar"] li.unlocked').count();
     assert.ok(unlocked < 26, `the old target's late answer is not applied (${unlocked} letters unlocked)`);
   } finally {
