@@ -352,4 +352,28 @@ run('a date range changed while the last one computes: the figures shown are the
   await browsers.pop()!.close();
 });
 
+run('letters picked quickly on the key chart: a late failure for the earlier letter is not shown under the later one', async () => {
+  if (!db) return;
+  const { page, problems } = await signedInPage(owner);
+  await page.getByRole('link', { name: 'analytics' }).click();
+  const chart = page.getByTestId('key-progress-chart');
+  await page.waitForSelector('[data-testid="key-progress-chart"][data-loading="false"]', { timeout: 20_000 });
+  const shown = await page.getByTestId('key-progress-key').inputValue();
+  const [earlier, later] = (await page.getByTestId('key-progress-key').locator('option').allTextContents()).filter((k) => k !== shown);
+  // The earlier letter's answer fails, and only after the later letter's has been answered.
+  const letters = outOfOrder({ key: (url) => decodeURIComponent(url.pathname.split('/').pop() ?? ''), first: later!, held: (k) => k === earlier, status: 500 });
+  const keyProgress = (url: URL) => url.pathname.startsWith('/api/analytics/keys/');
+  await page.route(keyProgress, letters.route);
+  await page.getByTestId('key-progress-key').selectOption(earlier!);
+  await page.getByTestId('key-progress-key').selectOption(later!);
+  await page.waitForSelector('[data-testid="key-progress-chart"][data-loading="false"]', { timeout: 20_000 });
+  assert.is(letters.late(), 1, 'the earlier letter answered after the later one');
+  assert.is(await chart.getByRole('alert').count(), 0, 'no error for a letter no longer chosen');
+  assert.match((await page.getByTestId('chart-key-progress').getAttribute('aria-label')) ?? '', `key “${later}”`);
+  await page.unroute(keyProgress, letters.route);
+  // The held failure is this test's own: the page logs it, as the response and on the console.
+  assert.equal(problems.filter((p) => !/HTTP 500: GET .*\/api\/analytics\/keys\/|status of 500/.test(p)), []);
+  await browsers.pop()!.close();
+});
+
 test.run();

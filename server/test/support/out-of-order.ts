@@ -9,6 +9,8 @@ export interface OutOfOrderOptions {
   held(key: string | null): boolean;
   /** A held answer's JSON as the page gets it; null sends it on unchanged, neither held nor counted. */
   rewrite?(body: unknown): unknown;
+  /** A held answer's status as the page gets it (a late failure); unset keeps the server's. */
+  status?: number;
 }
 
 export interface OutOfOrder {
@@ -38,7 +40,7 @@ export function outOfOrder(options: OutOfOrderOptions): OutOfOrder {
     if (json === null) return route.fulfill({ response });
     await Promise.race([firstAnswered, new Promise((resolve) => setTimeout(resolve, 10_000))]);
     late++;
-    await route.fulfill(json === undefined ? { response } : { response, json });
+    await route.fulfill({ response, ...(json === undefined ? {} : { json }), ...(options.status === undefined ? {} : { status: options.status }) });
   };
   return { route, late: () => late };
 }
