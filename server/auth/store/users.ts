@@ -7,15 +7,12 @@ export interface UserRow {
   password_hash: string | null;
   display_name: string;
   is_anonymous: boolean;
-  failed_login_count: number;
-  first_failed_login_at: Date | null;
-  locked_until: Date | null;
   created_at: Date;
   totp_enabled: boolean;
 }
 
 const SELECT_USER = `SELECT u.id, u.email, u.email_verified_at, u.password_hash, u.display_name, u.is_anonymous,
-  u.failed_login_count, u.first_failed_login_at, u.locked_until, u.created_at,
+  u.created_at,
   (t.enabled_at IS NOT NULL) AS totp_enabled
   FROM users u LEFT JOIN totp_secrets t ON t.user_id = u.id`;
 
@@ -46,7 +43,7 @@ export async function markEmailVerified(db: Queryable, userId: string): Promise<
 }
 
 export async function setPassword(db: Queryable, userId: string, passwordHash: string): Promise<void> {
-  await db.query('UPDATE users SET password_hash = $2, password_changed_at = now(), failed_login_count = 0, first_failed_login_at = NULL, locked_until = NULL, updated_at = now() WHERE id = $1', [userId, passwordHash]);
+  await db.query('UPDATE users SET password_hash = $2, password_changed_at = now(), updated_at = now() WHERE id = $1', [userId, passwordHash]);
 }
 
 export async function updateProfile(db: Queryable, userId: string, input: { displayName?: string }): Promise<UserRow | undefined> {
@@ -73,5 +70,5 @@ export async function setProvenEmail(db: Queryable, userId: string, email: strin
 }
 
 export async function recordLogin(db: Queryable, userId: string): Promise<void> {
-  await db.query('UPDATE users SET last_login_at = now(), failed_login_count = 0, first_failed_login_at = NULL, locked_until = NULL WHERE id = $1', [userId]);
+  await db.query('UPDATE users SET last_login_at = now() WHERE id = $1', [userId]);
 }
