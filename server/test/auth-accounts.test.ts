@@ -6,6 +6,11 @@ import { signedInBrowser } from './support/sidecar-fixtures.ts';
 import { sidecarSuite } from './support/sidecar-suite.ts';
 
 const env = sidecarSuite(test, { AUTH_RATE_LIMIT_ENABLED: 'false' });
+// The per-account lockout columns of 0001 are dead (sql/SCHEMA.md, users): every account flow
+// here runs without them, so the migration that drops them cannot break a running sidecar.
+test.before(async () => {
+  await env.db.pool.query('ALTER TABLE users DROP COLUMN failed_login_count, DROP COLUMN first_failed_login_at, DROP COLUMN locked_until');
+});
 const tokenIn = (text: string) => /token=([A-Za-z0-9_-]+)/.exec(text)?.[1];
 
 test('register sends a 24 h single-use verification link; login waits for it', async () => {
