@@ -158,6 +158,62 @@ run('a skip link first; Enter on a focused mode button opens the dialog (not a t
   noPageErrors();
 });
 
+run('a setting clicked with the mouse hands the keys back: the next Space types a space, and the setting stays as set', async () => {
+  await page.goto(stack!.origin);
+  await page.waitForLoadState('networkidle');
+  await page.getByTestId('mode-words').click();
+  const punctuation = page.getByTestId('punctuation');
+  const before = await punctuation.getAttribute('aria-pressed');
+  for (const control of [punctuation, punctuation, page.getByTestId('view-rolling'), page.getByTestId('view-ticker'), page.getByTestId('count-incomplete'), page.getByTestId('count-incomplete')]) {
+    await control.click();
+    assert.is(await activeTestId(), 'capture', 'the typing area has the keys after the click');
+  }
+  const words = (await typingText()).split(' ');
+  const typed = `${words[0]} ${words[1]} `;
+  await typeStrokes(page, Array.from(typed), 70, 5);
+  await page.waitForFunction((n) => document.querySelectorAll('[data-testid="ticker"] .c.correct').length >= n, typed.length, { timeout: 10_000 });
+  assert.is(await page.locator('[data-testid="ticker"] .c.error, [data-testid="ticker"] .c.missed, [data-testid="ticker"] .c.extra').count(), 0, 'every space went into the text');
+  assert.is(await punctuation.getAttribute('aria-pressed'), before, 'no space pressed the punctuation button');
+  await page.keyboard.press('Escape');
+  noPageErrors();
+});
+
+run('a custom number: Escape drops it, an out-of-range one is explained, and the keys come back after either', async () => {
+  await page.goto(stack!.origin);
+  await page.waitForLoadState('networkidle');
+  await page.getByTestId('mode-words').click();
+  const chosen = () => page.locator('[data-testid="typing-page"]').evaluate(() => document.querySelector('nav.modes button.on[aria-pressed="true"]:not([data-testid^="mode-"])')?.textContent ?? null);
+  const count = await chosen();
+  const custom = page.locator('nav.modes button[title^="words ("]');
+  await custom.click();
+  await page.keyboard.press('Control+A');
+  await page.keyboard.type('40');
+  await page.keyboard.press('Escape');
+  assert.is(await custom.textContent(), '…', 'Escape applied nothing');
+  assert.is(await chosen(), count);
+  assert.is(await activeTestId(), 'capture');
+  await custom.click();
+  await page.keyboard.press('Control+A');
+  await page.keyboard.type('0');
+  await page.keyboard.press('Enter');
+  const field = page.getByLabel('words', { exact: true });
+  assert.match(await field.evaluate((input: HTMLInputElement) => input.validationMessage), /whole number from 1 to/);
+  await page.keyboard.press('Escape');
+  await field.waitFor({ state: 'detached' });
+  assert.is(await chosen(), count);
+  assert.is(await activeTestId(), 'capture');
+  await page.getByTestId('mode-custom').click();
+  await page.getByTestId('custom-dialog').getByRole('button', { name: 'cancel' }).click();
+  await page.getByTestId('custom-dialog').waitFor({ state: 'detached' });
+  assert.is(await activeTestId(), 'capture', 'after the dialog, not the page body');
+  await page.getByTestId('mode-custom').click();
+  await page.getByTestId('custom-text').fill('ab cd');
+  await page.getByTestId('custom-apply').click();
+  await page.getByTestId('custom-dialog').waitFor({ state: 'detached' });
+  assert.is(await activeTestId(), 'capture', 'after the custom text is applied');
+  noPageErrors();
+});
+
 run('keyboard only: sign in, change a setting, open a session from history', async () => {
   const { email, password } = await signedInBrowser(stack!.sidecar);
   await page.goto(`${stack!.origin}/login`);
