@@ -166,6 +166,37 @@ run('signed in, at 390x844: history, a session, analytics, settings and the glos
   await browsers.pop()!.close();
 });
 
+run('leaving a session page, by its history link or by Back, asks for no session without an id', async () => {
+  if (!db) return;
+  const { page, problems } = await signedInPage(owner);
+  await page.waitForLoadState('networkidle');
+  // The session page stayed mounted while the route changed and asked for session "undefined"
+  // (three 400s and three console errors) each time it was left.
+  const withoutId: string[] = [];
+  page.on('request', (r) => r.url().includes('/undefined') && withoutId.push(`${r.method()} ${r.url()}`));
+  const openSession = async () => {
+    await page.getByRole('link', { name: 'history', exact: true }).click();
+    await page.getByTestId('history-table').waitFor();
+    await page.locator(`[data-testid="history-open"][href="/sessions/${ownerSessions[0]}"]`).click();
+    await page.getByTestId('chart-speed').waitFor();
+    await page.waitForLoadState('networkidle');
+  };
+  const backOnHistory = async () => {
+    await page.getByTestId('history-table').waitFor();
+    await page.waitForLoadState('networkidle');
+    assert.is(new URL(page.url()).pathname, '/history');
+  };
+  await openSession();
+  await page.getByTestId('session-page').getByRole('link', { name: '← history' }).click();
+  await backOnHistory();
+  await openSession();
+  await page.goBack();
+  await backOnHistory();
+  assert.equal(withoutId, []);
+  assert.equal(problems, []);
+  await browsers.pop()!.close();
+});
+
 run('forms: the meter agrees with the rules, and an error clears as soon as its field is edited', async () => {
   if (!db) return;
   const { page, problems } = await freshPage();
