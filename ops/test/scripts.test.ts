@@ -135,7 +135,10 @@ test('deploy.sh: a crash-looping ingest replica fails the deploy, and the previo
 
 test('deploy.sh: after applying migrations the previous code does not know, it stops and says how to restore', async () => {
   // The commit just before the newest migration was added: its code does not know that one.
-  const added = execFileSync('git', ['log', '--diff-filter=A', '--format=%H', '-1', '--', 'sql/migrations'], { cwd: REPO_ROOT, encoding: 'utf8' }).trim();
+  // The newest file present, not the newest ever added: a migration added and taken back
+  // before any release leaves a commit that adds a file the checkout no longer has.
+  const newest = fs.readdirSync(path.join(REPO_ROOT, 'sql/migrations')).filter((f) => f.endsWith('.sql')).sort().at(-1)!;
+  const added = execFileSync('git', ['log', '--diff-filter=A', '--format=%H', '-1', '--', `sql/migrations/${newest}`], { cwd: REPO_ROOT, encoding: 'utf8' }).trim();
   const before = execFileSync('git', ['rev-parse', '--short=12', `${added}^`], { cwd: REPO_ROOT, encoding: 'utf8' }).trim();
   const previous = `0.0.1-${before}`;
   const fake = fakeDeployment({ healthyTags: [previous], images: [previous], currentTag: previous });
