@@ -214,6 +214,24 @@ run('a custom number: Escape drops it, an out-of-range one is explained, and the
   noPageErrors();
 });
 
+run('a link followed inside a page, or a form that became its confirmation, leaves the focus in the page, not back at the top', async () => {
+  await page.goto(`${stack!.origin}/login`);
+  await page.getByTestId('login-page').waitFor();
+  await tabTo('main a[href="/register"]');
+  await page.keyboard.press('Enter');
+  await page.getByTestId('register-page').waitFor();
+  assert.is(await page.evaluate(() => document.activeElement?.id), 'main', 'the new page\'s main region has the focus');
+  await page.keyboard.press('Tab');
+  assert.ok(await page.evaluate(() => document.activeElement?.closest('main') !== null), 'the next Tab stays in the page');
+  await page.getByTestId('register-email').fill(`focus-${Date.now()}@example.com`);
+  await page.getByTestId('register-password').fill('Focus-Stays-Here-42');
+  await page.getByTestId('register-submit').focus();
+  await page.keyboard.press('Enter');
+  await page.getByTestId('register-sent').waitFor();
+  assert.is(await activeTestId(), 'register-sent', 'the confirmation has the focus, not <body>');
+  noPageErrors();
+});
+
 run('keyboard only: sign in, change a setting, open a session from history', async () => {
   const { email, password } = await signedInBrowser(stack!.sidecar);
   await page.goto(`${stack!.origin}/login`);
