@@ -9,83 +9,43 @@ import path from 'node:path';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import type { Page } from 'playwright-core';
-import { generateSession, REALISTIC } from '../../shared/metrics/testing/keystroke-streams.ts';
-import { API_ROUTES } from '../http/api-routes.ts';
-import { storeSession } from './support/analytics-fixtures.ts';
-import { outOfOrder } from './support/out-of-order.ts';
-import { buildClientInto, launchChromium, type TestBrowser } from './support/browser.ts';
+import { DataStack, OWNER_SESSIONS as SESSIONS, PHONE } from './support/data-stack.ts';
 import { freshDatabase } from './support/database.ts';
 import { CHROMIUM_TOOL, requireCi } from './support/system-tools.ts';
-import { startTestIngest } from './support/ingest-fixtures.ts';
 import { REPO_ROOT } from './support/processes.ts';
-import { signedInBrowser, startTestSidecar, type TestSidecar } from './support/sidecar-fixtures.ts';
-import { freePort } from './support/test-postgres.ts';
+import { signedInBrowser, type TestSidecar } from './support/sidecar-fixtures.ts';
 
 const ARTIFACTS = path.join(REPO_ROOT, 'test-artifacts');
 const chromiumTool = CHROMIUM_TOOL();
 const hasChromium = chromiumTool.path !== undefined || requireCi();
 const run = chromiumTool.test;
-const PHONE = { width: 390, height: 844 };
-const SESSIONS = 8;
 // Every page a signed-out visitor can open (the ids are well-formed but unknown: those
 // pages say so without a failed request only where they need none, so they are left out
 // of the first-visit check and covered signed in with real ids below).
 const FIRST_VISIT_ROUTES = ['/', '/login', '/register', '/forgot', '/reset', '/verify', '/history', '/analytics', '/settings', '/glossary', '/no-such-page'];
 
 const db = hasChromium ? await freshDatabase() : null;
+let stack: DataStack;
 let origin = '';
 let sidecar: TestSidecar;
-let closeAll: () => Promise<void> = async () => {};
-let owner: Awaited<ReturnType<typeof signedInBrowser>>;
-const ownerSessions: string[] = [];
-const browsers: TestBrowser[] = [];
+let owner: DataStack['owner'];
+let ownerSessions: readonly string[] = [];
 
 const shot = (page: Page, name: string) => page.screenshot({ path: path.join(ARTIFACTS, `data-${name}.png`), fullPage: true });
+const freshPage = (viewport = PHONE) => stack.freshPage(viewport);
+const signedInPage = (account: { email: string; password: string }, viewport?: { width: number; height: number }) => stack.signedInPage(account, viewport);
 
 test.before(async () => {
   if (!db) return;
   fs.mkdirSync(ARTIFACTS, { recursive: true });
-  const [sidecarPort, ingestPort, clientDir] = await Promise.all([freePort(), freePort(), buildClientInto()]);
-  origin = `http://127.0.0.1:${sidecarPort}`;
-  const ingest = await startTestIngest(db.url, db.pool, { INGEST_PORT: String(ingestPort), ALLOWED_ORIGINS: origin });
-  sidecar = await startTestSidecar(
-    db.url, db.pool,
-    { PUBLIC_URL: origin, ALLOWED_ORIGINS: origin, INGEST_PUBLIC_URL: `ws://127.0.0.1:${ingestPort}/ws`, AUTH_RATE_LIMIT_ENABLED: 'false', RATE_LIMIT_PER_MINUTE: '100000' },
-    API_ROUTES,
-    { clientDir, port: sidecarPort, connectSources: [`ws://127.0.0.1:${ingestPort}`] },
-  );
-  owner = await signedInBrowser(sidecar);
-  for (let i = 0; i < SESSIONS; i++) {
-    const generated = generateSession(i + 21, { ...REALISTIC, characters: 120 });
-    ownerSessions.push(await storeSession(db.pool, { userId: owner.userId, startedAt: new Date(Date.UTC(2026, 3, 1 + i, 8)), ...generated }));
-  }
-  closeAll = async () => {
-    await Promise.all(browsers.map((b) => b.close()));
-    await ingest.server.drain();
-    await sidecar.close();
-    fs.rmSync(clientDir, { recursive: true, force: true });
-  };
+  stack = await DataStack.start(db);
+  ({ origin, sidecar, owner, ownerSessions } = stack);
 });
 
 test.after(async () => {
-  await closeAll();
+  await stack?.close();
   await db?.drop();
 });
-
-/** A fresh browser (no cookie, no storage) with a page that records every problem. */
-async function freshPage(viewport = PHONE) {
-  const browser = await launchChromium();
-  browsers.push(browser);
-  const page = browser.context.pages()[0] ?? (await browser.context.newPage());
-  page.setDefaultTimeout(10_000);
-  await page.setViewportSize(viewport);
-  const problems: string[] = [];
-  page.on('console', (m) => m.type() === 'error' && problems.push(`console: ${m.text()}`));
-  page.on('pageerror', (e) => problems.push(`page error: ${String(e)}`));
-  page.on('requestfailed', (r) => problems.push(`request failed: ${r.method()} ${r.url()} ${r.failure()?.errorText}`));
-  page.on('response', (r) => r.status() >= 400 && problems.push(`HTTP ${r.status()}: ${r.request().method()} ${r.url()}`));
-  return { page, problems };
-}
 
 // Run in the page as a plain script: the test's TypeScript is compiled with helpers
 // (__name) that do not exist there.
@@ -130,7 +90,7 @@ run('a signed-out first visit of every route: no console error, no failed reques
     const wide = await overflowing(page);
     report.push(...problems.map((p) => `${route}: ${p}`), ...wide.map((w) => `${route}: ${w}`));
     await shot(page, `phone-signed-out${route === '/' ? '-typing' : route.replace(/\//g, '-')}`);
-    await browsers.pop()!.close();
+    await stack.closeLast();
   }
   assert.equal(report, []);
 });
@@ -163,38 +123,7 @@ run('signed in, at 390x844: history, a session, analytics, settings and the glos
   await page.locator('[data-testid="measure-notes"] a[href="/glossary#flight"]').first().click();
   await page.getByTestId('glossary-page').waitFor();
   assert.match((await page.locator('#flight').textContent()) ?? '', /negative/);
-  await browsers.pop()!.close();
-});
-
-run('leaving a session page, by its history link or by Back, asks for no session without an id', async () => {
-  if (!db) return;
-  const { page, problems } = await signedInPage(owner);
-  await page.waitForLoadState('networkidle');
-  // The session page stayed mounted while the route changed and asked for session "undefined"
-  // (three 400s and three console errors) each time it was left.
-  const withoutId: string[] = [];
-  page.on('request', (r) => r.url().includes('/undefined') && withoutId.push(`${r.method()} ${r.url()}`));
-  const openSession = async () => {
-    await page.getByRole('link', { name: 'history', exact: true }).click();
-    await page.getByTestId('history-table').waitFor();
-    await page.locator(`[data-testid="history-open"][href="/sessions/${ownerSessions[0]}"]`).click();
-    await page.getByTestId('chart-speed').waitFor();
-    await page.waitForLoadState('networkidle');
-  };
-  const backOnHistory = async () => {
-    await page.getByTestId('history-table').waitFor();
-    await page.waitForLoadState('networkidle');
-    assert.is(new URL(page.url()).pathname, '/history');
-  };
-  await openSession();
-  await page.getByTestId('session-page').getByRole('link', { name: '← history' }).click();
-  await backOnHistory();
-  await openSession();
-  await page.goBack();
-  await backOnHistory();
-  assert.equal(withoutId, []);
-  assert.equal(problems, []);
-  await browsers.pop()!.close();
+  await stack.closeLast();
 });
 
 run('forms: the meter agrees with the rules, and an error clears as soon as its field is edited', async () => {
@@ -218,7 +147,7 @@ run('forms: the meter agrees with the rules, and an error clears as soon as its 
   await page.getByTestId('form-error').waitFor({ state: 'detached' });
   // The wrong password's 401 is the answer the form shows: the one failed request expected here.
   assert.equal(problems.filter((p) => !/401.*\/auth\/login|status of 401/.test(p)), []);
-  await browsers.pop()!.close();
+  await stack.closeLast();
 });
 
 run('settings follow the account the moment you sign in, without a reload', async () => {
@@ -236,22 +165,11 @@ run('settings follow the account the moment you sign in, without a reload', asyn
   await page.waitForFunction(() => document.documentElement.dataset.theme === 'paper');
   assert.ok(await page.evaluate(() => (window as unknown as { loadedOnce?: boolean }).loadedOnce), 'the same page, never reloaded');
   assert.equal(problems, []);
-  await browsers.pop()!.close();
+  await stack.closeLast();
   await owner.browser.request('PATCH', '/api/settings', { json: { theme: 'default' } });
 });
 
 /** Signs `account` in on a fresh desktop-sized browser and opens the settings. */
-/** A fresh browser (desktop-sized unless told) signed in through the login form. */
-async function signedInPage(account: { email: string; password: string }, viewport = { width: 1200, height: 820 }) {
-  const fresh = await freshPage(viewport);
-  await fresh.page.goto(`${origin}/login`);
-  await fresh.page.getByTestId('login-email').fill(account.email);
-  await fresh.page.getByTestId('login-password').fill(account.password);
-  await fresh.page.getByTestId('login-submit').click();
-  await fresh.page.getByTestId('signed-in-as').waitFor();
-  return fresh;
-}
-
 async function settingsOf(account: { email: string; password: string }) {
   const fresh = await signedInPage(account);
   await fresh.page.getByRole('link', { name: 'settings' }).click();
@@ -306,7 +224,7 @@ run('a link followed while sign-in finishes is where the typist stays (no late j
   assert.is(new URL(page.url()).pathname, '/settings');
   assert.ok(await page.getByTestId('data-panel').isVisible(), 'the settings page was left');
   assert.equal(problems, []);
-  await browsers.pop()!.close();
+  await stack.closeLast();
 });
 
 run('devices are named (browser, system, type), with the last use and "this device"', async () => {
@@ -320,7 +238,7 @@ run('devices are named (browser, system, type), with the last use and "this devi
   assert.is(await page.getByTestId('this-device').count(), 1);
   await shot(page, 'devices');
   assert.equal(problems, []);
-  await browsers.pop()!.close();
+  await stack.closeLast();
 });
 
 run('an export imported back twice adds nothing: "0 new, 8 already present", counts unchanged', async () => {
@@ -337,7 +255,7 @@ run('an export imported back twice adds nothing: "0 new, 8 already present", cou
   }
   await shot(page, 'import-twice');
   assert.equal(problems, [], 'no TypeError, nothing failed');
-  await browsers.pop()!.close();
+  await stack.closeLast();
 });
 
 run('a sessions file without its events is refused, then imported on request and marked "no keystrokes"; Monkeytype CSV gets a reason', async () => {
@@ -360,51 +278,7 @@ run('a sessions file without its events is refused, then imported on request and
   assert.is(await page.getByTestId('no-keystrokes').count(), SESSIONS);
   // The 422 that asked for the events file is the one answer that is an HTTP error, by design.
   assert.equal(problems.filter((p) => !/HTTP 422: POST .*\/api\/import\/files|status of 422/.test(p)), []);
-  await browsers.pop()!.close();
-});
-
-run('a date range changed while the last one computes: the figures shown are the latest range\'s, never a late answer for an earlier one', async () => {
-  if (!db) return;
-  const { page, problems } = await signedInPage(owner);
-  // The range from the 5th is held until the one from the 7th has been answered.
-  const ranges = outOfOrder({ key: (url) => url.searchParams.get('from'), first: '2026-04-07', held: (from) => from === '2026-04-05' });
-  const rangeAnalytics = (url: URL) => url.pathname === '/api/analytics';
-  await page.route(rangeAnalytics, ranges.route);
-  await page.getByRole('link', { name: 'analytics' }).click();
-  await page.getByTestId('range-sessions').waitFor();
-  await page.getByTestId('range-from').fill('2026-04-05');
-  await page.getByTestId('range-from').fill('2026-04-07');
-  await page.waitForSelector('[data-testid="range-filters"][data-loading="false"]', { timeout: 20_000 });
-  assert.is(ranges.late(), 1, 'the earlier range answered after the later one');
-  // Stored sessions are on 1-8 April: from the 7th that is two, from the 5th four.
-  assert.is(await page.getByTestId('range-sessions').textContent(), '2 sessions');
-  await page.unroute(rangeAnalytics, ranges.route);
-  assert.equal(problems, []);
-  await browsers.pop()!.close();
-});
-
-run('letters picked quickly on the key chart: a late failure for the earlier letter is not shown under the later one', async () => {
-  if (!db) return;
-  const { page, problems } = await signedInPage(owner);
-  await page.getByRole('link', { name: 'analytics' }).click();
-  const chart = page.getByTestId('key-progress-chart');
-  await page.waitForSelector('[data-testid="key-progress-chart"][data-loading="false"]', { timeout: 20_000 });
-  const shown = await page.getByTestId('key-progress-key').inputValue();
-  const [earlier, later] = (await page.getByTestId('key-progress-key').locator('option').allTextContents()).filter((k) => k !== shown);
-  // The earlier letter's answer fails, and only after the later letter's has been answered.
-  const letters = outOfOrder({ key: (url) => decodeURIComponent(url.pathname.split('/').pop() ?? ''), first: later!, held: (k) => k === earlier, status: 500 });
-  const keyProgress = (url: URL) => url.pathname.startsWith('/api/analytics/keys/');
-  await page.route(keyProgress, letters.route);
-  await page.getByTestId('key-progress-key').selectOption(earlier!);
-  await page.getByTestId('key-progress-key').selectOption(later!);
-  await page.waitForSelector('[data-testid="key-progress-chart"][data-loading="false"]', { timeout: 20_000 });
-  assert.is(letters.late(), 1, 'the earlier letter answered after the later one');
-  assert.is(await chart.getByRole('alert').count(), 0, 'no error for a letter no longer chosen');
-  assert.match((await page.getByTestId('chart-key-progress').getAttribute('aria-label')) ?? '', `key “${later}”`);
-  await page.unroute(keyProgress, letters.route);
-  // The held failure is this test's own: the page logs it, as the response and on the console.
-  assert.equal(problems.filter((p) => !/HTTP 500: GET .*\/api\/analytics\/keys\/|status of 500/.test(p)), []);
-  await browsers.pop()!.close();
+  await stack.closeLast();
 });
 
 test.run();
