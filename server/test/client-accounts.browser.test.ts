@@ -135,6 +135,8 @@ run('a coach watches the session live from another browser while it is typed', a
   await shot('watch', coachPage);
   await page.getByTestId('results').waitFor({ timeout: 15_000 });
   await page.waitForSelector('[data-testid="results"][data-source="server"]', { timeout: 15_000 });
+  // The results lead on to the stored session's page, with the full analysis.
+  assert.is(await page.getByTestId('results-session-link').getAttribute('href'), `/sessions/${sessionId}`);
   await shot('results');
   // The watch page does not stay "live" with frozen figures: it says the session ended.
   await coachPage.waitForSelector('[data-testid="watch-page"][data-status="ended"]', { timeout: 30_000 });
