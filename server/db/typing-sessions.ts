@@ -19,6 +19,11 @@ export interface SessionSummaryRow {
   wpm: number | null;
   raw_wpm: number | null;
   accuracy: number | null;
+  /**
+   * Whether the test ran to its end (METRICS.md section 3): null until its analytics are
+   * computed; a cache row built before completion was kept (0010) counts as complete.
+   */
+  complete: boolean | null;
   /** started_at to the microsecond, as text: a Date would round it and break paging. */
   cursor_at: string;
 }
@@ -31,6 +36,7 @@ export interface SessionRow extends SessionSummaryRow {
 
 const SUMMARY = `s.id, s.user_id, s.mode, s.config, length(s.practice_text) AS practice_text_length, s.word_set_id, s.keyboard_layout,
   s.started_at, s.ended_at, s.event_count, s.duration_ms, s.wpm, s.raw_wpm, s.accuracy,
+  (SELECT coalesce(ss.complete, true) FROM session_summaries ss WHERE ss.session_id = s.id) AS complete,
   to_char(s.started_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"') AS cursor_at`;
 const FULL = `${SUMMARY}, s.practice_text, s.committed_seq, s.summary`;
 

@@ -16,6 +16,7 @@ export function sessionSummaryJson(row: SessionSummaryRow) {
     wpm: row.wpm,
     rawWpm: row.raw_wpm,
     accuracy: row.accuracy,
+    complete: row.complete,
   };
 }
 

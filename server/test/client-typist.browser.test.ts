@@ -173,10 +173,18 @@ run('a test stopped early is not a personal best: the slower finished test is', 
   await typeStrokes(page, Array.from(slow), 60, 16);
   await serverResults();
   await page.getByTestId('new-best').waitFor({ timeout: 10_000 });
-  const { rows } = await db!.pool.query<{ complete: boolean }>(
-    "SELECT s.complete FROM session_summaries s JOIN typing_sessions t ON t.id = s.session_id WHERE t.mode = 'words' ORDER BY t.started_at",
+  const { rows } = await db!.pool.query<{ id: string; complete: boolean }>(
+    "SELECT t.id, s.complete FROM session_summaries s JOIN typing_sessions t ON t.id = s.session_id WHERE t.mode = 'words' ORDER BY t.started_at",
   );
   assert.equal(rows.map((r) => r.complete), [false, true], 'the stopped test is kept, marked incomplete');
+  // History says which one analytics leaves out.
+  await page.getByRole('link', { name: 'history', exact: true }).click();
+  const [stopped, finished] = rows.map((r) => page.locator(`tr[data-session="${r.id}"]`));
+  await stopped!.waitFor();
+  assert.is(await stopped!.getByTestId('history-stopped').count(), 1, 'the stopped test is marked');
+  assert.is(await finished!.getByTestId('history-stopped').count(), 0, 'the finished one is not');
+  await page.goBack();
+  await page.getByTestId('results').waitFor();
   noPageErrors();
 });
 

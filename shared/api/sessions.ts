@@ -70,6 +70,8 @@ export const sessionSummary = z.strictObject({
   wpm: z.number().nullable(),
   rawWpm: z.number().nullable(),
   accuracy: z.number().min(0).max(1).nullable(),
+  /** Ran to its end (METRICS.md section 3); false: stopped early, left out of ranges, bests and the trend. */
+  complete: z.boolean().nullable(),
 });
 export type SessionSummary = z.infer<typeof sessionSummary>;
 
