@@ -202,17 +202,20 @@ run('a link followed while sign-in finishes is where the typist stays (no late j
   // The navbar shows the account from the first reload after sign-in; the login page waits
   // for another before it goes home, and on a busy machine that answer came after the typist
   // had clicked on (this file failed in CI that way). Hold every reload but the first.
+  // Counted from the login's answer: on a busy machine the page's own first reload (of the
+  // anonymous typist it starts as) can still be in flight when the form is sent, and
+  // counting it held the account's reload instead (this test failed in CI that way too).
   let armed = false;
   let seen = 0;
   let release = () => {};
   const held = new Promise<void>((resolve) => (release = resolve));
+  page.on('response', (r) => r.url().endsWith('/auth/login') && (armed = true));
   await page.route('**/auth/me', async (route) => {
     if (armed && ++seen >= 2) await held;
     await route.continue();
   });
   await page.getByTestId('login-email').fill(owner.email);
   await page.getByTestId('login-password').fill(owner.password);
-  armed = true;
   await page.getByTestId('login-submit').click();
   await page.getByTestId('signed-in-as').waitFor();
   await page.getByRole('link', { name: 'settings' }).click();
