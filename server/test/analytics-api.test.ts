@@ -119,6 +119,22 @@ test('range, trend and per-key model cover the caller\'s sessions only', async (
   assert.equal((await stranger.browser.get('/api/analytics/bests')).body.bests, []);
 });
 
+test('the session list says whether each test ran to its end: null until computed, then true or false (API.md)', async () => {
+  const typist = await signedInBrowser(sidecar);
+  const generated = generateSession(31, { ...REALISTIC, characters: 80 });
+  const at = (hour: number) => new Date(Date.UTC(2026, 2, 1, hour));
+  const finished = await storeSession(db.pool, { userId: typist.userId, startedAt: at(8), ...generated });
+  // The same keys against a longer text: the typist stopped before its last word.
+  const stopped = await storeSession(db.pool, { userId: typist.userId, startedAt: at(9), events: generated.events, practiceText: `${generated.practiceText} and the words never typed` });
+  const listed = async () => new Map<string, unknown>((await typist.browser.get('/api/sessions')).body.sessions.map((x: { id: string; complete: unknown }) => [x.id, x.complete]));
+  assert.equal([...(await listed()).values()], [null, null], 'not computed yet');
+  assert.is((await typist.browser.get('/api/analytics?from=2026-03-01&to=2026-03-02&includeIncomplete=true')).status, 200);
+  const after = await listed();
+  assert.is(after.get(finished), true);
+  assert.is(after.get(stopped), false);
+  assert.is((await typist.browser.get(`/api/sessions/${stopped}`)).body.session.complete, false, 'the session itself says so too');
+});
+
 test('exports: sessions and events as CSV and JSON, escaped, complete, in stored order', async () => {
   const csv = await owner.browser.get('/api/export/sessions.csv');
   assert.is(csv.status, 200);
